@@ -1,0 +1,1 @@
+"""Kabinet API gateway."""

@@ -1,0 +1,167 @@
+"""Revoked sessions and accounts.
+
+The consumer (``python -m kabinet_gateway.consumer``) turns identity's account events into rows
+of ``revocations``; every web worker keeps an in-memory copy that a background thread brings
+up to date every ``revocation_poll`` seconds by reading rows with an id above the last seen
+one. A check is then a dictionary lookup. A worker whose copy could not be refreshed for
+``revocation_max_staleness`` seconds fails closed: it refuses authenticated calls with 503
+rather than honour a token that may have been revoked.
+
+Semantics, with ``iat`` the token's issue time in whole seconds:
+* ``identity.account.logged_out.v1``: the session (``sid``) is refused;
+* ``identity.account.deactivated.v1``: tokens issued at or before the event's second are
+  refused (a reactivated account's new tokens would pass);
+* ``identity.account.password_changed.v1``: tokens with ``iat`` before
+  ``sessions_revoked_before`` (truncated to whole seconds, as ``iat`` is) are refused.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kabinet_kit.events import CloudEvent, utcnow
+
+from .models import processed_events, revocations
+
+log = logging.getLogger("kabinet.gateway.revocations")
+
+DEACTIVATED = "identity.account.deactivated.v1"
+LOGGED_OUT = "identity.account.logged_out.v1"
+PASSWORD_CHANGED = "identity.account.password_changed.v1"
+REVOCATION_TYPES = (DEACTIVATED, LOGGED_OUT, PASSWORD_CHANGED)
+
+
+def _epoch(value) -> float:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.timestamp()
+
+
+# -- consumer side --------------------------------------------------------------------------
+def revocation_row(event: CloudEvent) -> dict:
+    data = event.data
+    row = {"account_id": str(data["account_id"]), "event_id": event.id, "event_type": event.type,
+           "created_at": utcnow(), "session_id": None, "issued_before": None}
+    if event.type == LOGGED_OUT:
+        row.update(kind="session", session_id=str(data["session_id"]))
+    elif event.type == DEACTIVATED:
+        # Refuse every token issued up to and including the second of deactivation.
+        row.update(kind="account", issued_before=math.floor(_epoch(event.time)) + 1)
+    elif event.type == PASSWORD_CHANGED:
+        row.update(kind="account", issued_before=math.floor(_epoch(data["sessions_revoked_before"])))
+    else:  # pragma: no cover - the consumer binds only the three types
+        raise ValueError(f"not a revocation event: {event.type}")
+    return row
+
+
+def handle_revocation(session: Session, event: CloudEvent) -> None:
+    session.execute(insert(revocations).values(**revocation_row(event)))
+
+
+def prune(session_factory: sessionmaker, retention_seconds: float) -> int:
+    """Delete revocations older than any token can live, and their processed-event ids."""
+    cutoff = utcnow() - timedelta(seconds=retention_seconds)
+    with session_factory() as session, session.begin():
+        removed = session.execute(delete(revocations).where(revocations.c.created_at < cutoff)).rowcount
+        session.execute(delete(processed_events).where(processed_events.c.processed_at < cutoff))
+    return removed or 0
+
+
+# -- web side -------------------------------------------------------------------------------
+class RevocationList:
+    """In-memory view of ``revocations``, refreshed by a daemon thread started on first use
+    (so it runs in each gunicorn worker after the fork, not in the master)."""
+
+    def __init__(self, session_factory: sessionmaker | None, *, poll: float = 0.25, max_staleness: float = 5.0,
+                 retention: float = 24 * 3600, clock=time.monotonic):
+        self.session_factory = session_factory
+        self.poll = poll
+        self.max_staleness = max_staleness
+        self.retention = retention
+        self._clock = clock
+        self.sessions: set[str] = set()
+        self.accounts: dict[str, int] = {}
+        self.last_id = 0
+        self.refreshed_at: float | None = None
+        self.last_error: str | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    # applying rows (also used directly by tests)
+    def apply(self, row) -> None:
+        if row.kind == "session" and row.session_id:
+            self.sessions.add(row.session_id)
+        elif row.kind == "account" and row.issued_before is not None:
+            current = self.accounts.get(row.account_id, 0)
+            self.accounts[row.account_id] = max(current, int(row.issued_before))
+
+    def refresh(self) -> int:
+        """Read rows newer than the last seen id; returns how many were applied."""
+        if self.session_factory is None:
+            self.refreshed_at = self._clock()
+            return 0
+        applied = 0
+        with self.session_factory() as session:
+            query = select(revocations.c.id, revocations.c.kind, revocations.c.account_id,
+                           revocations.c.session_id, revocations.c.issued_before)
+            if self.last_id == 0:
+                since = utcnow() - timedelta(seconds=self.retention)
+                query = query.where(revocations.c.created_at >= since)
+            else:
+                query = query.where(revocations.c.id > self.last_id)
+            for row in session.execute(query.order_by(revocations.c.id)):
+                self.apply(row)
+                self.last_id = max(self.last_id, row.id)
+                applied += 1
+        self.refreshed_at = self._clock()
+        self.last_error = None
+        return applied
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.refresh()
+            except Exception as exc:  # the database may be briefly away; keep trying
+                if self.last_error != repr(exc):
+                    log.warning("revocation refresh failed", extra={"error": repr(exc)})
+                self.last_error = repr(exc)
+            self._stop.wait(self.poll)
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            try:
+                self.refresh()
+            except Exception as exc:
+                self.last_error = repr(exc)
+                log.warning("initial revocation load failed", extra={"error": repr(exc)})
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="revocation-refresh", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    @property
+    def fresh(self) -> bool:
+        return self.refreshed_at is not None and self._clock() - self.refreshed_at <= self.max_staleness
+
+    def is_revoked(self, account_id: str, session_id: str, issued_at: int) -> bool:
+        if session_id and session_id in self.sessions:
+            return True
+        cutoff = self.accounts.get(account_id)
+        return cutoff is not None and issued_at < cutoff

@@ -1,0 +1,95 @@
+"""The event catalogue: every event type Kabinet publishes, with its schema and an example.
+
+Producers validate ``data`` against the schema before writing to the outbox; consumers
+validate on receipt; the gateway renders the catalogue as AsyncAPI.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+TYPE_PATTERN = re.compile(r"^(?P<service>[a-z][a-z_]*)\.(?P<entity>[a-z][a-z_]*)\.(?P<action>[a-z][a-z_]*)\.v(?P<major>\d+)$")
+
+# Field names that carry a person's identity. They may appear only in events routed to the
+# personal-data exchange (identity.pd), never on a public ``*.events`` exchange.
+PERSONAL_DATA_FIELDS = frozenset({
+    "last_name", "first_name", "middle_name", "full_name", "birth_date",
+    "email", "phone", "address", "snils", "passport",
+})
+PERSONAL_DATA_EXCHANGE = "identity.pd"
+
+
+class UnknownEventType(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class EventContract:
+    type: str
+    schema: type[Schema]
+    example: dict[str, Any]
+    description: str
+    exchange: str
+    subject_field: str | None = None
+
+    @property
+    def service(self) -> str:
+        return self.type.split(".", 1)[0]
+
+    @property
+    def routing_key(self) -> str:
+        return self.type
+
+    @property
+    def carries_personal_data(self) -> bool:
+        return self.exchange == PERSONAL_DATA_EXCHANGE
+
+
+@dataclass
+class EventRegistry:
+    contracts: dict[str, EventContract] = field(default_factory=dict)
+
+    def register(self, type: str, schema: type[Schema], example: dict[str, Any], description: str,
+                 *, personal_data: bool = False, subject_field: str | None = None) -> EventContract:
+        match = TYPE_PATTERN.match(type)
+        if not match:
+            raise ValueError(f"event type {type!r} is not <service>.<entity>.<action>.v<major>")
+        if type in self.contracts:
+            raise ValueError(f"event type {type!r} registered twice")
+        exchange = PERSONAL_DATA_EXCHANGE if personal_data else f"{match['service']}.events"
+        pd_fields = PERSONAL_DATA_FIELDS & set(schema().fields)
+        if pd_fields and not personal_data:
+            raise ValueError(f"{type} carries personal data {sorted(pd_fields)} on a public exchange")
+        contract = EventContract(type, schema, example, description, exchange, subject_field)
+        self.contracts[type] = contract
+        return contract
+
+    def get(self, type: str) -> EventContract:
+        try:
+            return self.contracts[type]
+        except KeyError:
+            raise UnknownEventType(type) from None
+
+    def validate(self, type: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Validate event data; returns it JSON-ready (dumped through the schema)."""
+        schema = self.get(type).schema()
+        loaded = schema.load(data)
+        return schema.dump(loaded)
+
+    def __iter__(self):
+        return iter(sorted(self.contracts.values(), key=lambda c: c.type))
+
+    def __len__(self) -> int:
+        return len(self.contracts)
+
+    def for_service(self, service: str) -> list[EventContract]:
+        return [c for c in self if c.service == service]
+
+
+REGISTRY = EventRegistry()
+
+__all__ = ["REGISTRY", "EventContract", "EventRegistry", "UnknownEventType", "ValidationError",
+           "PERSONAL_DATA_FIELDS", "PERSONAL_DATA_EXCHANGE"]

@@ -1,0 +1,1 @@
+"""Kabinet shared infrastructure. No domain words live here: services bring those."""

@@ -1,0 +1,263 @@
+"""The broker's users, permissions and exchanges as a RabbitMQ definitions document.
+
+``deploy/rabbitmq/definitions.json`` is generated from :func:`build` (for the vhost
+``kabinet``) and committed; :func:`load` imports the same document, rewritten for any vhost,
+into the running broker with ``rabbitmqctl import_definitions``.
+
+Accounts (login = name, development password ``kabinet-<name>``):
+
+* a publishing service ``S`` (identity, journal, preschool, portfolio, reports) configures and
+  writes only its own ``S.*`` resources (its ``S.events`` exchange, its consumer queues and
+  their ``S.dlx``/``S.retry``/``S.requeue`` exchanges) and reads its own resources, every
+  ``<publisher>.events`` exchange and ``identity.pd`` (personal data, internal services only);
+* ``gateway`` consumes only: its own ``gateway.*`` resources plus every ``*.events`` exchange,
+  never ``identity.pd``;
+* ``external`` (an outside municipal system) declares its own ``external.*`` queues, binds them
+  to and reads from the ``*.events`` exchanges; it writes nowhere but its own resources;
+* ``guest`` is not defined here (importing must not change its password) but keeps full
+  permissions on the vhost: set-up and tests use it.
+
+Remember RabbitMQ's checks: declaring/deleting needs *configure* on the resource; queue.bind
+needs *write* on the queue and *read* on the exchange; basic.publish needs *write* on the
+exchange; basic.consume/basic.get need *read* on the queue; declaring a queue with a
+dead-letter exchange needs *read* on the queue and *write* on that exchange. Every regex is
+anchored at both ends so that, e.g., a queue ``journal.identity-events`` is not mistaken for
+an events exchange.
+
+Command line::
+
+    python -m kabinet_kit.broker_definitions write [--path FILE]   # regenerate the committed file
+    python -m kabinet_kit.broker_definitions check [--path FILE]   # non-zero if it is stale
+    python -m kabinet_kit.broker_definitions load --vhost kabinet-test [--path FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import copy
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+DEFAULT_VHOST = "kabinet"
+
+#: Services that publish events on their own ``<service>.events`` topic exchange.
+PUBLISHERS = ("identity", "journal", "preschool", "portfolio", "reports")
+#: Services that run an EventConsumer (and so own ``S.dlx``, ``S.retry``, ``S.requeue``).
+CONSUMERS = PUBLISHERS + ("gateway",)
+#: Services trusted with personal data (may read ``identity.pd``).
+INTERNAL = PUBLISHERS
+#: The outside municipal systems' account.
+EXTERNAL = "external"
+#: Every account defined here, in file order.
+USERS = CONSUMERS + (EXTERNAL,)
+
+PERSONAL_DATA_EXCHANGE = "identity.pd"
+#: Name of the exchanges the consumer declares itself (direct, durable; see consumer.py).
+CONSUMER_EXCHANGE_SUFFIXES = ("dlx", "retry", "requeue")
+
+HASHING_ALGORITHM = "rabbit_password_hashing_sha256"
+PASSWORD_ENV_PREFIX = "KABINET_BROKER_PASSWORD_"
+
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "deploy" / "rabbitmq" / "definitions.json"
+
+
+def development_password(user: str) -> str:
+    return f"kabinet-{user}"
+
+
+def password_hash(user: str, password: str) -> str:
+    """``rabbit_password_hashing_sha256``: base64(salt + sha256(salt + password)).
+
+    The 4-byte salt is derived from the user name, so regenerating gives the same file.
+    """
+    salt = hashlib.sha256(f"kabinet-broker-salt:{user}".encode("utf-8")).digest()[:4]
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode("utf-8")).digest()).decode("ascii")
+
+
+def _own(name: str) -> str:
+    return rf"{re.escape(name)}\..+"
+
+
+def _events_exchanges() -> str:
+    return rf"({'|'.join(PUBLISHERS)})\.events"
+
+
+def permissions_for(user: str) -> dict[str, str]:
+    """The configure/write/read regexes of one account (the same on every vhost)."""
+    own = _own(user)
+    readable = [own, _events_exchanges()]
+    if user in INTERNAL:
+        readable.append(re.escape(PERSONAL_DATA_EXCHANGE))
+    return {
+        "configure": f"^{own}$",
+        "write": f"^{own}$",
+        "read": f"^({'|'.join(readable)})$",
+    }
+
+
+def _exchange(name: str, vhost: str, kind: str) -> dict:
+    # Exactly what kombu declares (Exchange(name, type=kind, durable=True)): re-declaring it
+    # from the relay or a consumer is then equivalent, not a PRECONDITION_FAILED.
+    return {"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
+            "internal": False, "arguments": {}}
+
+
+def build(vhost: str = DEFAULT_VHOST, passwords: dict[str, str] | None = None) -> dict:
+    """The definitions document for ``vhost``.
+
+    ``passwords`` overrides the development passwords per user (not for the committed file).
+    """
+    passwords = passwords or {}
+    users = [{
+        "name": user,
+        "password_hash": password_hash(user, passwords.get(user, development_password(user))),
+        "hashing_algorithm": HASHING_ALGORITHM,
+        "tags": "",
+        "limits": {},
+    } for user in USERS]
+    permissions = [{"user": user, "vhost": vhost, **permissions_for(user)} for user in USERS]
+    permissions.append({"user": "guest", "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"})
+    exchanges = [_exchange(f"{s}.events", vhost, "topic") for s in PUBLISHERS]
+    exchanges.append(_exchange(PERSONAL_DATA_EXCHANGE, vhost, "topic"))
+    exchanges += [_exchange(f"{s}.{suffix}", vhost, "direct")
+                  for s in CONSUMERS for suffix in CONSUMER_EXCHANGE_SUFFIXES]
+    return {
+        "users": users,
+        "vhosts": [{"name": vhost}],
+        "permissions": permissions,
+        "topic_permissions": [],
+        "parameters": [],
+        "policies": [],
+        "queues": [],
+        "exchanges": exchanges,
+        "bindings": [],
+    }
+
+
+def for_vhost(document: dict, vhost: str) -> dict:
+    """A copy of a definitions document with every vhost reference rewritten to ``vhost``."""
+    doc = copy.deepcopy(document)
+    doc["vhosts"] = [{**v, "name": vhost} for v in doc.get("vhosts", [])] or [{"name": vhost}]
+    for key in ("permissions", "topic_permissions", "parameters", "policies", "queues", "exchanges",
+                "bindings"):
+        for item in doc.get(key, []):
+            item["vhost"] = vhost
+    return doc
+
+
+def render(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(path: Path = DEFAULT_PATH) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(build()), encoding="utf-8")
+    return path
+
+
+def is_current(path: Path = DEFAULT_PATH) -> bool:
+    """True if the file at ``path`` is exactly what :func:`build` generates now."""
+    try:
+        return Path(path).read_text(encoding="utf-8") == render(build())
+    except FileNotFoundError:
+        return False
+
+
+# -- loading into the broker --------------------------------------------------------------
+def _rabbitmqctl() -> str:
+    ctl = os.environ.get("RABBITMQCTL") or shutil.which("rabbitmqctl") or (
+        "/usr/sbin/rabbitmqctl" if Path("/usr/sbin/rabbitmqctl").exists() else None)
+    if not ctl:
+        raise RuntimeError("rabbitmqctl not found (set RABBITMQCTL to its path)")
+    return ctl
+
+
+def _run(*args: str, stdin: str | None = None, timeout: float = 60) -> str:
+    cmd = [_rabbitmqctl(), *args]
+    try:
+        done = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(f"{' '.join(cmd)} timed out after {timeout}s") from exc
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {(done.stderr or done.stdout).strip()}")
+    return done.stdout
+
+
+def ensure_vhost(vhost: str) -> None:
+    """Create ``vhost`` if missing (``add_vhost`` is a no-op for an existing one on 3.10)."""
+    try:
+        _run("add_vhost", vhost)
+    except RuntimeError:
+        # Versions that report an existing vhost as an error: fine if it is there.
+        if vhost not in _run("--silent", "list_vhosts", "name").split():
+            raise
+
+
+def passwords_from_env(environ=os.environ) -> dict[str, str]:
+    """Non-development passwords from ``KABINET_BROKER_PASSWORD_<USER>`` (e.g. ``..._JOURNAL``)."""
+    return {user: environ[f"{PASSWORD_ENV_PREFIX}{user.upper()}"] for user in USERS
+            if environ.get(f"{PASSWORD_ENV_PREFIX}{user.upper()}")}
+
+
+def load(vhost: str = DEFAULT_VHOST, document: dict | None = None,
+         passwords: dict[str, str] | None = None) -> dict:
+    """Import the definitions for ``vhost`` into the local broker; loading again is harmless.
+
+    ``document`` (e.g. the committed file) is rewritten for ``vhost``; by default it is
+    :func:`build` for that vhost. Returns the document that was imported.
+    """
+    doc = for_vhost(document, vhost) if document is not None else build(vhost, passwords)
+    ensure_vhost(vhost)
+    # The document goes in on standard input rather than as a temporary file: run as root,
+    # the packaged rabbitmqctl re-executes itself as the ``rabbitmq`` user, which cannot read
+    # a private temporary file (and a world-readable one would expose the password hashes).
+    # rabbitmqctl waits for the node to finish the import before it exits.
+    _run("import_definitions", stdin=render(doc))
+    return doc
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kabinet_kit.broker_definitions",
+                                     description="Kabinet RabbitMQ definitions: write, check, load.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_write = sub.add_parser("write", help="regenerate the definitions file")
+    p_write.add_argument("--path", type=Path, default=DEFAULT_PATH)
+    p_check = sub.add_parser("check", help="exit 1 if the definitions file differs from build()")
+    p_check.add_argument("--path", type=Path, default=DEFAULT_PATH)
+    p_load = sub.add_parser("load", help="import the definitions into the local broker for a vhost")
+    p_load.add_argument("--vhost", default=DEFAULT_VHOST)
+    p_load.add_argument("--path", type=Path, default=None,
+                        help="load this definitions file (rewritten for --vhost) instead of build()")
+    args = parser.parse_args(argv)
+
+    if args.command == "write":
+        print(f"wrote {write(args.path)}")
+        return 0
+    if args.command == "check":
+        if is_current(args.path):
+            print(f"{args.path} is up to date")
+            return 0
+        print(f"{args.path} is stale: run `python -m kabinet_kit.broker_definitions write`", file=sys.stderr)
+        return 1
+    document = json.loads(args.path.read_text(encoding="utf-8")) if args.path else None
+    passwords = passwords_from_env()
+    if document is not None and passwords:
+        parser.error("KABINET_BROKER_PASSWORD_* cannot be combined with --path")
+    try:
+        load(args.vhost, document, passwords)
+    except RuntimeError as exc:
+        print(f"load failed: {exc}", file=sys.stderr)
+        return 2
+    print(f"loaded definitions into vhost {args.vhost!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""RabbitMQ transport details shared by the relay and the consumers (kombu over py-amqp)."""
+from __future__ import annotations
+
+import os
+
+from kombu import Connection, Exchange
+
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/kabinet"
+CONNECT_TIMEOUT = float(os.environ.get("AMQP_CONNECT_TIMEOUT", "5"))
+
+
+def amqp_url(service: str | None = None) -> str:
+    """The broker URL for a service: <SERVICE>_AMQP_URL, then AMQP_URL, then the local default."""
+    if service:
+        specific = os.environ.get(f"{service.upper()}_AMQP_URL")
+        if specific:
+            return specific
+    return os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
+
+
+def connect(url: str, *, heartbeat: int = 30, confirm_publish: bool = False) -> Connection:
+    """A kombu connection that never waits forever: connect, socket and confirm timeouts."""
+    options = {"confirm_publish": True} if confirm_publish else {}
+    return Connection(
+        url, connect_timeout=CONNECT_TIMEOUT, heartbeat=heartbeat, transport_options=options,
+        transport="pyamqp",
+    )
+
+
+def events_exchange(service: str) -> Exchange:
+    return Exchange(f"{service}.events", type="topic", durable=True)
+
+
+def broker_reachable(url: str, timeout: float = 2.0) -> bool:
+    conn = Connection(url, connect_timeout=timeout, transport="pyamqp")
+    try:
+        conn.ensure_connection(max_retries=1, timeout=timeout)
+        return True
+    except Exception:
+        return False
+    finally:
+        conn.release()

@@ -1,0 +1,202 @@
+"""Idempotent event consumer on kombu, with retries by back-off and dead-lettering.
+
+Topology for a consumer queue ``Q`` of service ``S`` (all durable):
+
+* ``Q`` bound to the producers' exchanges; dead-letters to ``S.dlx`` with routing key ``Q``;
+* ``S.dlx`` (direct) → ``Q.dead``: where poison and exhausted messages are parked;
+* ``S.retry`` (direct) → ``Q.retry``: a failed message is published here with a per-message
+  TTL (the back-off); on expiry it dead-letters to ``S.requeue`` (direct) → back into ``Q``.
+
+A handled event's id is stored in ``processed_events`` in the same transaction as the
+handler's writes, and the message is acked only after that commit: a redelivery after a
+crash finds the id and is acked without being applied again.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+from dataclasses import dataclass
+from typing import Callable
+
+from kombu import Connection, Exchange, Producer, Queue
+from kombu.mixins import ConsumerMixin
+from marshmallow import ValidationError
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .bus import connect
+from .events import CONTENT_TYPE, CloudEvent, utcnow
+
+log = logging.getLogger("kabinet.consumer")
+
+ATTEMPTS_HEADER = "x-kabinet-attempts"
+Handler = Callable[[Session, CloudEvent], None]
+
+
+@dataclass(frozen=True)
+class Binding:
+    exchange: str
+    routing_key: str
+
+
+@dataclass
+class Outcome:
+    """What happened to one message: applied, duplicate, ignored, retried or dead_lettered."""
+    status: str
+    event_id: str | None = None
+    error: str | None = None
+
+
+class EventConsumer(ConsumerMixin):
+    def __init__(self, *, service: str, name: str, amqp_url: str, bindings: list[Binding],
+                 handlers: dict[str, Handler], session_factory: sessionmaker, processed: Table, registry,
+                 max_attempts: int = 5, base_delay: float = 1.0, max_delay: float = 300.0, prefetch: int = 32,
+                 on_outcome: Callable[[Outcome], None] | None = None):
+        self.service = service
+        self.queue_name = f"{service}.{name}"
+        self.connection = connect(amqp_url)
+        self.amqp_url = amqp_url
+        self.bindings = bindings
+        self.handlers = handlers
+        self.session_factory = session_factory
+        self.processed = processed
+        self.registry = registry
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.prefetch = prefetch
+        self.on_outcome = on_outcome
+        self._retry_connection: Connection | None = None
+
+        self.dlx = Exchange(f"{service}.dlx", type="direct", durable=True)
+        self.retry_exchange = Exchange(f"{service}.retry", type="direct", durable=True)
+        self.requeue_exchange = Exchange(f"{service}.requeue", type="direct", durable=True)
+        self.queue = Queue(self.queue_name, exchange=self.requeue_exchange, routing_key=self.queue_name,
+                           durable=True, queue_arguments={"x-dead-letter-exchange": self.dlx.name,
+                                                          "x-dead-letter-routing-key": self.queue_name})
+        self.dead_queue = Queue(f"{self.queue_name}.dead", exchange=self.dlx, routing_key=self.queue_name,
+                                durable=True)
+        self.retry_queue = Queue(f"{self.queue_name}.retry", exchange=self.retry_exchange,
+                                 routing_key=self.queue_name, durable=True,
+                                 queue_arguments={"x-dead-letter-exchange": self.requeue_exchange.name,
+                                                  "x-dead-letter-routing-key": self.queue_name})
+
+    # -- topology --------------------------------------------------------------------
+    def declare(self, channel) -> None:
+        for queue in (self.dead_queue, self.retry_queue, self.queue):
+            queue(channel).declare()
+        for b in self.bindings:
+            # Producers' exchanges come from deploy/rabbitmq/definitions.json; a consumer may
+            # read from them but has no right to declare them.
+            channel.queue_bind(queue=self.queue_name, exchange=b.exchange, routing_key=b.routing_key)
+
+    def get_consumers(self, Consumer, channel):
+        self.declare(channel)
+        consumer = Consumer(queues=[self.queue], on_message=self._on_message, accept=None,
+                            prefetch_count=self.prefetch)
+        return [consumer]
+
+    def on_connection_error(self, exc, interval):
+        log.warning("broker connection lost, reconnecting", extra={"error": repr(exc), "retry_in": interval})
+
+    # -- message handling ------------------------------------------------------------
+    def _on_message(self, message) -> None:
+        outcome = self.process(message.body, message.headers or {}, message)
+        if self.on_outcome:
+            self.on_outcome(outcome)
+
+    def process(self, body: bytes, headers: dict, message) -> Outcome:
+        try:
+            event = CloudEvent.from_json(body)
+            event.data = self.registry.validate(event.type, event.data) if event.type in self.handlers else event.data
+        except (ValidationError, LookupError) as exc:
+            # Retrying cannot repair a malformed message: park it for a person to look at.
+            log.error("malformed event dead-lettered", extra={"queue": self.queue_name, "error": str(exc)})
+            message.reject(requeue=False)
+            return Outcome("dead_lettered", error=str(exc))
+        handler = self.handlers.get(event.type)
+        if handler is None:
+            message.ack()
+            return Outcome("ignored", event.id)
+        try:
+            applied = self.apply(event, handler)
+        except Exception as exc:  # any handler failure is retried, then dead-lettered
+            return self._retry_or_dead_letter(body, headers, message, event, exc)
+        message.ack()
+        return Outcome("applied" if applied else "duplicate", event.id)
+
+    def apply(self, event: CloudEvent, handler: Handler) -> bool:
+        """Run the handler and record the event id in one transaction. False if seen before."""
+        p = self.processed
+        try:
+            with self.session_factory() as session, session.begin():
+                seen = session.execute(select(p.c.id).where(p.c.consumer == self.queue_name,
+                                                            p.c.event_id == event.id)).first()
+                if seen:
+                    return False
+                session.execute(insert(p).values(consumer=self.queue_name, event_id=event.id,
+                                                 event_type=event.type, processed_at=utcnow()))
+                handler(session, event)
+            return True
+        except IntegrityError:
+            # A concurrent delivery of the same event committed first.
+            with self.session_factory() as session:
+                if session.execute(select(p.c.id).where(p.c.consumer == self.queue_name,
+                                                        p.c.event_id == event.id)).first():
+                    return False
+            raise
+
+    def retry_delay(self, attempt: int) -> float:
+        return min(self.base_delay * (2 ** (attempt - 1)), self.max_delay)
+
+    def _retry_or_dead_letter(self, body, headers, message, event, exc) -> Outcome:
+        attempt = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
+        if attempt >= self.max_attempts:
+            log.error("event dead-lettered after retries", extra={
+                "queue": self.queue_name, "event_id": event.id, "event_type": event.type,
+                "attempts": attempt, "error": repr(exc)})
+            message.reject(requeue=False)
+            return Outcome("dead_lettered", event.id, repr(exc))
+        delay = self.retry_delay(attempt)
+        log.warning("event handling failed, will retry", extra={
+            "queue": self.queue_name, "event_id": event.id, "attempt": attempt, "retry_in": delay,
+            "error": repr(exc)})
+        try:
+            self._publish_retry(body, {**headers, ATTEMPTS_HEADER: attempt}, delay, event)
+        except Exception as publish_exc:
+            # Could not park it for later: hand it back to the queue rather than lose it.
+            log.error("retry publish failed, requeueing", extra={"error": repr(publish_exc)})
+            message.requeue()
+            return Outcome("requeued", event.id, repr(exc))
+        message.ack()
+        return Outcome("retried", event.id, repr(exc))
+
+    def _publish_retry(self, body, headers, delay, event) -> None:
+        if self._retry_connection is None:
+            self._retry_connection = connect(self.amqp_url, confirm_publish=True)
+        conn = self._retry_connection
+        producer = Producer(conn.default_channel)
+        publish = conn.ensure(producer, producer.publish, max_retries=2)
+        publish(body, exchange=self.retry_exchange, routing_key=self.queue_name, headers=headers,
+                expiration=delay, delivery_mode=2, content_type=CONTENT_TYPE, content_encoding="utf-8",
+                message_id=event.id, timeout=5)
+
+    def stop(self, *_args) -> None:
+        self.should_stop = True
+
+    def close(self) -> None:
+        if self._retry_connection is not None:
+            self._retry_connection.release()
+            self._retry_connection = None
+        self.connection.release()
+
+
+def run_forever(consumer: EventConsumer) -> None:
+    signal.signal(signal.SIGTERM, consumer.stop)
+    signal.signal(signal.SIGINT, consumer.stop)
+    log.info("consumer started", extra={"queue": consumer.queue_name})
+    try:
+        consumer.run()
+    finally:
+        consumer.close()

@@ -1,0 +1,48 @@
+"""Entry-point helpers: gunicorn started from ``python -m <service>.web``, and signal-aware loops."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from typing import Callable
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, factory: Callable[[], Flask], options: dict):
+        self.factory = factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.factory()
+
+
+def run_gunicorn(factory: Callable[[], Flask], *, service: str, default_port: int) -> None:
+    prefix = service.upper()
+    port = int(os.environ.get(f"{prefix}_PORT", default_port))
+    options = {
+        "bind": f"{os.environ.get(f'{prefix}_HOST', '127.0.0.1')}:{port}",
+        "workers": int(os.environ.get(f"{prefix}_WORKERS", os.environ.get("WEB_WORKERS", "2"))),
+        "threads": int(os.environ.get(f"{prefix}_THREADS", "4")),
+        "worker_class": "gthread",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 30,
+        "accesslog": None,  # the app logs one JSON line per request itself
+        "proc_name": f"kabinet-{service}",
+    }
+    _Gunicorn(factory, options).run()
+
+
+def stop_event_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop

@@ -1,0 +1,64 @@
+"""Helpers for the services' integration tests: fresh real databases and the test vhost.
+
+The database kind comes from ``KABINET_TEST_DB``: ``sqlite`` (default) or a PostgreSQL
+server URL such as ``postgresql://postgres@127.0.0.1:5432``. Nothing here skips: a missing
+database server or broker makes the tests fail, as it must in CI.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, text
+
+from .migrations import upgrade
+
+TEST_VHOST = os.environ.get("KABINET_TEST_VHOST", "kabinet-test")
+BROKER_HOST = os.environ.get("KABINET_TEST_BROKER", "127.0.0.1:5672")
+
+
+def test_db_kind() -> str:
+    return os.environ.get("KABINET_TEST_DB", "sqlite")
+
+
+def admin_amqp_url() -> str:
+    """The broker administrator (guest) on the test vhost: for set-up and inspection only."""
+    return os.environ.get("KABINET_TEST_AMQP_URL", f"amqp://guest:guest@{BROKER_HOST}/{TEST_VHOST}")
+
+
+def service_amqp_url(service: str) -> str:
+    """A service's own broker account (see deploy/rabbitmq/definitions.json) on the test vhost."""
+    return f"amqp://{service}:kabinet-{service}@{BROKER_HOST}/{TEST_VHOST}"
+
+
+@contextmanager
+def fresh_database(name: str) -> Iterator[str]:
+    """An empty database that exists for the duration of the block; yields its URL."""
+    kind = test_db_kind()
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix=f"kabinet-{name}-") as tmp:
+            yield f"sqlite:///{tmp}/{name}.db"
+        return
+    server = kind.rstrip("/")
+    db_name = f"kt_{name}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+    try:
+        yield f"{server}/{db_name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def migrated_database(service_dir: Path, name: str) -> Iterator[str]:
+    """A fresh database built by the service's Alembic migrations (never create_all)."""
+    with fresh_database(name) as url:
+        upgrade(service_dir, url)
+        yield url

@@ -1,0 +1,141 @@
+"""Access-token verification with keys from identity's JWKS.
+
+Only RS256 is accepted (never ``none``, never a symmetric algorithm chosen by the token),
+and ``exp``, ``aud``, ``iss`` and the token type are checked.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import jwt
+import requests
+
+ALGORITHM = "RS256"
+AUDIENCE = "kabinet"
+ISSUER = "kabinet-identity"
+ACCESS_TOKEN_TYPE = "access"
+
+
+class InvalidToken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller as the token tells it. Services still check scopes on every object."""
+    account_id: str
+    person_id: str
+    session_id: str
+    roles: tuple[dict[str, Any], ...] = ()
+    issued_at: int = 0
+    claims: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def has_role(self, *roles: str) -> bool:
+        return any(r.get("role") in roles for r in self.roles)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    return Principal(account_id=claims["sub"], person_id=claims.get("pid", ""), session_id=claims.get("sid", ""),
+                     roles=tuple(claims.get("roles", ())), issued_at=int(claims.get("iat", 0)), claims=claims)
+
+
+class JwksKeySource:
+    """Public keys by ``kid`` from a JWKS URL, cached; refetched at most every ``min_refresh``
+    seconds when a token names a key id it does not know (key rotation)."""
+
+    def __init__(self, url: str, *, timeout: float = 3.0, min_refresh: float = 10.0,
+                 fetch: Callable[[str, float], dict] | None = None):
+        self.url = url
+        self.timeout = timeout
+        self.min_refresh = min_refresh
+        self._fetch = fetch or _http_get_json
+        self._keys: dict[str, Any] = {}
+        self._fetched_at = 0.0
+        self._lock = threading.Lock()
+
+    def _refresh(self) -> None:
+        document = self._fetch(self.url, self.timeout)
+        keys = {}
+        for jwk in document.get("keys", []):
+            if jwk.get("kty") == "RSA" and jwk.get("kid"):
+                keys[jwk["kid"]] = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(jwk))
+        self._keys = keys
+        self._fetched_at = time.monotonic()
+
+    def get(self, kid: str):
+        key = self._keys.get(kid)
+        if key is not None:
+            return key
+        with self._lock:
+            stale = not self._fetched_at or time.monotonic() - self._fetched_at >= self.min_refresh
+            if kid not in self._keys and stale:
+                try:
+                    self._refresh()
+                except (requests.RequestException, ValueError) as exc:
+                    raise InvalidToken(f"signing keys unavailable: {exc}") from None
+        key = self._keys.get(kid)
+        if key is None:
+            raise InvalidToken("unknown signing key")
+        return key
+
+
+class StaticKeySource:
+    """Keys known in-process (identity verifying its own tokens)."""
+
+    def __init__(self, keys: Callable[[], dict[str, Any]]):
+        self._keys = keys
+
+    def get(self, kid: str):
+        key = self._keys().get(kid)
+        if key is None:
+            raise InvalidToken("unknown signing key")
+        return key
+
+
+def _http_get_json(url: str, timeout: float) -> dict:
+    response = requests.get(url, timeout=timeout)
+    response.raise_for_status()
+    return response.json()
+
+
+class TokenVerifier:
+    def __init__(self, keys, *, audience: str = AUDIENCE, issuer: str = ISSUER, leeway: int = 0):
+        self.keys = keys
+        self.audience = audience
+        self.issuer = issuer
+        self.leeway = leeway
+
+    def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"malformed token: {exc}") from None
+        if header.get("alg") != ALGORITHM:
+            raise InvalidToken("unexpected signing algorithm")
+        kid = header.get("kid")
+        if not kid:
+            raise InvalidToken("token names no key")
+        key = self.keys.get(kid)
+        try:
+            claims = jwt.decode(token, key=key, algorithms=[ALGORITHM], audience=self.audience, issuer=self.issuer,
+                                leeway=self.leeway, options={"require": ["exp", "iat", "sub", "aud", "iss", "typ"]})
+        except jwt.ExpiredSignatureError:
+            raise InvalidToken("token expired") from None
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"invalid token: {exc}") from None
+        if claims.get("typ") != ACCESS_TOKEN_TYPE:
+            raise InvalidToken("not an access token")
+        return principal_from_claims(claims)
+
+
+def bearer_token(authorization_header: str | None) -> str | None:
+    if not authorization_header:
+        return None
+    scheme, _, value = authorization_header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()

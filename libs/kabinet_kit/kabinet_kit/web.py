@@ -1,0 +1,299 @@
+"""App factory pieces shared by every service: problem+json errors, request ids, a
+request-scoped unit of work, health, readiness and Prometheus metrics."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+import uuid
+from functools import wraps
+from typing import Callable
+
+import flask_smorest
+from flask import Flask, Response, current_app, g, json, request
+from marshmallow import ValidationError
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
+
+from .errors import Conflict, InvalidInput, RateLimited, ServiceError, Unauthenticated, status_for
+from .events import utcnow
+
+log = logging.getLogger("kabinet.web")
+PROBLEM = "application/problem+json"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+# -- problem+json ----------------------------------------------------------------------
+def problem(status: int, title: str, detail: str | None = None, errors=None, headers=None, **extra) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body["instance"] = request.path if request else None
+    rid = g.get("request_id") if g else None
+    if rid:
+        body["request_id"] = rid
+    body.update(extra)
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _flatten_webargs(messages) -> dict:
+    # webargs nests messages by location ({"json": {...}, "query": {...}}); clients want fields.
+    if not isinstance(messages, dict):
+        return {"_schema": messages}
+    if len(messages) == 1:
+        inner = next(iter(messages.values()))
+        return inner if isinstance(inner, dict) else {"_schema": inner}
+    flat = {}
+    for location, errs in messages.items():
+        if isinstance(errs, dict):
+            flat.update(errs)
+        else:
+            flat[location] = errs
+    return flat
+
+
+def http_exception_problem(error: HTTPException) -> Response:
+    data = getattr(error, "data", None) or {}
+    errors = _flatten_webargs(data["messages"]) if "messages" in data else data.get("errors")
+    if error.code == 400 and errors and "json" in (data.get("messages") or {}) and not isinstance(
+            data["messages"]["json"], dict):
+        return problem(400, "Malformed request body", "The body is not valid JSON.", errors=errors)
+    if error.code == 422:
+        return problem(422, "Invalid input", "Some fields are invalid; see errors.", errors=errors)
+    code = error.code or 500
+    return problem(code, error.name, error.description if code < 500 else None, errors=errors)
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, but every HTTP error becomes problem+json."""
+
+    def handle_http_exception(self, error):
+        return http_exception_problem(error)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def _service_error(error: ServiceError):
+        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
+        if isinstance(error, Unauthenticated):
+            headers["WWW-Authenticate"] = 'Bearer realm="kabinet"'
+        return problem(status_for(error), error.title, error.detail, errors=error.errors, headers=headers,
+                       **error.extra)
+
+    @app.errorhandler(ValidationError)
+    def _validation_error(error: ValidationError):
+        return problem(422, "Invalid input", "Some fields are invalid; see errors.", errors=error.normalized_messages())
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        return http_exception_problem(error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_exception_problem(error)
+        log.exception("unhandled error")
+        return problem(500, "Internal error", "The request failed; it has been logged with its request id.")
+
+
+# -- request ids and access log --------------------------------------------------------
+def register_request_ids(app: Flask) -> None:
+    access_log = logging.getLogger("kabinet.access")
+
+    @app.before_request
+    def _assign_ids():
+        g.started = time.perf_counter()
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        correlation = request.headers.get("X-Correlation-ID", "")
+        g.correlation_id = correlation if _REQUEST_ID.match(correlation) else g.request_id
+
+    @app.after_request
+    def _echo_ids(response: Response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.path not in ("/healthz", "/metrics"):
+            access_log.info("request", extra={
+                "method": request.method, "path": request.path, "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)})
+        return response
+
+
+def current_correlation_id() -> str | None:
+    from flask import has_request_context
+    return g.get("correlation_id") if has_request_context() else None
+
+
+# -- metrics ---------------------------------------------------------------------------
+def register_metrics(app: Flask, service: str) -> CollectorRegistry:
+    registry = CollectorRegistry()
+    requests_total = Counter("http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
+                             registry=registry)
+    latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["method", "endpoint"],
+                        registry=registry, buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
+
+    @app.after_request
+    def _observe(response: Response):
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        requests_total.labels(request.method, endpoint, str(response.status_code)).inc()
+        latency.labels(request.method, endpoint).observe(time.perf_counter() - g.get("started", time.perf_counter()))
+        return response
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+    app.extensions["kabinet.metrics"] = registry
+    return registry
+
+
+# -- health ----------------------------------------------------------------------------
+def register_health(app: Flask, checks: dict[str, Callable[[], bool]]) -> None:
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz():
+        results = {}
+        for name, check in checks.items():
+            try:
+                results[name] = "ok" if check() else "unavailable"
+            except Exception as exc:  # a readiness probe reports, it never raises
+                results[name] = f"unavailable: {exc.__class__.__name__}"
+        ready = all(v == "ok" for v in results.values())
+        return {"status": "ready" if ready else "not ready", "checks": results}, 200 if ready else 503
+
+
+def database_check(session_factory: sessionmaker) -> Callable[[], bool]:
+    def check() -> bool:
+        with session_factory() as session:
+            session.execute(text("SELECT 1"))
+        return True
+    return check
+
+
+# -- request-scoped unit of work -------------------------------------------------------
+class RequestTransaction:
+    """One database session per request, committed only if the response is a success.
+
+    Views and the service layer write through ``session``; events go to the outbox in the same
+    session, so a failed request leaves neither state nor events behind.
+    """
+
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def init_app(self, app: Flask) -> None:
+        app.after_request(self._finish)
+        app.teardown_request(self._close)
+        app.extensions["kabinet.transaction"] = self
+
+    @property
+    def session(self) -> Session:
+        if "db_session" not in g:
+            g.db_session = self.session_factory()
+        return g.db_session
+
+    def _finish(self, response: Response) -> Response:
+        session: Session | None = g.get("db_session")
+        if session is None:
+            return response
+        if response.status_code >= 400:
+            session.rollback()
+            return response
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            log.warning("commit conflict", exc_info=True)
+            return problem(409, "Conflict", "The change conflicts with the current state; reload and retry.")
+        except OperationalError:
+            session.rollback()
+            log.exception("commit failed")
+            return problem(503, "Service unavailable", "The database is unavailable; retry later.")
+        return response
+
+    def _close(self, _exc) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def request_session() -> Session:
+    return current_app.extensions["kabinet.transaction"].session
+
+
+# -- Idempotency-Key -------------------------------------------------------------------
+def idempotency_table(metadata: MetaData) -> Table:
+    return Table(
+        "idempotency_keys", metadata,
+        Column("scope", String(100), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("fingerprint", String(64), nullable=False),
+        Column("status", Integer, nullable=False),
+        Column("body", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def idempotent(table: Table, scope: Callable[[], str]):
+    """Replay the stored response when a create is retried with the same Idempotency-Key.
+
+    The key and the response are written in the request's own transaction, so a retry after a
+    crash either finds both the change and the key, or neither.
+    """
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            key = request.headers.get("Idempotency-Key")
+            if not key:
+                return view(*args, **kwargs)
+            if len(key) > 200:
+                raise InvalidInput("Idempotency-Key is too long", errors={"Idempotency-Key": ["At most 200 characters."]})
+            fingerprint = hashlib.sha256(
+                request.method.encode() + request.path.encode() + (request.get_data() or b"")).hexdigest()
+            session = request_session()
+            who = scope()
+            stored = session.execute(select(table).where(table.c.scope == who, table.c.key == key)).first()
+            if stored:
+                if stored.fingerprint != fingerprint:
+                    raise Conflict("This Idempotency-Key was used for a different request.")
+                replay = Response(stored.body, status=stored.status, mimetype="application/json")
+                replay.headers["Idempotent-Replayed"] = "true"
+                return replay
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code < 400:
+                session.execute(insert(table).values(scope=who, key=key, fingerprint=fingerprint,
+                                                     status=response.status_code, body=response.get_data(as_text=True),
+                                                     created_at=utcnow()))
+            return response
+        return wrapper
+    return decorator
+
+
+# -- the pieces together ----------------------------------------------------------------
+def create_base_app(service: str, *, title: str, version: str = "1.0.0", config: dict | None = None,
+                    readiness: dict[str, Callable[[], bool]] | None = None) -> tuple[Flask, Api]:
+    app = Flask(service)
+    app.config.update(
+        API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json", MAX_CONTENT_LENGTH=2 * 1024 * 1024, JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    app.config.update(config or {})
+    register_request_ids(app)
+    register_error_handlers(app)
+    register_metrics(app, service)
+    register_health(app, readiness or {})
+    api = Api(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
+    return app, api

@@ -1,0 +1,349 @@
+"""The broker's accounts and permissions (deploy/rabbitmq/definitions.json) hold on a real broker.
+
+Every check connects as the account in question (pika, as an outside system would) to the
+test vhost after the definitions were loaded there. Nothing skips: without a broker or
+rabbitmqctl these tests fail.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timezone, datetime
+
+import pika
+import pytest
+from amqp.exceptions import AccessRefused
+from pika.exceptions import ChannelClosedByBroker
+from sqlalchemy import MetaData, insert
+
+from kabinet_kit import broker_definitions as defs
+from kabinet_kit.consumer import Binding, EventConsumer
+from kabinet_kit.db import make_engine
+from kabinet_kit.outbox import outbox_table
+from kabinet_kit.relay import OutboxRelay
+from kabinet_kit.testing import BROKER_HOST, TEST_VHOST, service_amqp_url
+
+HOST, _, PORT = BROKER_HOST.partition(":")
+ACCESS_REFUSED = 403
+
+
+@pytest.fixture(scope="session")
+def definitions_loaded():
+    """The definitions imported into the test vhost (a missing broker fails here)."""
+    return defs.load(TEST_VHOST)
+
+
+def connect(user: str, vhost: str = TEST_VHOST, password: str | None = None) -> pika.BlockingConnection:
+    params = pika.ConnectionParameters(
+        host=HOST, port=int(PORT or 5672), virtual_host=vhost,
+        credentials=pika.PlainCredentials(user, password or ("guest" if user == "guest" else f"kabinet-{user}")),
+        connection_attempts=1, socket_timeout=5, blocked_connection_timeout=5)
+    return pika.BlockingConnection(params)
+
+
+class Broker:
+    """Connections as each account, unique names, and clean-up of what a test created."""
+
+    def __init__(self, vhost: str = TEST_VHOST):
+        self.vhost = vhost
+        self.uid = uuid.uuid4().hex[:8]
+        self._connections: dict[str, pika.BlockingConnection] = {}
+        self._queues: list[str] = []
+
+    def channel(self, user: str):
+        """A fresh channel (a refusal closes the channel it happened on) with publisher confirms."""
+        conn = self._connections.get(user)
+        if conn is None or conn.is_closed:
+            conn = self._connections[user] = connect(user, self.vhost)
+        ch = conn.channel()
+        ch.confirm_delivery()
+        return ch
+
+    def name(self, owner: str, template: str = "{owner}.perm-{uid}") -> str:
+        """A unique queue name (``<owner>.perm-<uid>`` by default), deleted by guest after the test."""
+        queue = template.format(owner=owner, uid=self.uid)
+        self._queues.append(queue)
+        return queue
+
+    def own_queue(self, owner: str, template: str = "{owner}.perm-{uid}",
+                  bind_to: tuple[str, str] | None = None) -> str:
+        queue = self.name(owner, template)
+        ch = self.channel(owner)
+        ch.queue_declare(queue, durable=True)
+        if bind_to:
+            ch.queue_bind(queue, bind_to[0], routing_key=bind_to[1])
+        return queue
+
+    def close(self) -> None:
+        for conn in self._connections.values():
+            if conn.is_open:
+                conn.close()
+        if self._queues:
+            admin = connect("guest", self.vhost)
+            try:
+                ch = admin.channel()
+                for queue in self._queues:
+                    ch.queue_delete(queue)
+            finally:
+                admin.close()
+
+
+@pytest.fixture
+def broker(definitions_loaded):
+    b = Broker()
+    yield b
+    b.close()
+
+
+def publish(ch, exchange: str, routing_key: str, body: bytes = b"{}") -> None:
+    """Publish with a confirm, so that a refusal surfaces here and not later."""
+    ch.basic_publish(exchange, routing_key, body, pika.BasicProperties(delivery_mode=2))
+
+
+def get_one(ch, queue: str, timeout: float = 3.0) -> bytes:
+    deadline = time.monotonic() + timeout
+    while True:
+        method, _props, body = ch.basic_get(queue, auto_ack=True)
+        if method is not None:
+            return body
+        assert time.monotonic() < deadline, f"nothing arrived in {queue}"
+        time.sleep(0.02)
+
+
+def assert_refused(action, *args, **kwargs) -> None:
+    with pytest.raises(ChannelClosedByBroker) as info:
+        action(*args, **kwargs)
+    assert info.value.reply_code == ACCESS_REFUSED, info.value
+
+
+# -- services publish only to their own exchanges ----------------------------------------
+@pytest.mark.parametrize("service", defs.PUBLISHERS)
+def test_service_declares_and_publishes_to_its_own_events_exchange(broker, service):
+    ch = broker.channel(service)
+    # Re-declaring as the relay does is equivalent to the file's declaration (no 406).
+    ch.exchange_declare(f"{service}.events", exchange_type="topic", durable=True)
+    queue = broker.own_queue(service, bind_to=(f"{service}.events", "#"))
+    publish(ch, f"{service}.events", f"{service}.thing.happened.v1", b'{"n": 1}')
+    assert get_one(ch, queue) == b'{"n": 1}'
+
+
+@pytest.mark.parametrize("user, exchange", [
+    ("journal", "identity.events"),
+    ("journal", "identity.pd"),
+    ("portfolio", "journal.events"),
+    ("reports", "preschool.events"),
+    ("identity", "reports.events"),
+    ("gateway", "identity.events"),
+    ("journal", "identity.retry"),   # another consumer's retry path
+    ("journal", ""),                 # the default exchange would reach any queue by name
+])
+def test_service_cannot_publish_to_another_services_exchange(broker, user, exchange):
+    assert_refused(publish, broker.channel(user), exchange, "portfolio.journal")
+
+
+@pytest.mark.parametrize("user, exchange", [("journal", "identity.events"), ("gateway", "identity.pd"),
+                                            ("external", "journal.events")])
+def test_service_cannot_declare_another_services_exchange(broker, user, exchange):
+    assert_refused(broker.channel(user).exchange_declare, exchange, exchange_type="topic", durable=True)
+
+
+# -- personal data: internal services only ------------------------------------------------
+@pytest.mark.parametrize("service", ["journal", "preschool", "portfolio", "reports"])
+def test_internal_service_receives_personal_data(broker, service):
+    queue = broker.own_queue(service, bind_to=("identity.pd", "identity.person.#"))
+    publish(broker.channel("identity"), "identity.pd", "identity.person.updated.v1", b'{"name": "x"}')
+    assert get_one(broker.channel(service), queue) == b'{"name": "x"}'
+
+
+def test_gateway_reads_identity_events_but_not_personal_data(broker):
+    queue = broker.own_queue("gateway", bind_to=("identity.events", "identity.account.#"))
+    assert_refused(broker.channel("gateway").queue_bind, queue, "identity.pd", routing_key="#")
+    publish(broker.channel("identity"), "identity.events", "identity.account.revoked.v1", b"r")
+    assert get_one(broker.channel("gateway"), queue) == b"r"
+
+
+# -- one service cannot touch another's queues -------------------------------------------
+@pytest.mark.parametrize("template", [
+    "{owner}.perm-{uid}",
+    # Names that contain a readable exchange's name: the regexes must be anchored at both
+    # ends for these queues to stay the owner's alone.
+    "{owner}.perm-{uid}.journal.events",
+    "{owner}.perm-{uid}.identity.pd",
+    "{owner}.events-perm-{uid}",
+    "{owner}.identity-events-{uid}",
+])
+@pytest.mark.parametrize("intruder", ["portfolio", "gateway", "external"])
+def test_service_cannot_consume_from_another_services_queue(broker, intruder, template):
+    queue = broker.own_queue("journal", template, bind_to=("identity.pd", "#"))
+    publish(broker.channel("identity"), "identity.pd", "identity.person.created.v1", b"pd")
+    assert_refused(broker.channel(intruder).basic_get, queue, auto_ack=True)
+    assert_refused(broker.channel(intruder).basic_consume, queue, lambda *a: None)
+    assert get_one(broker.channel("journal"), queue) == b"pd"  # still there, unread
+
+
+@pytest.mark.parametrize("action", ["bind", "purge", "delete", "redeclare"])
+def test_service_cannot_alter_another_services_queue(broker, action):
+    queue = broker.own_queue("journal")
+    ch = broker.channel("portfolio")
+    operation = {
+        "bind": lambda: ch.queue_bind(queue, "portfolio.events", routing_key="#"),  # inject messages
+        "purge": lambda: ch.queue_purge(queue),
+        "delete": lambda: ch.queue_delete(queue),
+        "redeclare": lambda: ch.queue_declare(queue, durable=True),
+    }[action]
+    assert_refused(operation)
+
+
+# -- the external municipal system --------------------------------------------------------
+def test_external_subscribes_to_events_with_its_own_queue(broker):
+    ch = broker.channel("external")
+    queue = broker.name("external")
+    ch.queue_declare(queue, durable=True)
+    ch.queue_bind(queue, "identity.events", routing_key="identity.#")
+    ch.queue_bind(queue, "journal.events", routing_key="journal.#")
+    publish(broker.channel("identity"), "identity.events", "identity.group.created.v1", b'{"id": 1}')
+    publish(broker.channel("journal"), "journal.events", "journal.lesson.held.v1", b'{"id": 2}')
+    assert get_one(ch, queue) == b'{"id": 1}'
+    assert get_one(ch, queue) == b'{"id": 2}'
+
+
+def test_external_cannot_bind_to_personal_data(broker):
+    queue = broker.name("external")
+    broker.channel("external").queue_declare(queue, durable=True)
+    assert_refused(broker.channel("external").queue_bind, queue, "identity.pd", routing_key="#")
+
+
+def test_external_cannot_read_a_queue_that_carries_personal_data(broker):
+    queue = broker.own_queue("journal", bind_to=("identity.pd", "#"))
+    assert_refused(broker.channel("external").basic_get, queue)
+    assert_refused(broker.channel("external").basic_consume, queue, lambda *a: None)
+
+
+@pytest.mark.parametrize("name", ["journal.identity", "identity.pd", "spy", "externalspy", "external"])
+def test_external_may_declare_only_external_queues(broker, name):
+    assert_refused(broker.channel("external").queue_declare, name, durable=True)
+
+
+@pytest.mark.parametrize("exchange", ["identity.events", "identity.pd", "journal.events", "journal.requeue", ""])
+def test_external_cannot_publish(broker, exchange):
+    assert_refused(publish, broker.channel("external"), exchange, "identity.account.created.v1")
+
+
+# -- the kit's own relay and consumer work under the service accounts ----------------------
+def test_kit_relay_and_consumer_run_under_service_accounts(broker, tmp_path):
+    # identity's relay declares its exchanges (equivalently to the file) and publishes.
+    engine = make_engine(f"sqlite:///{tmp_path}/identity.db")
+    metadata = MetaData()
+    outbox = outbox_table(metadata)
+    metadata.create_all(engine)
+
+    # journal's consumer declares its queues, dead-letter and retry exchanges, and binds
+    # to identity.events and identity.pd.
+    name = f"perm-{broker.uid}"
+    for q in (f"journal.{name}", f"journal.{name}.retry", f"journal.{name}.dead"):
+        broker._queues.append(q)
+    consumer = EventConsumer(service="journal", name=name, amqp_url=service_amqp_url("journal"),
+                             bindings=[Binding("identity.events", "identity.#"),
+                                       Binding("identity.pd", "identity.person.#")],
+                             handlers={}, session_factory=None, processed=None, registry=None)
+    try:
+        consumer.declare(consumer.connection.default_channel)
+    finally:
+        consumer.close()
+
+    with engine.begin() as conn:
+        for exchange, key in (("identity.pd", "identity.person.created.v1"),
+                              ("identity.events", "identity.account.created.v1")):
+            conn.execute(insert(outbox).values(event_id=str(uuid.uuid4()), event_type=key, exchange=exchange,
+                                               routing_key=key, body=json.dumps({"key": key}),
+                                               created_at=datetime.now(timezone.utc)))
+    relay = OutboxRelay(engine, outbox, service_amqp_url("identity"), ["identity.events", "identity.pd"])
+    try:
+        assert relay.drain() == 2
+    finally:
+        relay.close()
+        engine.dispose()
+    ch = broker.channel("journal")
+    received = {json.loads(get_one(ch, f"journal.{name}"))["key"] for _ in range(2)}
+    assert received == {"identity.person.created.v1", "identity.account.created.v1"}
+
+
+def test_kit_consumer_of_gateway_is_refused_personal_data(broker):
+    name = f"perm-{broker.uid}"
+    for q in (f"gateway.{name}", f"gateway.{name}.retry", f"gateway.{name}.dead"):
+        broker._queues.append(q)
+    consumer = EventConsumer(service="gateway", name=name, amqp_url=service_amqp_url("gateway"),
+                             bindings=[Binding("identity.events", "identity.account.#"),
+                                       Binding("identity.pd", "#")],
+                             handlers={}, session_factory=None, processed=None, registry=None)
+    try:
+        with pytest.raises(AccessRefused):
+            consumer.declare(consumer.connection.default_channel)
+    finally:
+        consumer.close()
+
+
+# -- the file, the loader ------------------------------------------------------------------
+def test_guest_keeps_full_rights(broker):
+    ch = broker.channel("guest")
+    queue = broker.name("anything")
+    ch.queue_declare(queue)
+    ch.queue_bind(queue, "identity.pd", routing_key="#")
+    publish(ch, "identity.pd", "x", b"g")
+    assert get_one(ch, queue) == b"g"
+
+
+def test_wrong_password_is_refused(definitions_loaded):
+    with pytest.raises(pika.exceptions.ProbableAuthenticationError):
+        connect("external", password="kabinet-journal")
+
+
+def test_committed_definitions_file_is_current():
+    assert json.loads(defs.DEFAULT_PATH.read_text(encoding="utf-8")) == defs.build()
+    done = subprocess.run([sys.executable, "-m", "kabinet_kit.broker_definitions", "check"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_check_detects_a_stale_file(tmp_path):
+    path = tmp_path / "definitions.json"
+    assert defs.main(["check", "--path", str(path)]) == 1  # missing
+    assert defs.main(["write", "--path", str(path)]) == 0
+    assert defs.main(["check", "--path", str(path)]) == 0
+    doc = json.loads(path.read_text())
+    doc["permissions"][0]["read"] = ".*"
+    path.write_text(defs.render(doc))
+    assert defs.main(["check", "--path", str(path)]) == 1
+
+
+def test_loading_twice_is_harmless(broker):
+    queue = broker.own_queue("journal", bind_to=("identity.events", "#"))
+    publish(broker.channel("identity"), "identity.events", "identity.x.y.v1", b"kept")
+    defs.load(TEST_VHOST)
+    # What existed survives, the accounts still log in and the rules still hold.
+    assert get_one(broker.channel("journal"), queue) == b"kept"
+    assert_refused(publish, broker.channel("journal"), "identity.events", "x")
+    with connect("guest") as admin:
+        admin.channel().exchange_declare("identity.pd", exchange_type="topic", durable=True, passive=True)
+
+
+def test_committed_file_loads_into_any_vhost():
+    vhost = f"kabinet-defs-{uuid.uuid4().hex[:8]}"
+    document = json.loads(defs.DEFAULT_PATH.read_text(encoding="utf-8"))
+    try:
+        defs.load(vhost, document)
+        other = Broker(vhost)
+        try:
+            queue = other.own_queue("journal", bind_to=("identity.pd", "#"))
+            publish(other.channel("identity"), "identity.pd", "identity.person.created.v1", b"v")
+            assert get_one(other.channel("journal"), queue) == b"v"
+            spy = other.name("external")
+            other.channel("external").queue_declare(spy, durable=True)
+            assert_refused(other.channel("external").queue_bind, spy, "identity.pd", routing_key="#")
+        finally:
+            other.close()
+    finally:
+        defs._run("delete_vhost", vhost)

@@ -1,0 +1,94 @@
+"""Who may do what to whom. Pure rules over the caller's grants and the target's placement;
+the service layer loads the facts and calls these for every object it touches."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INSTITUTION_STAFF = ("institution_admin", "deputy_director", "teacher")
+GROUP_STAFF = ("tutor", "educator")
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organisation_id: str | None = None
+    group_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a child is placed now (None when not enrolled anywhere)."""
+    organisation_id: str
+    group_id: str | None
+
+
+@dataclass(frozen=True)
+class Caller:
+    account_id: str
+    person_id: str
+    person_kind: str
+    grants: tuple[Grant, ...] = ()
+    children: frozenset[str] = field(default_factory=frozenset)
+
+    def has(self, role: str, organisation_id: str | None = None) -> bool:
+        return any(g.role == role and (organisation_id is None or g.organisation_id == organisation_id)
+                   for g in self.grants)
+
+    @property
+    def is_department(self) -> bool:
+        return self.has("department_officer")
+
+    def administers(self, organisation_id: str | None) -> bool:
+        return organisation_id is not None and self.has("institution_admin", organisation_id)
+
+    def organisations(self) -> set[str]:
+        return {g.organisation_id for g in self.grants if g.organisation_id}
+
+
+def can_read_child(caller: Caller, child_id: str, where: Where | None) -> bool:
+    if child_id == caller.person_id or child_id in caller.children:
+        return True
+    if where is None:
+        return False
+    for g in caller.grants:
+        if g.role in INSTITUTION_STAFF and g.organisation_id == where.organisation_id:
+            return True
+        if g.role in GROUP_STAFF and where.group_id is not None and g.group_id == where.group_id:
+            return True
+    return False
+
+
+def can_serve_child(caller: Caller, where: Where | None) -> bool:
+    """Issue access codes and register paper consents: the institution's administration, and
+    the tutor or educator of the child's own group."""
+    if where is None:
+        return False
+    for g in caller.grants:
+        if g.role in ("institution_admin", "deputy_director") and g.organisation_id == where.organisation_id:
+            return True
+        if g.role in GROUP_STAFF and where.group_id is not None and g.group_id == where.group_id:
+            return True
+    return False
+
+
+def can_read_group(caller: Caller, organisation_id: str, group_id: str) -> bool:
+    for g in caller.grants:
+        if g.role in INSTITUTION_STAFF and g.organisation_id == organisation_id:
+            return True
+        if g.role in GROUP_STAFF and g.group_id == group_id:
+            return True
+    return False
+
+
+def can_manage_organisation(caller: Caller, organisation_id: str) -> bool:
+    return caller.is_department or caller.administers(organisation_id)
+
+
+def grantable_by(caller: Caller, role: str, organisation_id: str | None) -> bool:
+    """Accounts are created by the institution administrator (seeds 003 §4.2, 004 §4); the
+    department appoints institution administrators and its own officers."""
+    if caller.is_department:
+        return role in ("department_officer", "institution_admin") or organisation_id is not None
+    if role in ("department_officer",):
+        return False
+    return caller.administers(organisation_id)

@@ -1,0 +1,53 @@
+from flask import g
+from flask_smorest import Blueprint
+
+from .. import schemas as s
+from .. import services
+from .common import caller, db, deps
+
+blp = Blueprint("auth", __name__, description="Login, tokens, sessions and the signing keys")
+
+
+@blp.post("/auth/token")
+@blp.arguments(s.TokenRequest)
+@blp.response(200, s.TokenResponse)
+def token(body):
+    """Log in with login and password. Failures say nothing about which part was wrong."""
+    return services.login(deps(), db(), body["login"], body["password"])
+
+
+@blp.post("/auth/refresh")
+@blp.arguments(s.RefreshRequest)
+@blp.response(200, s.TokenResponse)
+def refresh(body):
+    """Exchange a refresh token for new tokens; the old refresh token stops working."""
+    return services.refresh(deps(), db(), body["refresh_token"])
+
+
+@blp.post("/auth/logout")
+@blp.response(204)
+def logout():
+    """End the current session: its access and refresh tokens stop being accepted."""
+    who = caller()
+    services.logout(deps(), db(), who, g.session_id)
+
+
+@blp.post("/auth/password")
+@blp.arguments(s.PasswordChange)
+@blp.response(204)
+def change_password(body):
+    """Change the password; every session of the account ends."""
+    services.change_password(deps(), db(), caller(), body["current_password"], body["new_password"])
+
+
+@blp.get("/.well-known/jwks.json")
+def jwks():
+    """Public keys that verify access tokens (RS256)."""
+    return deps().keys.jwks(), 200, {"Cache-Control": "public, max-age=300"}
+
+
+@blp.get("/me")
+@blp.response(200, s.MeResponse)
+def me():
+    """The caller's account, role assignments with scopes and, for a guardian, the children."""
+    return services.me(db(), caller())

@@ -1,0 +1,221 @@
+"""Identity's tables. Ids are UUID strings so that they travel unchanged in events."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text,
+                        UniqueConstraint, text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kabinet_kit.db import BigId, UtcDateTime
+from kabinet_kit.outbox import add_messaging_tables
+from kabinet_kit.web import idempotency_table
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s"})
+
+
+OUTBOX, PROCESSED = add_messaging_tables(Base.metadata)
+IDEMPOTENCY = idempotency_table(Base.metadata)
+
+Id = String(36)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(100))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AcademicYear(Base):
+    __tablename__ = "academic_years"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("organisation_id", "academic_year_id", "name", name="uq_groups_org_year_name"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    academic_year_id: Mapped[str] = mapped_column(ForeignKey("academic_years.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(100))
+    grade_level: Mapped[int | None] = mapped_column(Integer)
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Person(Base):
+    """Personal data lives here and nowhere else in identity's tables."""
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    middle_name: Mapped[str | None] = mapped_column(String(100))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), unique=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    deactivated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    deactivation_reason: Mapped[str | None] = mapped_column(String(200))
+    sessions_revoked_before: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RoleAssignment(Base):
+    __tablename__ = "role_assignments"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    group_id: Mapped[str | None] = mapped_column(ForeignKey("groups.id"))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Guardianship(Base):
+    __tablename__ = "guardianships"
+    __table_args__ = (UniqueConstraint("guardian_person_id", "child_id", name="uq_guardianships_pair"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    guardian_person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    child_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Placement(Base):
+    """Where a child is now; the movement book below keeps how it got there."""
+    __tablename__ = "placements"
+    child_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    group_id: Mapped[str | None] = mapped_column(ForeignKey("groups.id"), index=True)
+    since: Mapped[date] = mapped_column(Date)
+
+
+class Movement(Base):
+    __tablename__ = "movements"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    child_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    group_id: Mapped[str | None] = mapped_column(ForeignKey("groups.id"))
+    from_organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    from_group_id: Mapped[str | None] = mapped_column(ForeignKey("groups.id"))
+    order_number: Mapped[str] = mapped_column(String(50))
+    order_date: Mapped[date] = mapped_column(Date)
+    effective_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str | None] = mapped_column(Id)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AccessCode(Base):
+    __tablename__ = "access_codes"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    child_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    guardian_person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    issued_by: Mapped[str] = mapped_column(Id)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    redeemed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    redeemed_by_account_id: Mapped[str | None] = mapped_column(Id)
+
+
+class RedemptionAttempt(Base):
+    __tablename__ = "redemption_attempts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_key: Mapped[str] = mapped_column(String(100), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+    __table_args__ = (
+        # At most one consent in force per child and purpose.
+        Index("uq_consents_active", "child_id", "purpose", unique=True,
+              postgresql_where=text("status = 'active'"), sqlite_where=text("status = 'active'")),
+    )
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    child_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))
+    given_by_person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    registration_number: Mapped[str] = mapped_column(String(50))
+    registration_date: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(Id)
+    given_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    end_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class Session_(Base):
+    """A login session: the refresh-token family and the access tokens issued for it."""
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoke_reason: Mapped[str | None] = mapped_column(String(50))
+
+
+class RefreshToken(Base):
+    __tablename__ = "refresh_tokens"
+    id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SigningKey(Base):
+    __tablename__ = "signing_keys"
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuditRecord(Base):
+    """Who read (or tried to read) whose personal data, and when."""
+    __tablename__ = "audit_records"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    actor_account_id: Mapped[str | None] = mapped_column(Id, index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[str | None] = mapped_column(Id, index=True)
+    organisation_id: Mapped[str | None] = mapped_column(Id, index=True)
+    resource: Mapped[str] = mapped_column(String(200))
+    request_id: Mapped[str | None] = mapped_column(String(128))
