@@ -461,7 +461,7 @@ def read_child(deps: Deps, session: Session, caller: Caller, child_id: str, requ
     where = placement_of(session, child_id) if child else None
     if child is None or not access.can_read_child(caller, child_id, where):
         deny(deps, caller, "read_person", f"children/{child_id}", person_id=child_id if child else None,
-             request_id=request_id)
+             organisation_id=where.organisation_id if where else None, request_id=request_id)
     audit(session, caller, "read_person", f"children/{child_id}", person_id=child_id,
           organisation_id=where.organisation_id if where else None, request_id=request_id)
     consents = session.scalars(select(Consent).where(Consent.child_id == child_id, Consent.status == "active")).all()
@@ -751,6 +751,8 @@ def redeem_access_code(deps: Deps, session: Session, data: dict, client_key: str
 def list_audit(session: Session, caller: Caller, *, organisation_id: str | None, person_id: str | None,
                limit: int, offset: int) -> tuple[list[AuditRecord], int]:
     if not caller.is_department:
+        if not caller.has("institution_admin"):
+            raise PermissionDenied("Only the institution's administrator reads its audit.")
         if organisation_id is None:
             organisations = {g.organisation_id for g in caller.grants if g.role == "institution_admin"}
             if len(organisations) != 1:

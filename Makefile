@@ -1,0 +1,77 @@
+# Kabinet: `make run` brings the whole system up on this machine; `make test` runs every test
+# against the real RabbitMQ and PostgreSQL. Both set up everything they need first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_SERVER ?= postgresql://postgres@127.0.0.1:5432
+
+# Every service folder present takes part: its package name is kabinet_<folder>.
+SERVICES := $(notdir $(wildcard services/*))
+COMPONENT_DIRS := $(wildcard libs/* services/* gateway)
+UNIT_TESTS := $(wildcard $(addsuffix /tests/unit,$(COMPONENT_DIRS)))
+INTEGRATION_TESTS := $(wildcard $(addsuffix /tests/integration,$(COMPONENT_DIRS)))
+E2E_TESTS := $(wildcard tests/e2e)
+
+.PHONY: run test unit integration e2e install services-up migrate seed reset perf clean help
+
+help:
+	@echo "make run    - set up and start every process of every service (prints the demo logins)"
+	@echo "make test   - unit, integration (SQLite and PostgreSQL) and end-to-end tests"
+	@echo "make reset  - drop local data and start from a clean demo city"
+	@echo "make perf   - run the benchmarks under tests/perf"
+
+$(VENV)/.installed: requirements.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip >/dev/null
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+services-up:
+	@bash scripts/ensure-services.sh
+
+migrate: install
+	@set -e; for s in $(SERVICES); do $(PY) -m kabinet_$$s.migrate; done
+	@if [ -d gateway/kabinet_gateway ] && [ -f gateway/kabinet_gateway/migrate.py ]; then $(PY) -m kabinet_gateway.migrate; fi
+
+seed: migrate
+	@$(PY) -m kabinet_identity.seed
+
+run: install services-up
+	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet
+	@set -a; source deploy/local.env; set +a; $(MAKE) --no-print-directory seed
+	@echo
+	@echo "Kabinet is starting: gateway http://127.0.0.1:$${GATEWAY_PORT:-8080}/api/docs (API docs), identity http://127.0.0.1:8101"
+	@echo "Log in: POST http://127.0.0.1:$${GATEWAY_PORT:-8080}/api/identity/auth/token {\"login\": \"teacher1\", \"password\": \"kabinet-demo\"}"
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -e deploy/local.env
+
+test: install services-up
+	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet-test
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory integration
+	$(MAKE) --no-print-directory e2e
+
+unit: install
+	$(VENV)/bin/pytest -q $(UNIT_TESTS)
+
+integration: install
+	KABINET_TEST_DB=sqlite $(VENV)/bin/pytest -q $(INTEGRATION_TESTS)
+	KABINET_TEST_DB=$(PG_SERVER) $(VENV)/bin/pytest -q $(INTEGRATION_TESTS)
+
+e2e: install
+	$(if $(E2E_TESTS),KABINET_TEST_DB=sqlite $(VENV)/bin/pytest -q $(E2E_TESTS),@echo "no end-to-end tests yet")
+
+reset: install
+	rm -rf var
+	@for db in $$(psql -h 127.0.0.1 -U postgres -Atc "select datname from pg_database where datname like 'kabinet_%'" 2>/dev/null); do \
+		psql -h 127.0.0.1 -U postgres -qc "drop database \"$$db\" with (force)"; done
+	$(MAKE) --no-print-directory run
+
+perf: install services-up
+	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet-test
+	@for f in tests/perf/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) var
