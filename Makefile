@@ -48,6 +48,7 @@ run: install services-up
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -e deploy/local.env
 
 test: install services-up
+	@$(PY) -m kabinet_kit.broker_definitions check
 	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet-test
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory integration

@@ -185,6 +185,8 @@ def _run(*args: str, stdin: str | None = None, timeout: float = 60) -> str:
         done = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise RuntimeError(f"{' '.join(cmd)} timed out after {timeout}s") from exc
+    except OSError as exc:
+        raise RuntimeError(f"{' '.join(cmd)} could not run: {exc}") from exc
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {(done.stderr or done.stdout).strip()}")
     return done.stdout

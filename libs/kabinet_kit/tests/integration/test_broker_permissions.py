@@ -44,7 +44,7 @@ def connect(user: str, vhost: str = TEST_VHOST, password: str | None = None) -> 
     return pika.BlockingConnection(params)
 
 
-class Broker:
+class Accounts:
     """Connections as each account, unique names, and clean-up of what a test created."""
 
     def __init__(self, vhost: str = TEST_VHOST):
@@ -92,8 +92,8 @@ class Broker:
 
 
 @pytest.fixture
-def broker(definitions_loaded):
-    b = Broker()
+def accounts(definitions_loaded):
+    b = Accounts()
     yield b
     b.close()
 
@@ -121,11 +121,11 @@ def assert_refused(action, *args, **kwargs) -> None:
 
 # -- services publish only to their own exchanges ----------------------------------------
 @pytest.mark.parametrize("service", defs.PUBLISHERS)
-def test_service_declares_and_publishes_to_its_own_events_exchange(broker, service):
-    ch = broker.channel(service)
+def test_service_declares_and_publishes_to_its_own_events_exchange(accounts, service):
+    ch = accounts.channel(service)
     # Re-declaring as the relay does is equivalent to the file's declaration (no 406).
     ch.exchange_declare(f"{service}.events", exchange_type="topic", durable=True)
-    queue = broker.own_queue(service, bind_to=(f"{service}.events", "#"))
+    queue = accounts.own_queue(service, bind_to=(f"{service}.events", "#"))
     publish(ch, f"{service}.events", f"{service}.thing.happened.v1", b'{"n": 1}')
     assert get_one(ch, queue) == b'{"n": 1}'
 
@@ -140,29 +140,29 @@ def test_service_declares_and_publishes_to_its_own_events_exchange(broker, servi
     ("journal", "identity.retry"),   # another consumer's retry path
     ("journal", ""),                 # the default exchange would reach any queue by name
 ])
-def test_service_cannot_publish_to_another_services_exchange(broker, user, exchange):
-    assert_refused(publish, broker.channel(user), exchange, "portfolio.journal")
+def test_service_cannot_publish_to_another_services_exchange(accounts, user, exchange):
+    assert_refused(publish, accounts.channel(user), exchange, "portfolio.journal")
 
 
 @pytest.mark.parametrize("user, exchange", [("journal", "identity.events"), ("gateway", "identity.pd"),
                                             ("external", "journal.events")])
-def test_service_cannot_declare_another_services_exchange(broker, user, exchange):
-    assert_refused(broker.channel(user).exchange_declare, exchange, exchange_type="topic", durable=True)
+def test_service_cannot_declare_another_services_exchange(accounts, user, exchange):
+    assert_refused(accounts.channel(user).exchange_declare, exchange, exchange_type="topic", durable=True)
 
 
 # -- personal data: internal services only ------------------------------------------------
 @pytest.mark.parametrize("service", ["journal", "preschool", "portfolio", "reports"])
-def test_internal_service_receives_personal_data(broker, service):
-    queue = broker.own_queue(service, bind_to=("identity.pd", "identity.person.#"))
-    publish(broker.channel("identity"), "identity.pd", "identity.person.updated.v1", b'{"name": "x"}')
-    assert get_one(broker.channel(service), queue) == b'{"name": "x"}'
+def test_internal_service_receives_personal_data(accounts, service):
+    queue = accounts.own_queue(service, bind_to=("identity.pd", "identity.person.#"))
+    publish(accounts.channel("identity"), "identity.pd", "identity.person.updated.v1", b'{"name": "x"}')
+    assert get_one(accounts.channel(service), queue) == b'{"name": "x"}'
 
 
-def test_gateway_reads_identity_events_but_not_personal_data(broker):
-    queue = broker.own_queue("gateway", bind_to=("identity.events", "identity.account.#"))
-    assert_refused(broker.channel("gateway").queue_bind, queue, "identity.pd", routing_key="#")
-    publish(broker.channel("identity"), "identity.events", "identity.account.revoked.v1", b"r")
-    assert get_one(broker.channel("gateway"), queue) == b"r"
+def test_gateway_reads_identity_events_but_not_personal_data(accounts):
+    queue = accounts.own_queue("gateway", bind_to=("identity.events", "identity.account.#"))
+    assert_refused(accounts.channel("gateway").queue_bind, queue, "identity.pd", routing_key="#")
+    publish(accounts.channel("identity"), "identity.events", "identity.account.revoked.v1", b"r")
+    assert get_one(accounts.channel("gateway"), queue) == b"r"
 
 
 # -- one service cannot touch another's queues -------------------------------------------
@@ -176,18 +176,18 @@ def test_gateway_reads_identity_events_but_not_personal_data(broker):
     "{owner}.identity-events-{uid}",
 ])
 @pytest.mark.parametrize("intruder", ["portfolio", "gateway", "external"])
-def test_service_cannot_consume_from_another_services_queue(broker, intruder, template):
-    queue = broker.own_queue("journal", template, bind_to=("identity.pd", "#"))
-    publish(broker.channel("identity"), "identity.pd", "identity.person.created.v1", b"pd")
-    assert_refused(broker.channel(intruder).basic_get, queue, auto_ack=True)
-    assert_refused(broker.channel(intruder).basic_consume, queue, lambda *a: None)
-    assert get_one(broker.channel("journal"), queue) == b"pd"  # still there, unread
+def test_service_cannot_consume_from_another_services_queue(accounts, intruder, template):
+    queue = accounts.own_queue("journal", template, bind_to=("identity.pd", "#"))
+    publish(accounts.channel("identity"), "identity.pd", "identity.person.created.v1", b"pd")
+    assert_refused(accounts.channel(intruder).basic_get, queue, auto_ack=True)
+    assert_refused(accounts.channel(intruder).basic_consume, queue, lambda *a: None)
+    assert get_one(accounts.channel("journal"), queue) == b"pd"  # still there, unread
 
 
 @pytest.mark.parametrize("action", ["bind", "purge", "delete", "redeclare"])
-def test_service_cannot_alter_another_services_queue(broker, action):
-    queue = broker.own_queue("journal")
-    ch = broker.channel("portfolio")
+def test_service_cannot_alter_another_services_queue(accounts, action):
+    queue = accounts.own_queue("journal")
+    ch = accounts.channel("portfolio")
     operation = {
         "bind": lambda: ch.queue_bind(queue, "portfolio.events", routing_key="#"),  # inject messages
         "purge": lambda: ch.queue_purge(queue),
@@ -198,42 +198,42 @@ def test_service_cannot_alter_another_services_queue(broker, action):
 
 
 # -- the external municipal system --------------------------------------------------------
-def test_external_subscribes_to_events_with_its_own_queue(broker):
-    ch = broker.channel("external")
-    queue = broker.name("external")
+def test_external_subscribes_to_events_with_its_own_queue(accounts):
+    ch = accounts.channel("external")
+    queue = accounts.name("external")
     ch.queue_declare(queue, durable=True)
     ch.queue_bind(queue, "identity.events", routing_key="identity.#")
     ch.queue_bind(queue, "journal.events", routing_key="journal.#")
-    publish(broker.channel("identity"), "identity.events", "identity.group.created.v1", b'{"id": 1}')
-    publish(broker.channel("journal"), "journal.events", "journal.lesson.held.v1", b'{"id": 2}')
+    publish(accounts.channel("identity"), "identity.events", "identity.group.created.v1", b'{"id": 1}')
+    publish(accounts.channel("journal"), "journal.events", "journal.lesson.held.v1", b'{"id": 2}')
     assert get_one(ch, queue) == b'{"id": 1}'
     assert get_one(ch, queue) == b'{"id": 2}'
 
 
-def test_external_cannot_bind_to_personal_data(broker):
-    queue = broker.name("external")
-    broker.channel("external").queue_declare(queue, durable=True)
-    assert_refused(broker.channel("external").queue_bind, queue, "identity.pd", routing_key="#")
+def test_external_cannot_bind_to_personal_data(accounts):
+    queue = accounts.name("external")
+    accounts.channel("external").queue_declare(queue, durable=True)
+    assert_refused(accounts.channel("external").queue_bind, queue, "identity.pd", routing_key="#")
 
 
-def test_external_cannot_read_a_queue_that_carries_personal_data(broker):
-    queue = broker.own_queue("journal", bind_to=("identity.pd", "#"))
-    assert_refused(broker.channel("external").basic_get, queue)
-    assert_refused(broker.channel("external").basic_consume, queue, lambda *a: None)
+def test_external_cannot_read_a_queue_that_carries_personal_data(accounts):
+    queue = accounts.own_queue("journal", bind_to=("identity.pd", "#"))
+    assert_refused(accounts.channel("external").basic_get, queue)
+    assert_refused(accounts.channel("external").basic_consume, queue, lambda *a: None)
 
 
 @pytest.mark.parametrize("name", ["journal.identity", "identity.pd", "spy", "externalspy", "external"])
-def test_external_may_declare_only_external_queues(broker, name):
-    assert_refused(broker.channel("external").queue_declare, name, durable=True)
+def test_external_may_declare_only_external_queues(accounts, name):
+    assert_refused(accounts.channel("external").queue_declare, name, durable=True)
 
 
 @pytest.mark.parametrize("exchange", ["identity.events", "identity.pd", "journal.events", "journal.requeue", ""])
-def test_external_cannot_publish(broker, exchange):
-    assert_refused(publish, broker.channel("external"), exchange, "identity.account.created.v1")
+def test_external_cannot_publish(accounts, exchange):
+    assert_refused(publish, accounts.channel("external"), exchange, "identity.account.created.v1")
 
 
 # -- the kit's own relay and consumer work under the service accounts ----------------------
-def test_kit_relay_and_consumer_run_under_service_accounts(broker, tmp_path):
+def test_kit_relay_and_consumer_run_under_service_accounts(accounts, tmp_path):
     # identity's relay declares its exchanges (equivalently to the file) and publishes.
     engine = make_engine(f"sqlite:///{tmp_path}/identity.db")
     metadata = MetaData()
@@ -242,9 +242,9 @@ def test_kit_relay_and_consumer_run_under_service_accounts(broker, tmp_path):
 
     # journal's consumer declares its queues, dead-letter and retry exchanges, and binds
     # to identity.events and identity.pd.
-    name = f"perm-{broker.uid}"
+    name = f"perm-{accounts.uid}"
     for q in (f"journal.{name}", f"journal.{name}.retry", f"journal.{name}.dead"):
-        broker._queues.append(q)
+        accounts._queues.append(q)
     consumer = EventConsumer(service="journal", name=name, amqp_url=service_amqp_url("journal"),
                              bindings=[Binding("identity.events", "identity.#"),
                                        Binding("identity.pd", "identity.person.#")],
@@ -266,15 +266,15 @@ def test_kit_relay_and_consumer_run_under_service_accounts(broker, tmp_path):
     finally:
         relay.close()
         engine.dispose()
-    ch = broker.channel("journal")
+    ch = accounts.channel("journal")
     received = {json.loads(get_one(ch, f"journal.{name}"))["key"] for _ in range(2)}
     assert received == {"identity.person.created.v1", "identity.account.created.v1"}
 
 
-def test_kit_consumer_of_gateway_is_refused_personal_data(broker):
-    name = f"perm-{broker.uid}"
+def test_kit_consumer_of_gateway_is_refused_personal_data(accounts):
+    name = f"perm-{accounts.uid}"
     for q in (f"gateway.{name}", f"gateway.{name}.retry", f"gateway.{name}.dead"):
-        broker._queues.append(q)
+        accounts._queues.append(q)
     consumer = EventConsumer(service="gateway", name=name, amqp_url=service_amqp_url("gateway"),
                              bindings=[Binding("identity.events", "identity.account.#"),
                                        Binding("identity.pd", "#")],
@@ -287,9 +287,9 @@ def test_kit_consumer_of_gateway_is_refused_personal_data(broker):
 
 
 # -- the file, the loader ------------------------------------------------------------------
-def test_guest_keeps_full_rights(broker):
-    ch = broker.channel("guest")
-    queue = broker.name("anything")
+def test_guest_keeps_full_rights(accounts):
+    ch = accounts.channel("guest")
+    queue = accounts.name("anything")
     ch.queue_declare(queue)
     ch.queue_bind(queue, "identity.pd", routing_key="#")
     publish(ch, "identity.pd", "x", b"g")
@@ -319,13 +319,13 @@ def test_check_detects_a_stale_file(tmp_path):
     assert defs.main(["check", "--path", str(path)]) == 1
 
 
-def test_loading_twice_is_harmless(broker):
-    queue = broker.own_queue("journal", bind_to=("identity.events", "#"))
-    publish(broker.channel("identity"), "identity.events", "identity.x.y.v1", b"kept")
+def test_loading_twice_is_harmless(accounts):
+    queue = accounts.own_queue("journal", bind_to=("identity.events", "#"))
+    publish(accounts.channel("identity"), "identity.events", "identity.x.y.v1", b"kept")
     defs.load(TEST_VHOST)
     # What existed survives, the accounts still log in and the rules still hold.
-    assert get_one(broker.channel("journal"), queue) == b"kept"
-    assert_refused(publish, broker.channel("journal"), "identity.events", "x")
+    assert get_one(accounts.channel("journal"), queue) == b"kept"
+    assert_refused(publish, accounts.channel("journal"), "identity.events", "x")
     with connect("guest") as admin:
         admin.channel().exchange_declare("identity.pd", exchange_type="topic", durable=True, passive=True)
 
@@ -335,7 +335,7 @@ def test_committed_file_loads_into_any_vhost():
     document = json.loads(defs.DEFAULT_PATH.read_text(encoding="utf-8"))
     try:
         defs.load(vhost, document)
-        other = Broker(vhost)
+        other = Accounts(vhost)
         try:
             queue = other.own_queue("journal", bind_to=("identity.pd", "#"))
             publish(other.channel("identity"), "identity.pd", "identity.person.created.v1", b"v")

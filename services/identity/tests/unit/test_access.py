@@ -1,0 +1,44 @@
+"""The access rules as a table of who may reach whom."""
+from kabinet_identity.access import (Caller, Grant, Where, can_read_child, can_read_group, can_serve_child,
+                                     grantable_by)
+
+SCHOOL1, SCHOOL2, CLASS_5A, CLASS_5B = "s1", "s2", "5a", "5b"
+IVAN = "ivan"
+IVAN_AT = Where(SCHOOL1, CLASS_5A)
+
+
+def caller(*grants, person="p", children=()):
+    return Caller("acc", person, "staff", tuple(grants), frozenset(children))
+
+
+def test_child_reads():
+    assert can_read_child(caller(person=IVAN), IVAN, IVAN_AT)                        # the pupil
+    assert can_read_child(caller(children={IVAN}), IVAN, IVAN_AT)                    # the guardian
+    assert not can_read_child(caller(children={"olga"}), IVAN, IVAN_AT)              # another family
+    assert can_read_child(caller(Grant("teacher", SCHOOL1)), IVAN, IVAN_AT)
+    assert not can_read_child(caller(Grant("teacher", SCHOOL2)), IVAN, IVAN_AT)      # another school
+    assert can_read_child(caller(Grant("tutor", SCHOOL1, CLASS_5A)), IVAN, IVAN_AT)
+    assert not can_read_child(caller(Grant("tutor", SCHOOL1, CLASS_5B)), IVAN, IVAN_AT)
+    assert not can_read_child(caller(Grant("department_officer")), IVAN, IVAN_AT)    # statistics only
+    assert not can_read_child(caller(Grant("teacher", SCHOOL1)), IVAN, None)         # withdrawn
+
+
+def test_serving_a_child_codes_and_paper_consents():
+    assert can_serve_child(caller(Grant("institution_admin", SCHOOL1)), IVAN_AT)
+    assert can_serve_child(caller(Grant("educator", SCHOOL1, CLASS_5A)), IVAN_AT)
+    assert not can_serve_child(caller(Grant("teacher", SCHOOL1)), IVAN_AT)
+    assert not can_serve_child(caller(Grant("institution_admin", SCHOOL2)), IVAN_AT)
+
+
+def test_group_reads():
+    assert can_read_group(caller(Grant("deputy_director", SCHOOL1)), SCHOOL1, CLASS_5B)
+    assert not can_read_group(caller(Grant("educator", SCHOOL1, CLASS_5A)), SCHOOL1, CLASS_5B)
+
+
+def test_who_grants_which_role():
+    admin = caller(Grant("institution_admin", SCHOOL1))
+    assert grantable_by(admin, "teacher", SCHOOL1)
+    assert not grantable_by(admin, "teacher", SCHOOL2)
+    assert not grantable_by(admin, "department_officer", None)
+    department = caller(Grant("department_officer"))
+    assert grantable_by(department, "institution_admin", SCHOOL2)
