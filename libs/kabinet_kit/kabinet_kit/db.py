@@ -42,7 +42,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = connection.get_execution_options().get("sqlite_begin", "")
+        # IMMEDIATE by default: a deferred transaction that reads and then writes fails at once
+        # with "database is locked" if another connection wrote in between (WAL snapshot), and
+        # no busy timeout helps. Taking the write lock up front makes writers wait their turn.
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 

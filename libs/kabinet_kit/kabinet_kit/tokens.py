@@ -83,17 +83,24 @@ class JwksKeySource:
         return key
 
 
-class StaticKeySource:
-    """Keys known in-process (identity verifying its own tokens)."""
+class LocalKeySource:
+    """Keys known in-process (identity verifying its own tokens): a lookup by kid."""
 
-    def __init__(self, keys: Callable[[], dict[str, Any]]):
-        self._keys = keys
+    def __init__(self, lookup: Callable[[str], Any]):
+        self._lookup = lookup
 
     def get(self, kid: str):
-        key = self._keys().get(kid)
+        key = self._lookup(kid)
         if key is None:
             raise InvalidToken("unknown signing key")
         return key
+
+
+class StaticKeySource(LocalKeySource):
+    """Keys from a fixed mapping (tests, keys configured by hand)."""
+
+    def __init__(self, keys: Callable[[], dict[str, Any]]):
+        super().__init__(lambda kid: keys().get(kid))
 
 
 def _http_get_json(url: str, timeout: float) -> dict:

@@ -205,8 +205,12 @@ class RequestTransaction:
 
     def _finish(self, response: Response) -> Response:
         session: Session | None = g.get("db_session")
-        if session is None:
-            return response
+        if session is not None:
+            response = self._end(session, response)
+        self._run_deferred()
+        return response
+
+    def _end(self, session: Session, response: Response) -> Response:
         if response.status_code >= 400:
             session.rollback()
             return response
@@ -222,6 +226,17 @@ class RequestTransaction:
             return problem(503, "Service unavailable", "The database is unavailable; retry later.")
         return response
 
+    def defer(self, write: Callable[[Session], None]) -> None:
+        g.setdefault("deferred_writes", []).append(write)
+
+    def _run_deferred(self) -> None:
+        for write in g.pop("deferred_writes", []):
+            try:
+                with self.session_factory.begin() as session:
+                    write(session)
+            except Exception:  # the response is decided; a lost side record must not turn it into a 500
+                log.exception("deferred write failed")
+
     def _close(self, _exc) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
@@ -230,6 +245,18 @@ class RequestTransaction:
 
 def request_session() -> Session:
     return current_app.extensions["kabinet.transaction"].session
+
+
+def write_regardless(session_factory: sessionmaker, write: Callable[[Session], None]) -> None:
+    """Persist a record whatever becomes of the request (failed logins, refused reads): in its
+    own transaction, after the request's transaction has ended — SQLite allows one writer, so
+    it cannot run beside the request's open transaction. Outside a request it runs at once."""
+    from flask import has_request_context
+    if has_request_context() and "kabinet.transaction" in current_app.extensions:
+        current_app.extensions["kabinet.transaction"].defer(write)
+        return
+    with session_factory.begin() as session:
+        write(session)
 
 
 # -- Idempotency-Key -------------------------------------------------------------------

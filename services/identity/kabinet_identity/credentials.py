@@ -93,6 +93,13 @@ class KeyRing:
             self.load()
         return {kid: pair[1] for kid, pair in self._keys.items()}
 
+    def public_key(self, kid: str):
+        """The key for a token's kid; reloads once when another process added a key."""
+        if kid not in self._keys:
+            self.load()
+        pair = self._keys.get(kid)
+        return pair[1] if pair else None
+
     def jwks(self) -> dict:
         keys = []
         for kid, public in self.public_keys().items():

@@ -18,6 +18,7 @@ from kabinet_contracts.identity import CONSENT_PURPOSES
 from kabinet_kit.errors import Conflict, Gone, InvalidInput, NotFound, PermissionDenied, RateLimited, Unauthenticated
 from kabinet_kit.events import utcnow
 from kabinet_kit.outbox import EventRecorder
+from kabinet_kit.web import write_regardless
 
 from . import access
 from .access import Caller, Grant, Where
@@ -65,9 +66,9 @@ def deny(deps: Deps, caller: Caller, action: str, resource: str, *, person_id=No
          request_id=None, not_found: bool = True):
     """Record a refused attempt in its own transaction, then refuse. Objects the caller may not
     see answer 404, so that ids cannot be probed for existence."""
-    with deps.session_factory.begin() as s:
-        audit(s, caller, action, resource, outcome="denied", person_id=person_id, organisation_id=organisation_id,
-              request_id=request_id)
+    write_regardless(deps.session_factory, lambda s: audit(
+        s, caller, action, resource, outcome="denied", person_id=person_id, organisation_id=organisation_id,
+        request_id=request_id))
     if not_found:
         raise NotFound("No such object, or it is not yours to see.")
     raise PermissionDenied("Your role does not allow this.")
@@ -103,14 +104,17 @@ def _issue_tokens(deps: Deps, session: Session, account: Account, person: Person
 
 
 def _record_failed_login(deps: Deps, account_id: str) -> None:
-    with deps.session_factory.begin() as s:
-        account = s.get(Account, account_id)
-        account.failed_logins += 1
-        if account.failed_logins >= deps.settings.max_failed_logins:
-            account.locked_until = utcnow() + timedelta(seconds=deps.settings.lockout_seconds)
-            account.failed_logins = 0
-            deps.events.record(s, "identity.account.locked.v1",
-                               {"account_id": account.id, "locked_until": account.locked_until})
+    write_regardless(deps.session_factory, lambda s: _count_failed_login(deps, s, account_id))
+
+
+def _count_failed_login(deps: Deps, s: Session, account_id: str) -> None:
+    account = s.get(Account, account_id)
+    account.failed_logins += 1
+    if account.failed_logins >= deps.settings.max_failed_logins:
+        account.locked_until = utcnow() + timedelta(seconds=deps.settings.lockout_seconds)
+        account.failed_logins = 0
+        deps.events.record(s, "identity.account.locked.v1",
+                           {"account_id": account.id, "locked_until": account.locked_until})
 
 
 def login(deps: Deps, session: Session, login_name: str, password: str) -> dict:
@@ -156,8 +160,9 @@ def refresh(deps: Deps, session: Session, token: str) -> dict:
     now = utcnow()
     if row.used_at is not None:
         # A rotated token came back: someone holds a stolen copy. End the whole session.
-        with deps.session_factory.begin() as s:
-            _end_session(deps, s, s.get(Session_, login_session.id), "refresh_token_reuse")
+        session_id = login_session.id
+        write_regardless(deps.session_factory,
+                         lambda s: _end_session(deps, s, s.get(Session_, session_id), "refresh_token_reuse"))
         raise Unauthenticated("Refresh token was already used; the session has been ended.")
     if (row.expires_at <= now or login_session.revoked_at is not None or not account.is_active
             or (account.sessions_revoked_before and login_session.created_at < account.sessions_revoked_before)):
@@ -675,24 +680,24 @@ def issue_access_code(deps: Deps, session: Session, caller: Caller, data: dict) 
     return code, f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def _redemption_window_full(deps: Deps, client_key: str) -> bool:
+def _redemption_window_full(deps: Deps, session: Session, client_key: str) -> bool:
     since = utcnow() - timedelta(seconds=deps.settings.redeem_window_seconds)
-    with deps.session_factory() as s:
-        failures = s.scalar(select(func.count()).select_from(RedemptionAttempt).where(
-            RedemptionAttempt.client_key == client_key, RedemptionAttempt.at >= since,
-            RedemptionAttempt.succeeded.is_(False)))
+    failures = session.scalar(select(func.count()).select_from(RedemptionAttempt).where(
+        RedemptionAttempt.client_key == client_key, RedemptionAttempt.at >= since,
+        RedemptionAttempt.succeeded.is_(False)))
     return failures >= deps.settings.redeem_attempts_per_window
 
 
 def _record_redemption_failure(deps: Deps, client_key: str) -> None:
-    with deps.session_factory.begin() as s:
+    def write(s: Session) -> None:
         s.add(RedemptionAttempt(client_key=client_key, at=utcnow(), succeeded=False))
         # Old attempts stop mattering once outside the window.
         s.execute(delete(RedemptionAttempt).where(RedemptionAttempt.at < utcnow() - timedelta(days=1)))
+    write_regardless(deps.session_factory, write)
 
 
 def redeem_access_code(deps: Deps, session: Session, data: dict, client_key: str) -> dict:
-    if _redemption_window_full(deps, client_key):
+    if _redemption_window_full(deps, session, client_key):
         raise RateLimited("Too many failed attempts; try again later.", retry_after=deps.settings.redeem_window_seconds)
     code = session.scalar(select(AccessCode).where(AccessCode.code_hash == sha256_hex(_normalise_code(data["code"]))))
     now = utcnow()
