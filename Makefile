@@ -38,6 +38,8 @@ migrate: install
 
 seed: migrate
 	@$(PY) -m kabinet_identity.seed
+	@set -e; for s in $(filter-out identity,$(SERVICES)); do \
+		if [ -f services/$$s/kabinet_$$s/seed.py ]; then $(PY) -m kabinet_$$s.seed; fi; done
 
 run: install services-up
 	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet

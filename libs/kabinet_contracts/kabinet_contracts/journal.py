@@ -1,0 +1,1 @@
+"""Events of the journal service (no personal data in any of them)."""
