@@ -217,6 +217,8 @@ def me(session: Session, caller: Caller) -> dict:
         rows = session.execute(select(Person, Placement).outerjoin(Placement, Placement.child_id == Person.id)
                                .where(Person.id.in_(caller.children)).order_by(Person.last_name, Person.first_name))
         for child, placement in rows:
+            audit(session, caller, "read_person", "me", person_id=child.id,
+                  organisation_id=placement.organisation_id if placement else None)
             children.append({"child_id": child.id, "last_name": child.last_name, "first_name": child.first_name,
                              "organisation_id": placement.organisation_id if placement else None,
                              "group_id": placement.group_id if placement else None})

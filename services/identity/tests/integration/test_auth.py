@@ -27,6 +27,9 @@ def test_guardian_me_lists_both_children_with_ids(api):
     names = sorted((c["last_name"], c["first_name"]) for c in me["children"])
     assert names == [("Петров", "Иван"), ("Петрова", "Анна")]
     assert all(c["child_id"] and c["group_id"] for c in me["children"])
+    # Their names are personal data: each read is audited.
+    for child in me["children"]:
+        assert api.audit(person_id=child["child_id"], resource="me", actor_account_id=me["account_id"])
 
 
 def test_wrong_password_and_unknown_login_look_the_same(api):
