@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 TYPE_PATTERN = re.compile(r"^(?P<service>[a-z][a-z_]*)\.(?P<entity>[a-z][a-z_]*)\.(?P<action>[a-z][a-z_]*)\.v(?P<major>\d+)$")
 
@@ -24,6 +24,28 @@ PERSONAL_DATA_EXCHANGE = "identity.pd"
 
 class UnknownEventType(LookupError):
     pass
+
+
+def wire_names(schema: Schema) -> set[str]:
+    """Every field name that can appear in the JSON of this schema, nested ones included."""
+    names = set()
+    for name, field in schema.fields.items():
+        names.add(field.data_key or name)
+        names |= _nested_names(field)
+    return names
+
+
+def _nested_names(field) -> set[str]:
+    if isinstance(field, fields.Nested):
+        nested = field.schema
+        return wire_names(nested) if isinstance(nested, Schema) else set()
+    for attr in ("inner", "value_field"):  # List(...), Dict(values=...)
+        inner = getattr(field, attr, None)
+        if inner is not None:
+            return _nested_names(inner)
+    if isinstance(field, fields.Tuple):
+        return set().union(*(_nested_names(f) for f in field.tuple_fields))
+    return set()
 
 
 @dataclass(frozen=True)
@@ -60,7 +82,7 @@ class EventRegistry:
         if type in self.contracts:
             raise ValueError(f"event type {type!r} registered twice")
         exchange = PERSONAL_DATA_EXCHANGE if personal_data else f"{match['service']}.events"
-        pd_fields = PERSONAL_DATA_FIELDS & set(schema().fields)
+        pd_fields = PERSONAL_DATA_FIELDS & wire_names(schema())
         if pd_fields and not personal_data:
             raise ValueError(f"{type} carries personal data {sorted(pd_fields)} on a public exchange")
         contract = EventContract(type, schema, example, description, exchange, subject_field)

@@ -131,6 +131,11 @@ class EventConsumer(ConsumerMixin):
         p = self.processed
         try:
             with self.session_factory() as session, session.begin():
+                # On SQLite take the write lock up front (BEGIN IMMEDIATE): a deferred
+                # transaction that reads and then writes fails at once with "database is
+                # locked" when another connection (the relay, the web process) wrote meanwhile.
+                # Other databases ignore the option.
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
                 seen = session.execute(select(p.c.id).where(p.c.consumer == self.queue_name,
                                                             p.c.event_id == event.id)).first()
                 if seen:
@@ -174,7 +179,10 @@ class EventConsumer(ConsumerMixin):
 
     def _publish_retry(self, body, headers, delay, event) -> None:
         if self._retry_connection is None:
-            self._retry_connection = connect(self.amqp_url, confirm_publish=True)
+            # No heartbeats: this connection is used only now and then, and nothing services
+            # heartbeats between uses, so the broker would drop it as dead after two intervals.
+            # A dead connection is still noticed: the publish waits at most 5 s for its confirm.
+            self._retry_connection = connect(self.amqp_url, heartbeat=0, confirm_publish=True)
         conn = self._retry_connection
         producer = Producer(conn.default_channel)
         publish = conn.ensure(producer, producer.publish, max_retries=2)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
@@ -43,9 +43,22 @@ class CloudEvent:
         return CloudEventSchema().load(payload)
 
 
+def _uuid_string(value: str) -> None:
+    try:
+        uuid.UUID(value)
+    except (ValueError, TypeError, AttributeError):
+        raise ValidationError("Not a valid UUID.") from None
+
+
 class CloudEventSchema(Schema):
+    class Meta:
+        # CloudEvents lets producers add extension attributes; a consumer that does not know
+        # one ignores it rather than dead-lettering the event.
+        unknown = EXCLUDE
+
     specversion = fields.String(required=True, validate=validate.Equal(SPECVERSION))
-    id = fields.String(required=True, validate=validate.Length(min=1))
+    # Kabinet event ids are UUIDs (outbox and inbox columns are sized for one).
+    id = fields.String(required=True, validate=_uuid_string)
     source = fields.String(required=True, validate=validate.Regexp(r"^/kabinet/[a-z][a-z_]*$"))
     type = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_]*\.v\d+$"))
     time = fields.AwareDateTime(required=True)

@@ -24,6 +24,7 @@ def drop_messaging_tables(op) -> None:
 
 
 def alembic_config(service_dir: Path, database_url: str) -> Config:
+    service_dir = Path(service_dir)  # a str is accepted too
     config = Config(str(service_dir / "alembic.ini"))
     config.set_main_option("script_location", str(service_dir / "migrations"))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))

@@ -72,11 +72,11 @@ class EventRecorder:
         self.correlation_id = correlation_id
 
     def record(self, session: Session, type: str, data: dict[str, Any], subject: str | None = None) -> CloudEvent:
-        contract = self.registry.get(type)
         if not type.startswith(self.service + "."):
             raise ValueError(f"{self.service} cannot publish {type}")
+        contract = self.registry.get(type)
         clean = self.registry.validate(type, data)
-        if subject is None and contract.subject_field:
+        if subject is None and contract.subject_field and clean.get(contract.subject_field) is not None:
             subject = str(clean[contract.subject_field])
         event = CloudEvent(type=type, source=self.source, data=clean, subject=subject,
                            correlationid=self.correlation_id())

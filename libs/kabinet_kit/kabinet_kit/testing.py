@@ -25,6 +25,9 @@ def test_db_kind() -> str:
     return os.environ.get("KABINET_TEST_DB", "sqlite")
 
 
+test_db_kind.__test__ = False  # a helper, not a test, when imported into a test module
+
+
 def admin_amqp_url() -> str:
     """The broker administrator (guest) on the test vhost: for set-up and inspection only."""
     return os.environ.get("KABINET_TEST_AMQP_URL", f"amqp://guest:guest@{BROKER_HOST}/{TEST_VHOST}")
@@ -46,13 +49,15 @@ def fresh_database(name: str) -> Iterator[str]:
     server = kind.rstrip("/")
     db_name = f"kt_{name}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
     try:
-        yield f"{server}/{db_name}"
-    finally:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+        try:
+            yield f"{server}/{db_name}"
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+    finally:
         admin.dispose()
 
 

@@ -9,32 +9,11 @@ from marshmallow import Schema, fields
 
 from kabinet_contracts import (PERSONAL_DATA_EXCHANGE, PERSONAL_DATA_FIELDS, REGISTRY, EventRegistry,
                                UnknownEventType)
-from kabinet_contracts.registry import TYPE_PATTERN
+from kabinet_contracts.registry import TYPE_PATTERN, wire_names
 
 CONTRACTS = list(REGISTRY)
 IDS = [c.type for c in CONTRACTS]
 
-
-def wire_names(schema: Schema) -> set[str]:
-    """Every field name that can appear in the JSON of this schema, nested ones included."""
-    names = set()
-    for name, field in schema.fields.items():
-        names.add(field.data_key or name)
-        names |= _nested_names(field)
-    return names
-
-
-def _nested_names(field) -> set[str]:
-    if isinstance(field, fields.Nested):
-        nested = field.schema
-        return wire_names(nested) if isinstance(nested, Schema) else set()
-    for attr in ("inner", "value_field"):  # List(...), Dict(values=...)
-        inner = getattr(field, attr, None)
-        if inner is not None:
-            return _nested_names(inner)
-    if isinstance(field, fields.Tuple):
-        return set().union(*(_nested_names(f) for f in field.tuple_fields))
-    return set()
 
 
 def keys_in(value) -> set[str]:
@@ -145,9 +124,7 @@ def test_unknown_type_lookup_raises():
         REGISTRY.get("journal.nothing.happened.v1")
 
 
-# Known gaps of the registry's check (it looks at top-level attribute names only). These pass
-# the registration today; strict xfail makes them fail loudly once the check is fixed, so that
-# the marks get removed.
+# Personal data hidden in a nested schema or behind a data_key is still personal data.
 class Guardian(Schema):
     last_name = fields.String()
 
@@ -162,7 +139,6 @@ class Renamed(Schema):
     surname = fields.String(data_key="last_name")
 
 
-@pytest.mark.xfail(strict=True, reason="EventRegistry.register checks top-level attribute names only")
 @pytest.mark.parametrize("schema", [Nested, Renamed], ids=["nested-field", "data_key"])
 def test_registering_hidden_personal_data_on_a_public_exchange_raises(schema):
     with pytest.raises(ValueError, match="personal data"):

@@ -250,7 +250,9 @@ class RunningConsumer:
         broker.track(self.queue, f"{self.queue}.retry", f"{self.queue}.dead")
         # Declare the topology before anything is published, so that nothing is unroutable.
         self.consumer.declare(broker.channel)
-        self.thread = threading.Thread(target=self.consumer.run, name=f"consumer-{self.name}", daemon=True)
+        # safety_interval: how often the loop looks at should_stop (kombu's default is 1 s)
+        self.thread = threading.Thread(target=self.consumer.run, kwargs={"safety_interval": 0.2},
+                                       name=f"consumer-{self.name}", daemon=True)
 
     def _record(self, outcome: Outcome) -> None:
         with self._lock:
@@ -275,13 +277,17 @@ class RunningConsumer:
         with self._lock:
             return Counter(o.event_id for o in self.outcomes if o.status == status)
 
+    def errors(self) -> list[str]:
+        with self._lock:
+            return sorted({o.error for o in self.outcomes if o.error})
+
     def wait_for(self, predicate, timeout: float = 30.0, what: str = "condition") -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if predicate():
                 return
             time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {what}; outcomes: {self.counts()}")
+        raise AssertionError(f"timed out waiting for {what}; outcomes: {self.counts()}; errors: {self.errors()}")
 
 
 @pytest.fixture
@@ -310,3 +316,12 @@ def running(relay: OutboxRelay):
         stop.set()
         thread.join(30)
         assert not thread.is_alive(), "relay thread did not stop"
+
+
+@pytest.fixture(scope="session")
+def kit():
+    """This module's helpers for the test modules (importlib mode cannot import a conftest)."""
+    from types import SimpleNamespace
+    return SimpleNamespace(EVENT_TYPE=EVENT_TYPE, EXCHANGE=EXCHANGE, SERVICE=SERVICE, REGISTRY=REGISTRY,
+                           ledger=ledger, outbox=outbox, processed=processed, running=running,
+                           ledger_handler=ledger_handler)
