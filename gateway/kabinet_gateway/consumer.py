@@ -8,6 +8,7 @@ password-change events; each is written to the gateway's ``revocations`` table (
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 from kabinet_contracts import REGISTRY
@@ -23,9 +24,12 @@ log = logging.getLogger("kabinet.gateway.consumer")
 QUEUE_NAME = "revocations"
 
 
-def build_consumer(settings: Settings, session_factory, **kwargs) -> EventConsumer:
+def build_consumer(settings: Settings, session_factory, *, name: str | None = None, **kwargs) -> EventConsumer:
+    """Queue ``gateway.<name>``; the name defaults to GATEWAY_REVOCATION_QUEUE or ``revocations``
+    (tests sharing a vhost give each run its own)."""
+    name = name or os.environ.get("GATEWAY_REVOCATION_QUEUE", QUEUE_NAME)
     return EventConsumer(
-        service=SERVICE, name=QUEUE_NAME, amqp_url=settings.amqp_url,
+        service=SERVICE, name=name, amqp_url=settings.amqp_url,
         bindings=[Binding("identity.events", t) for t in REVOCATION_TYPES],
         handlers={t: handle_revocation for t in REVOCATION_TYPES},
         session_factory=session_factory, processed=processed_events, registry=REGISTRY, **kwargs)

@@ -33,6 +33,21 @@ DROP_REQUEST = HOP_BY_HOP | {
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+class StaleConnectionRetry(urllib3.Retry):
+    """One retry of an idempotent request on a pooled keep-alive connection the upstream had
+    closed meanwhile; never on a refused connection or a slow answer (those are the status)."""
+
+    def _is_connection_error(self, err) -> bool:
+        return False
+
+    def _is_read_error(self, err) -> bool:
+        return isinstance(err, ProtocolError)
+
+
+STALE_RETRY = StaleConnectionRetry(total=1, connect=0, read=1, redirect=0, status=0, other=0,
+                                   allowed_methods=frozenset({"GET", "HEAD", "OPTIONS"}), raise_on_status=False)
+
+
 class UpstreamFailure(Exception):
     """An upstream could not give an answer: ``status`` is what the client gets."""
 
@@ -134,6 +149,10 @@ class Forwarded:
                 raise _classify(upstream.name, exc) from None
             response.release_conn()
 
+    def discard(self) -> None:
+        if self.body is None:
+            self.response.close()
+
     def iter(self):
         response = self.response
         complete = False
@@ -161,9 +180,7 @@ def forward(upstream: Upstream, method: str, path: str, query: bytes, headers: d
     if query:
         target += "?" + query.decode("latin-1")
     started = time.perf_counter()
-    retries = urllib3.Retry(total=1, connect=1, read=1, redirect=0, status=0, other=0,
-                            allowed_methods=IDEMPOTENT, raise_on_status=False) \
-        if method in IDEMPOTENT and not chunked and not hasattr(body, "read") else False
+    retries = STALE_RETRY if method in IDEMPOTENT and (body is None or isinstance(body, bytes)) else False
     try:
         response = upstream.pool.urlopen(
             method, target, body=body, headers=headers, retries=retries, redirect=False,

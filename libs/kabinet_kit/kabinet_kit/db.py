@@ -23,7 +23,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", int(os.environ.get("DB_POOL_SIZE", "5")))
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", int(os.environ.get("DB_POOL_SIZE", "5")))
     return create_engine(url, **kwargs)
 
 

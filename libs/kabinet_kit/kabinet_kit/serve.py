@@ -37,6 +37,8 @@ def run_gunicorn(factory: Callable[[], Flask], *, service: str, default_port: in
         "keepalive": 30,
         "accesslog": None,  # the app logs one JSON line per request itself
         "proc_name": f"kabinet-{service}",
+        # gunicorn's control socket defaults to one path per user: several services would share it.
+        "control_socket_disable": True,
     }
     _Gunicorn(factory, options).run()
 

@@ -309,8 +309,10 @@ def idempotent(table: Table, scope: Callable[[], str]):
 
 # -- the pieces together ----------------------------------------------------------------
 def create_base_app(service: str, *, title: str, version: str = "1.0.0", config: dict | None = None,
-                    readiness: dict[str, Callable[[], bool]] | None = None) -> tuple[Flask, Api]:
-    app = Flask(service)
+                    readiness: dict[str, Callable[[], bool]] | None = None,
+                    import_name: str | None = None) -> tuple[Flask, Api]:
+    # Flask resolves its root from the import name: the package's, never a bare folder name.
+    app = Flask(import_name or f"kabinet_{service}")
     app.config.update(
         API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json", MAX_CONTENT_LENGTH=2 * 1024 * 1024, JSON_AS_ASCII=False,

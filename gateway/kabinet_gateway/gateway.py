@@ -1,0 +1,82 @@
+"""The gateway's per-process state: upstream pools, token checks, revocations, limits, workers."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import urllib3
+from flask import current_app
+
+from .auth import LOGIN_PATH, REDEEM_PATH, Authenticator
+from .config import Settings
+from .proxy import Upstream, UpstreamFailure, forward, make_upstream
+from .ratelimit import RateLimiter
+from .revocations import RevocationList
+
+
+class Gateway:
+    def __init__(self, settings: Settings, *, session_factory=None, authenticator: Authenticator | None = None):
+        self.settings = settings
+        self.upstreams: dict[str, Upstream] = {
+            name: make_upstream(name, url, maxsize=settings.pool_maxsize, connect_timeout=settings.connect_timeout,
+                                read_timeout=settings.read_timeout)
+            for name, url in settings.upstreams.items()}
+        self.authenticator = authenticator or Authenticator(settings.effective_jwks_url)
+        self.revocations = RevocationList(session_factory, poll=settings.revocation_poll,
+                                          max_staleness=settings.revocation_max_staleness,
+                                          retention=settings.revocation_retention)
+        self.limiters = {LOGIN_PATH: RateLimiter(*settings.login_limit),
+                         REDEEM_PATH: RateLimiter(*settings.redeem_limit)}
+        self._executor: ThreadPoolExecutor | None = None
+        self._executor_pid: int | None = None
+        self._lock = threading.Lock()
+        self.docs_cache: tuple[float, dict] | None = None
+
+    # A worker pool per process, created after gunicorn's fork.
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        pid = os.getpid()
+        if self._executor is None or self._executor_pid != pid:
+            with self._lock:
+                if self._executor is None or self._executor_pid != pid:
+                    self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="gateway-fanout")
+                    self._executor_pid = pid
+        return self._executor
+
+    def limiter_for(self, service: str, path: str) -> RateLimiter | None:
+        return self.limiters.get((service, path))
+
+    def fetch_json(self, service: str, path: str, *, headers: dict[str, str] | None = None,
+                   timeout: float | None = None) -> tuple[int, Any]:
+        """GET a service's JSON (for composite reads, docs and probes). Raises UpstreamFailure."""
+        upstream = self.upstreams.get(service)
+        if upstream is None:
+            raise UpstreamFailure(service, 503, "Service unavailable", f"The {service} service is not deployed.")
+        t = urllib3.Timeout(connect=min(self.settings.connect_timeout, timeout or 1e9),
+                            read=timeout if timeout is not None else self.settings.read_timeout)
+        fwd = forward(upstream, "GET", path.lstrip("/"), b"", {"Accept": "application/json", **(headers or {})},
+                      None, timeout=t)
+        raw = fwd.body if fwd.body is not None else b"".join(fwd.iter())
+        try:
+            return fwd.status, json.loads(raw) if raw else None
+        except ValueError:
+            raise UpstreamFailure(service, 502, "Bad gateway", f"The {service} service returned invalid JSON.")
+
+    def close(self) -> None:
+        self.revocations.stop()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        for upstream in self.upstreams.values():
+            upstream.pool.close()
+
+
+def current_gateway() -> Gateway:
+    return current_app.extensions["kabinet.gateway"]
+
+
+def monotonic_deadline(seconds: float) -> float:
+    return time.monotonic() + seconds

@@ -1,0 +1,203 @@
+"""End-to-end fixtures: identity (web + relay) and the gateway (web + consumer) as real
+processes started with ``python -m ...`` on free loopback ports, fresh databases from
+kabinet_kit.testing (SQLite or PostgreSQL by KABINET_TEST_DB), and the real broker on the test
+vhost with each service's own account from deploy/rabbitmq. Tests talk to the gateway only.
+
+Nothing here skips: a missing broker, database server or a process that does not come up
+fails the tests (with the tail of its log).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from kombu import Connection
+
+from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
+from kabinet_gateway.testing import free_port
+from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
+from kabinet_kit import broker_definitions
+from kabinet_kit.testing import TEST_VHOST, admin_amqp_url, migrated_database, service_amqp_url
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "kabinet-demo"
+
+
+class Process:
+    def __init__(self, name: str, module: str, env: dict, log_dir: Path):
+        self.name, self.module, self.env = name, module, env
+        self.log_path = log_dir / f"{name}.log"
+        self.popen: subprocess.Popen | None = None
+
+    def start(self) -> "Process":
+        log = open(self.log_path, "ab")
+        self.popen = subprocess.Popen([sys.executable, "-m", self.module], cwd=REPO, env=self.env, stdout=log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        return self
+
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def stop(self, timeout: float = 10) -> None:
+        if not self.alive():
+            return
+        # The process group: gunicorn's master and its workers, nothing else.
+        os.killpg(self.popen.pid, signal.SIGTERM)
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(5)
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
+
+def wait_http(url: str, process: Process, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not process.alive():
+            pytest.fail(f"{process.name} exited ({process.popen.returncode}):\n{process.tail()}", pytrace=False)
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"{process.name} did not answer {url} within {timeout}s:\n{process.tail()}", pytrace=False)
+
+
+def wait_queue(queue: str, process: Process, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    with Connection(admin_amqp_url(), transport="pyamqp", connect_timeout=5) as conn:
+        while time.monotonic() < deadline:
+            if not process.alive():
+                pytest.fail(f"{process.name} exited:\n{process.tail()}", pytrace=False)
+            try:
+                conn.channel().queue_declare(queue=queue, passive=True)
+                return
+            except Exception:
+                time.sleep(0.1)
+    pytest.fail(f"{process.name} did not declare {queue}:\n{process.tail()}", pytrace=False)
+
+
+def run_module(module: str, env: dict) -> None:
+    done = subprocess.run([sys.executable, "-m", module], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
+    if done.returncode != 0:
+        pytest.fail(f"{module} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}", pytrace=False)
+
+
+class Stack:
+    def __init__(self, log_dir: Path):
+        self.log_dir = log_dir
+        self.processes: dict[str, Process] = {}
+        self.identity_port = free_port()
+        self.gateway_port = free_port()
+        self.run_id = uuid.uuid4().hex[:8]
+        self.revocation_queue = f"revocations-e2e-{self.run_id}"
+
+    @property
+    def gateway(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def identity(self) -> str:
+        return f"http://127.0.0.1:{self.identity_port}"
+
+    def start(self, name: str, module: str, env: dict) -> Process:
+        process = Process(name, module, env, self.log_dir).start()
+        self.processes[name] = process
+        return process
+
+    def restart_identity_web(self) -> None:
+        process = self.processes["identity-web"]
+        process.stop()
+        self.start("identity-web", process.module, process.env)
+        wait_http(f"{self.identity}/healthz", self.processes["identity-web"])
+
+    def stop_all(self) -> None:
+        for process in reversed(list(self.processes.values())):
+            process.stop()
+
+    # -- calls through the gateway -------------------------------------------------------
+    def login(self, login: str, password: str = DEMO_PASSWORD) -> requests.Response:
+        return requests.post(f"{self.gateway}/api/identity/auth/token", json={"login": login, "password": password},
+                             timeout=10)
+
+    def token(self, login: str) -> str:
+        response = self.login(login)
+        assert response.status_code == 200, response.text
+        return response.json()["access_token"]
+
+    def get(self, path: str, token: str | None = None, **kwargs) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.get(f"{self.gateway}{path}", headers=headers, timeout=10, **kwargs)
+
+    def post(self, path: str, token: str | None = None, **kwargs) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.post(f"{self.gateway}{path}", headers=headers, timeout=10, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def broker() -> str:
+    try:
+        broker_definitions.load(TEST_VHOST)
+    except Exception as exc:  # noqa: BLE001 - no broker means failure, never a skip
+        pytest.fail(f"cannot load the broker definitions into {TEST_VHOST}: {exc!r}", pytrace=False)
+    return admin_amqp_url()
+
+
+@pytest.fixture(scope="session")
+def stack(broker, tmp_path_factory):
+    log_dir = tmp_path_factory.mktemp("e2e-logs")
+    with migrated_database(IDENTITY_DIR, "identity") as identity_db, \
+            migrated_database(GATEWAY_DIR, "gateway") as gateway_db:
+        s = Stack(log_dir)
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("IDENTITY_", "GATEWAY_"))}
+        base.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+        identity_env = {**base, "IDENTITY_DATABASE_URL": identity_db, "IDENTITY_PORT": str(s.identity_port),
+                        "IDENTITY_AMQP_URL": service_amqp_url("identity"), "IDENTITY_WORKERS": "1",
+                        "IDENTITY_THREADS": "4", "IDENTITY_ARGON2_TIME_COST": "1",
+                        "IDENTITY_ARGON2_MEMORY_KIB": "1024"}
+        absent = f"http://127.0.0.1:{free_port()}"  # services not started in this run
+        gateway_env = {**base, "GATEWAY_DATABASE_URL": gateway_db, "GATEWAY_PORT": str(s.gateway_port),
+                       "GATEWAY_AMQP_URL": service_amqp_url("gateway"), "GATEWAY_WORKERS": "2",
+                       "GATEWAY_REVOCATION_QUEUE": s.revocation_queue,
+                       "GATEWAY_UPSTREAMS": (f"identity={s.identity},journal={absent},preschool={absent},"
+                                             f"portfolio={absent},reports={absent}"),
+                       "GATEWAY_PUBLIC_BROKER_VHOST": TEST_VHOST}
+        try:
+            run_module("kabinet_identity.seed", identity_env)
+            s.start("identity-web", "kabinet_identity.web", identity_env)
+            s.start("identity-relay", "kabinet_identity.relay", identity_env)
+            consumer = s.start("gateway-consumer", "kabinet_gateway.consumer", gateway_env)
+            s.start("gateway-web", "kabinet_gateway.web", gateway_env)
+            wait_http(f"{s.identity}/healthz", s.processes["identity-web"])
+            wait_http(f"{s.gateway}/healthz", s.processes["gateway-web"])
+            wait_queue(f"gateway.{s.revocation_queue}", consumer)
+            yield s
+        finally:
+            s.stop_all()
+            try:
+                with Connection(admin_amqp_url(), transport="pyamqp", connect_timeout=5) as conn:
+                    channel = conn.channel()
+                    for suffix in ("", ".retry", ".dead"):
+                        channel.queue_delete(queue=f"gateway.{s.revocation_queue}{suffix}")
+            except Exception:
+                pass
