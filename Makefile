@@ -36,10 +36,17 @@ migrate: install
 	@set -e; for s in $(SERVICES); do $(PY) -m kabinet_$$s.migrate; done
 	@if [ -d gateway/kabinet_gateway ] && [ -f gateway/kabinet_gateway/migrate.py ]; then $(PY) -m kabinet_gateway.migrate; fi
 
+# The demo city travels the real way: consumers declare their queues first, identity seeds and
+# its relay publishes, each consumer applies what is queued, then each service seeds its own data.
+CONSUMER_SERVICES := $(foreach s,$(filter-out identity,$(SERVICES)),$(if $(wildcard services/$(s)/kabinet_$(s)/consumer.py),$(s)))
+SEEDED_SERVICES := $(foreach s,$(filter-out identity,$(SERVICES)),$(if $(wildcard services/$(s)/kabinet_$(s)/seed.py),$(s)))
+
 seed: migrate
+	@set -e; for s in $(CONSUMER_SERVICES); do $(PY) -m kabinet_$$s.consumer --declare; done
 	@$(PY) -m kabinet_identity.seed
-	@set -e; for s in $(filter-out identity,$(SERVICES)); do \
-		if [ -f services/$$s/kabinet_$$s/seed.py ]; then $(PY) -m kabinet_$$s.seed; fi; done
+	@$(PY) -m kabinet_identity.relay --drain
+	@set -e; for s in $(CONSUMER_SERVICES); do $(PY) -m kabinet_$$s.consumer --until-idle 2; done
+	@set -e; for s in $(SEEDED_SERVICES); do $(PY) -m kabinet_$$s.seed; done
 
 run: install services-up
 	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet
@@ -66,8 +73,10 @@ integration: install
 e2e: install
 	$(if $(E2E_TESTS),KABINET_TEST_DB=sqlite $(VENV)/bin/pytest -q $(E2E_TESTS),@echo "no end-to-end tests yet")
 
-reset: install
+reset: install services-up
 	rm -rf var
+	@# Queued events of the old city would otherwise reach the new one.
+	@rabbitmqctl -q delete_vhost kabinet 2>/dev/null || true
 	@for db in $$(psql -h 127.0.0.1 -U postgres -Atc "select datname from pg_database where datname like 'kabinet_%'" 2>/dev/null); do \
 		psql -h 127.0.0.1 -U postgres -qc "drop database \"$$db\" with (force)"; done
 	$(MAKE) --no-print-directory run

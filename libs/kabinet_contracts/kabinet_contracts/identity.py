@@ -149,6 +149,11 @@ class PersonRecord(Schema):
     phone = fields.String(allow_none=True, load_default=None)
 
 
+class PersonDisclosed(PersonRecord):
+    # The consent that allows a service to hold this child's data from now on.
+    purpose = fields.String(required=True, validate=validate.OneOf(CONSENT_PURPOSES))
+
+
 class PersonErased(Schema):
     person_id = fields.UUID(required=True)
 
@@ -228,6 +233,10 @@ r("identity.person.registered.v1", PersonRecord, _person_example,
   "A person's name, birth date and contacts (identity.pd only).", personal_data=True, subject_field="person_id")
 r("identity.person.updated.v1", PersonRecord, _person_example,
   "A person's personal data changed (identity.pd only).", personal_data=True, subject_field="person_id")
+r("identity.person.disclosed.v1", PersonDisclosed, {**_person_example, "purpose": "preschool_cabinet"},
+  "A child's personal data, sent again when consent for a purpose is given, so that a service that may "
+  "hold names only under that consent receives them then and not before (identity.pd only).",
+  personal_data=True, subject_field="person_id")
 r("identity.person.erased.v1", PersonErased, {"person_id": _CHILD},
   "A person's personal data was erased; replicas drop it (identity.pd only).", personal_data=True,
   subject_field="person_id")

@@ -200,6 +200,61 @@ class EventConsumer(ConsumerMixin):
         self.connection.release()
 
 
+def declare_topology(consumer: EventConsumer) -> None:
+    """Declare the consumer's queues and bindings and return: run before producers first
+    publish (``make run`` does it before seeding) so that no event finds its queue missing."""
+    with consumer.connection.clone() as conn:
+        consumer.declare(conn.default_channel)
+
+
+def consume_until_idle(consumer: EventConsumer, idle_seconds: float = 2.0) -> int:
+    """Handle messages until the queue has been quiet for ``idle_seconds``; returns how many
+    were handled. For set-up steps (seeding) that need the replicas current before going on."""
+    handled = 0
+
+    def count(_outcome: Outcome) -> None:
+        nonlocal handled
+        handled += 1
+
+    previous, consumer.on_outcome = consumer.on_outcome, count
+    try:
+        with consumer.connection.clone() as conn:
+            channel = conn.channel()
+            consumer.declare(channel)
+            from kombu import Consumer
+            with Consumer(channel, queues=[consumer.queue], on_message=consumer._on_message, accept=None,
+                          prefetch_count=consumer.prefetch):
+                while True:
+                    try:
+                        conn.drain_events(timeout=idle_seconds)
+                    except TimeoutError:
+                        return handled
+    finally:
+        consumer.on_outcome = previous
+        consumer.close()
+
+
+def main(consumer: EventConsumer, argv: list[str] | None = None) -> None:
+    """The consumer's command line: run forever, or ``--declare`` the topology and exit, or
+    ``--until-idle [SECONDS]`` to handle what is queued and exit."""
+    import argparse
+    parser = argparse.ArgumentParser(description=f"consumer of queue {consumer.queue_name}")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--declare", action="store_true", help="declare queues and bindings, then exit")
+    mode.add_argument("--until-idle", type=float, nargs="?", const=2.0, metavar="SECONDS",
+                      help="handle queued events until the queue is idle this long, then exit")
+    args = parser.parse_args(argv)
+    if args.declare:
+        declare_topology(consumer)
+        consumer.close()
+        log.info("consumer topology declared", extra={"queue": consumer.queue_name})
+    elif args.until_idle is not None:
+        handled = consume_until_idle(consumer, args.until_idle)
+        log.info("queued events handled", extra={"queue": consumer.queue_name, "handled": handled})
+    else:
+        run_forever(consumer)
+
+
 def run_forever(consumer: EventConsumer) -> None:
     signal.signal(signal.SIGTERM, consumer.stop)
     signal.signal(signal.SIGINT, consumer.stop)

@@ -341,3 +341,21 @@ class OutboxRelay:
                 backoff = min(backoff * 2, self.max_backoff)
         self.close()
         log.info("relay stopped", extra={"published": self.stats.published})
+
+
+def main(relay: OutboxRelay, argv: list[str] | None = None) -> None:
+    """The relay's command line: run until stopped, or ``--drain`` what is in the outbox now
+    and exit (``make run`` does it after seeding, so replicas are current before services seed)."""
+    import argparse
+
+    from .serve import stop_event_on_signals
+    parser = argparse.ArgumentParser(description="publishes the service's outbox to RabbitMQ")
+    parser.add_argument("--drain", action="store_true", help="publish every unpublished event, then exit")
+    args = parser.parse_args(argv)
+    if args.drain:
+        try:
+            log.info("outbox drained", extra={"published": relay.drain()})
+        finally:
+            relay.close()
+    else:
+        relay.run(stop_event_on_signals())

@@ -1,10 +1,11 @@
-"""``python -m kabinet_identity.relay``: publishes identity's outbox to RabbitMQ."""
+"""``python -m kabinet_identity.relay``: publishes identity's outbox to RabbitMQ
+(``--drain`` publishes what is there now and exits)."""
 from kabinet_kit.logs import configure_logging
-from kabinet_kit.serve import stop_event_on_signals
+from kabinet_kit.relay import main
 
 from .bootstrap import create_relay
 from .config import SERVICE
 
 if __name__ == "__main__":
     configure_logging(SERVICE)
-    create_relay().run(stop_event_on_signals())
+    main(create_relay())

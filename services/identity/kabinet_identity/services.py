@@ -615,6 +615,8 @@ def give_consent(deps: Deps, session: Session, caller: Caller, child_id: str, da
     session.add(consent)
     session.flush()
     deps.events.record(session, "identity.consent.given.v1", _consent_event(consent))
+    # Services that keep a name only under this consent (the preschool cabinet) get it now.
+    deps.events.record(session, "identity.person.disclosed.v1", {**person_record(child), "purpose": purpose})
     return consent
 
 

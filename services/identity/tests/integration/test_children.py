@@ -1,10 +1,11 @@
 """The movement book, consent and one-time access codes."""
+import json
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from kabinet_kit.events import utcnow
-from kabinet_identity.models import AccessCode
+from kabinet_identity.models import OUTBOX, AccessCode
 
 
 def _org(api, short):
@@ -64,6 +65,13 @@ def test_guardian_gives_and_revokes_consent_online(fresh_api):
     anna = next(c for c in api.me("guardian1")["children"] if c["first_name"] == "Анна")["child_id"]
     given = api.as_("guardian1", "POST", f"/children/{anna}/consents", json={"purpose": "preschool_cabinet"})
     assert given.status_code == 201 and given.json["registration_number"].startswith("ЭЛ-")
+    # The name goes out on identity.pd only now, to services that may hold it under this consent.
+    assert api.outbox_types()[-2:] == ["identity.consent.given.v1", "identity.person.disclosed.v1"]
+    with api.deps.session_factory() as s:
+        row = s.execute(select(OUTBOX.c.exchange, OUTBOX.c.body).order_by(OUTBOX.c.id.desc()).limit(1)).one()
+    disclosed = json.loads(row.body)["data"]
+    assert row.exchange == "identity.pd"
+    assert (disclosed["person_id"], disclosed["first_name"], disclosed["purpose"]) == (anna, "Анна", "preschool_cabinet")
     twice = api.as_("guardian1", "POST", f"/children/{anna}/consents", json={"purpose": "preschool_cabinet"})
     assert twice.status_code == 409
     revoked = api.as_("guardian1", "POST", f"/children/{anna}/consents/preschool_cabinet/revoke", json={})

@@ -53,7 +53,7 @@ def test_relay_publishes_the_demo_city_with_personal_data_only_on_identity_pd(fr
         relay.close()
     public, personal = drain(listeners["events"]), drain(listeners["pd"])
     assert len(public) + len(personal) == waiting
-    assert {e["type"] for e in personal} == {"identity.person.registered.v1"}
+    assert {e["type"] for e in personal} == {"identity.person.registered.v1", "identity.person.disclosed.v1"}
     assert all(not (PERSONAL_DATA_FIELDS & set(e["data"])) for e in public)
     assert all(e["specversion"] == "1.0" and e["source"] == "/kabinet/identity" for e in public + personal)
     enrolled = [e for e in public if e["type"] == "identity.child.enrolled.v1"]
