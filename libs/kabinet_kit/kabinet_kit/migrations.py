@@ -33,3 +33,27 @@ def alembic_config(service_dir: Path, database_url: str) -> Config:
 
 def upgrade(service_dir: Path, database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(service_dir, database_url), revision)
+
+
+def run_alembic_env(target_metadata: MetaData, default_url: str) -> None:
+    """The body of every service's ``migrations/env.py``: the URL given by ``upgrade`` (or the
+    service's configured database), batch mode so that SQLite can alter tables, and the kit's
+    engine so that SQLite gets the same connection settings as the running service."""
+    from alembic import context
+
+    from .db import make_engine
+
+    url = context.config.get_main_option("sqlalchemy.url") or default_url
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
