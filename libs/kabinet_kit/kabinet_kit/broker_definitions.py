@@ -202,6 +202,11 @@ def ensure_vhost(vhost: str) -> None:
             raise
 
 
+def delete_vhost(vhost: str) -> None:
+    """Remove ``vhost`` with its queues and exchanges (tests' private vhosts)."""
+    _run("delete_vhost", vhost)
+
+
 def passwords_from_env(environ=os.environ) -> dict[str, str]:
     """Non-development passwords from ``KABINET_BROKER_PASSWORD_<USER>`` (e.g. ``..._JOURNAL``)."""
     return {user: environ[f"{PASSWORD_ENV_PREFIX}{user.upper()}"] for user in USERS

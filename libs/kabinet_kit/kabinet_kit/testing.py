@@ -28,14 +28,36 @@ def test_db_kind() -> str:
 test_db_kind.__test__ = False  # a helper, not a test, when imported into a test module
 
 
-def admin_amqp_url() -> str:
+def admin_amqp_url(vhost: str | None = None) -> str:
     """The broker administrator (guest) on the test vhost: for set-up and inspection only."""
+    if vhost:
+        return f"amqp://guest:guest@{BROKER_HOST}/{vhost}"
     return os.environ.get("KABINET_TEST_AMQP_URL", f"amqp://guest:guest@{BROKER_HOST}/{TEST_VHOST}")
 
 
-def service_amqp_url(service: str) -> str:
+def service_amqp_url(service: str, vhost: str | None = None) -> str:
     """A service's own broker account (see deploy/rabbitmq/definitions.json) on the test vhost."""
-    return f"amqp://{service}:kabinet-{service}@{BROKER_HOST}/{TEST_VHOST}"
+    return f"amqp://{service}:kabinet-{service}@{BROKER_HOST}/{vhost or TEST_VHOST}"
+
+
+@contextmanager
+def private_vhost(label: str) -> Iterator[str]:
+    """A vhost of the caller's own, with the broker definitions loaded, deleted afterwards.
+
+    For a test world in which a service consumes identity's events: on the shared test vhost its
+    queue would also receive the identity events of every other test (they all publish to
+    ``identity.events``), and its replicas would fill with strangers of the same names.
+    """
+    from . import broker_definitions
+    vhost = f"{TEST_VHOST}-{label}-{uuid.uuid4().hex[:8]}"
+    broker_definitions.load(vhost)
+    try:
+        yield vhost
+    finally:
+        try:
+            broker_definitions.delete_vhost(vhost)
+        except RuntimeError:
+            pass  # the broker is gone: nothing left to clean
 
 
 @contextmanager

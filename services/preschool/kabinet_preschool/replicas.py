@@ -1,0 +1,197 @@
+"""Event handlers that keep this service's replicas of identity facts.
+
+Names: this service holds a child's name only while the ``preschool_cabinet`` consent is in
+force (seed 000 §3.3) — never "just in case". Identity sends the name again, as
+``identity.person.disclosed.v1`` on ``identity.pd``, whenever such a consent is given, so a
+name that arrives without a consent (person.registered/updated) is simply not kept.
+Revocation, expiry and erasure delete the name in the handler's own transaction.
+
+Consent events can be applied out of order (a retried message comes back later), so each
+child keeps the time of the last consent event applied; an older one changes nothing — a
+disclosure delayed past its revocation must not bring the name back.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from kabinet_kit.events import CloudEvent
+
+from .models import (AcademicYear, Child, ChildName, ChildNumber, Group, Guardianship, Organisation, RoleAssignment)
+
+PURPOSE = "preschool_cabinet"
+
+
+def _upsert(session: Session, model, key: dict, values: dict):
+    row = session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())))
+    if row is None:
+        row = model(**key, **values)
+        session.add(row)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    session.flush()
+    return row
+
+
+def on_organisation(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _upsert(session, Organisation, {"id": d["organisation_id"]},
+            {"kind": d["kind"], "name": d["name"], "short_name": d["short_name"]})
+
+
+def on_academic_year(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _upsert(session, AcademicYear, {"id": d["academic_year_id"]},
+            {"name": d["name"], "starts_on": _date(d["starts_on"]), "ends_on": _date(d["ends_on"])})
+
+
+def on_group(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    if d["kind"] != "kindergarten_group":
+        return  # school classes and associations are not this service's business
+    _upsert(session, Group, {"id": d["group_id"]}, {
+        "organisation_id": d["organisation_id"], "academic_year_id": d["academic_year_id"], "name": d["name"],
+        "age_band": d.get("age_band")})
+
+
+def on_role_assigned(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _upsert(session, RoleAssignment, {"id": d["assignment_id"]}, {
+        "account_id": d["account_id"], "person_id": d["person_id"], "role": d["role"],
+        "organisation_id": d.get("organisation_id"), "group_id": d.get("group_id"), "active": True})
+
+
+def on_role_revoked(session: Session, event: CloudEvent) -> None:
+    session.execute(update(RoleAssignment).where(RoleAssignment.id == event.data["assignment_id"])
+                    .values(active=False))
+
+
+def on_account_deactivated(session: Session, event: CloudEvent) -> None:
+    session.execute(update(RoleAssignment).where(RoleAssignment.account_id == event.data["account_id"])
+                    .values(active=False))
+
+
+def on_movement(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    child_id, group_id = d["child_id"], d.get("group_id")
+    group = session.get(Group, group_id) if group_id else None
+    child = session.get(Child, child_id)
+    if group is None:
+        # Withdrawn, or moved to a school class: no longer in a kindergarten group.
+        if child is not None:
+            child.organisation_id, child.group_id = None, None
+        return
+    if child is None:
+        child = Child(id=child_id, consent=False)
+        session.add(child)
+    child.organisation_id, child.group_id = group.organisation_id, group.id
+    session.flush()
+    if session.get(ChildNumber, (group.id, child_id)) is None:
+        # Numbers are never reused: the next one after the highest ever given in this group.
+        top = session.scalar(select(func.max(ChildNumber.number)).where(ChildNumber.group_id == group.id)) or 0
+        session.add(ChildNumber(group_id=group.id, child_id=child_id, number=top + 1))
+
+
+def on_guardianship(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    exists = session.scalar(select(Guardianship.id).where(Guardianship.guardian_person_id == d["guardian_person_id"],
+                                                          Guardianship.child_id == d["child_id"]))
+    if not exists:
+        session.add(Guardianship(id=d["guardianship_id"], guardian_person_id=d["guardian_person_id"],
+                                 child_id=d["child_id"]))
+
+
+def _consent_event_is_current(child: Child, event: CloudEvent) -> bool:
+    return child.consent_at is None or event.time >= child.consent_at
+
+
+def _child_for_consent(session: Session, child_id: str) -> Child:
+    child = session.get(Child, child_id)
+    if child is None:  # the consent can arrive before the enrolment
+        child = Child(id=child_id, consent=False)
+        session.add(child)
+    return child
+
+
+def on_consent_given(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    if d["purpose"] != PURPOSE:
+        return
+    child = _child_for_consent(session, str(d["child_id"]))
+    if _consent_event_is_current(child, event):
+        child.consent, child.consent_at = True, event.time
+    # The name itself comes with identity.person.disclosed.v1, sent right after this event.
+
+
+def on_person_disclosed(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    if d["purpose"] != PURPOSE or d["kind"] != "child":
+        return
+    child = _child_for_consent(session, str(d["person_id"]))
+    if not _consent_event_is_current(child, event):
+        return  # revoked since: the name must not come back
+    child.consent, child.consent_at = True, event.time
+    _store_name(session, str(d["person_id"]), d)
+
+
+def on_consent_ended(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    if d["purpose"] != PURPOSE:
+        return
+    child = _child_for_consent(session, str(d["child_id"]))
+    if _consent_event_is_current(child, event):
+        child.consent, child.consent_at = False, event.time
+    # Whatever the order, no name stays without a consent in force.
+    if not child.consent:
+        erase_name(session, child.id)
+
+
+def erase_name(session: Session, child_id: str) -> None:
+    session.execute(delete(ChildName).where(ChildName.child_id == child_id))
+
+
+def _store_name(session: Session, child_id: str, d: dict) -> None:
+    # Birth date and contacts are never kept: the cabinet shows a name, nothing more.
+    _upsert(session, ChildName, {"child_id": child_id}, {
+        "last_name": d["last_name"], "first_name": d["first_name"], "middle_name": d.get("middle_name")})
+
+
+def on_person(session: Session, event: CloudEvent) -> None:
+    """A person registered or changed: a child's name is kept (or updated) only under consent."""
+    d = event.data
+    if d["kind"] != "child":
+        return  # staff and guardians are never shown by name here
+    child = session.get(Child, str(d["person_id"]))
+    if child is not None and child.consent:
+        _store_name(session, child.id, d)
+
+
+def on_person_erased(session: Session, event: CloudEvent) -> None:
+    erase_name(session, str(event.data["person_id"]))
+
+
+def _date(value):
+    from datetime import date
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+HANDLERS = {
+    "identity.organisation.created.v1": on_organisation,
+    "identity.academic_year.created.v1": on_academic_year,
+    "identity.group.created.v1": on_group,
+    "identity.role.assigned.v1": on_role_assigned,
+    "identity.role.revoked.v1": on_role_revoked,
+    "identity.account.deactivated.v1": on_account_deactivated,
+    "identity.child.enrolled.v1": on_movement,
+    "identity.child.transferred.v1": on_movement,
+    "identity.child.withdrawn.v1": on_movement,
+    "identity.guardianship.created.v1": on_guardianship,
+    "identity.consent.given.v1": on_consent_given,
+    "identity.consent.revoked.v1": on_consent_ended,
+    "identity.consent.expired.v1": on_consent_ended,
+    "identity.person.registered.v1": on_person,
+    "identity.person.updated.v1": on_person,
+    "identity.person.disclosed.v1": on_person_disclosed,
+    "identity.person.erased.v1": on_person_erased,
+}

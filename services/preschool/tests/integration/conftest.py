@@ -1,0 +1,200 @@
+"""Preschool integration fixtures, on the real path: the real identity app (migrated database,
+demo city) publishes through its real outbox relay to the real broker (vhost kabinet-test);
+this service's consumer builds its replicas from those events; the preschool app verifies the
+very tokens identity issues. Databases are SQLite or PostgreSQL by KABINET_TEST_DB."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from contextlib import ExitStack, contextmanager
+
+import pytest
+from kombu import Connection
+from sqlalchemy import func, select
+
+from kabinet_identity.bootstrap import create_app as create_identity_app
+from kabinet_identity.bootstrap import create_relay as create_identity_relay
+from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
+from kabinet_identity.config import Settings as IdentitySettings
+from kabinet_identity.seed import DEMO_PASSWORD, seed
+from kabinet_kit.db import make_engine, make_session_factory
+from kabinet_kit.testing import admin_amqp_url, migrated_database, private_vhost, service_amqp_url
+from kabinet_kit.tokens import LocalKeySource
+from kabinet_preschool import models as m
+from kabinet_preschool.bootstrap import create_app, create_consumer
+from kabinet_preschool.config import SERVICE_DIR, Settings
+from kabinet_preschool.replicas import HANDLERS
+
+FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
+
+
+class World:
+    """Identity and preschool side by side, joined only by the broker."""
+
+    def __init__(self, identity_app, preschool_app, consumer_queue: str, vhost: str):
+        self.vhost = vhost
+        self.identity_app = identity_app
+        self.identity = identity_app.test_client()
+        self.app = preschool_app
+        self.client = preschool_app.test_client()
+        self.queue = consumer_queue
+        self._tokens: dict[str, str] = {}
+
+    # -- identity side ---------------------------------------------------------------------
+    def token(self, login: str) -> str:
+        if login not in self._tokens:
+            response = self.identity.post("/auth/token", json={"login": login, "password": DEMO_PASSWORD})
+            assert response.status_code == 200, response.json
+            self._tokens[login] = response.json["access_token"]
+        return self._tokens[login]
+
+    def idn(self, login: str, method: str, path: str, **kwargs):
+        response = self.identity.open(path, method=method, headers={"Authorization": f"Bearer {self.token(login)}"},
+                                      **kwargs)
+        return response
+
+    def sync(self, timeout: float = 15.0) -> None:
+        """Publish identity's outbox and wait until the consumer has applied every event it handles."""
+        relay = create_identity_relay(IdentitySettings(database_url=self.identity_app.extensions[
+            "identity.deps"].settings.database_url, amqp_url=service_amqp_url("identity", self.vhost)))
+        try:
+            relay.drain()
+        finally:
+            relay.close()
+        from kabinet_identity.models import OUTBOX as IDENTITY_OUTBOX
+        with self.identity_app.extensions["identity.deps"].session_factory() as s:
+            expected = set(s.scalars(select(IDENTITY_OUTBOX.c.event_id)
+                                     .where(IDENTITY_OUTBOX.c.event_type.in_(list(HANDLERS)))))
+        # Wait for these very events, not a count: nothing else may be mistaken for them.
+        deadline = time.monotonic() + timeout
+        while missing := expected - self.applied_ids():
+            assert time.monotonic() < deadline, f"consumer has not applied {len(missing)} of {len(expected)} events"
+            time.sleep(0.05)
+
+    def applied_ids(self) -> set[str]:
+        with self.session() as s:
+            return set(s.scalars(select(m.PROCESSED.c.event_id).where(m.PROCESSED.c.consumer == self.queue)))
+
+    def processed(self) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(m.PROCESSED).where(m.PROCESSED.c.consumer == self.queue))
+
+    # -- preschool side --------------------------------------------------------------------
+    def as_(self, login: str, method: str, path: str, **kwargs):
+        headers = kwargs.pop("headers", {})
+        headers["Authorization"] = f"Bearer {self.token(login)}"
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def session(self):
+        return self.app.extensions["preschool.deps"].session_factory()
+
+    @property
+    def deps(self):
+        return self.app.extensions["preschool.deps"]
+
+    def org(self, short_name: str) -> str:
+        with self.session() as s:
+            return s.scalar(select(m.Organisation.id).where(m.Organisation.short_name == short_name))
+
+    def group(self, name: str) -> str:
+        with self.session() as s:
+            return s.scalar(select(m.Group.id).where(m.Group.name == name))
+
+    def year(self) -> str:
+        with self.session() as s:
+            return s.scalar(select(m.AcademicYear.id).where(m.AcademicYear.name == "2026/2027"))
+
+    def children_of(self, login: str) -> dict[str, str]:
+        """identity's view of a guardian's children: first name → child id."""
+        return {c["first_name"]: c["child_id"] for c in self.idn(login, "GET", "/me").json["children"]}
+
+    def indicators(self, band: str, card: str | None = None, version: int | None = 1) -> list[dict]:
+        query = f"/catalogue?age_band={band}" + (f"&version={version}" if version else "")
+        cards = self.as_("educator1", "GET", query).json["cards"]
+        return [i for c in cards if card is None or c["code"] == card for i in c["indicators"]]
+
+    def outbox_types(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(m.OUTBOX.c.event_type).order_by(m.OUTBOX.c.id)))
+
+    def count(self, model) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(model))
+
+
+def _wait_for_queue(queue: str, vhost: str) -> None:
+    with Connection(admin_amqp_url(vhost), transport="pyamqp") as conn:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                conn.channel().queue_declare(queue=queue, passive=True)
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    pytest.fail("the preschool consumer did not declare its queue", pytrace=False)
+                time.sleep(0.1)
+
+
+@contextmanager
+def build_world():
+    """A fresh identity and preschool pair (own databases, own consumer queue) with the demo
+    city seeded in identity and applied here."""
+    with ExitStack() as stack:
+        try:
+            vhost = stack.enter_context(private_vhost("preschool"))
+        except Exception as exc:  # noqa: BLE001 - no broker means failure, never a skip
+            pytest.fail(f"cannot set up a test vhost with the broker definitions: {exc!r}", pytrace=False)
+        identity_url = stack.enter_context(migrated_database(IDENTITY_DIR, "identity"))
+        url = stack.enter_context(migrated_database(SERVICE_DIR, "preschool"))
+        identity_app = create_identity_app({"database_url": identity_url, **FAST_HASHING})
+        keys = identity_app.extensions["identity.deps"].keys
+        app = create_app({"database_url": url, "key_source": LocalKeySource(keys.public_key),
+                          "amqp_url": service_amqp_url("preschool", vhost)})
+        name = f"identity-test-{uuid.uuid4().hex[:8]}"
+        engine = make_engine(url)
+        consumer = create_consumer(Settings(database_url=url, amqp_url=service_amqp_url("preschool", vhost)),
+                                   make_session_factory(engine), name=name, base_delay=0.2)
+        thread = threading.Thread(target=consumer.run, daemon=True)
+        thread.start()
+        queue = f"preschool.{name}"
+        try:
+            _wait_for_queue(queue, vhost)
+            # The demo city is created after the queue is bound, so every event reaches it.
+            seed(identity_app.extensions["identity.deps"])
+            w = World(identity_app, app, queue, vhost)
+            w.sync()
+            yield w
+        finally:
+            consumer.should_stop = True
+            thread.join(timeout=5)
+            consumer.close()
+            engine.dispose()
+            app.extensions["preschool.deps"].session_factory.kw["bind"].dispose()
+            identity_app.extensions["identity.deps"].session_factory.kw["bind"].dispose()
+
+
+@pytest.fixture(scope="session")
+def world():
+    with build_world() as w:
+        yield w
+
+
+@pytest.fixture(scope="module")
+def fresh_world():
+    """A world of the module's own, for tests that change shared demo state (the seed closes a round)."""
+    with build_world() as w:
+        yield w
+
+
+@pytest.fixture(scope="session")
+def rounds(world):
+    """Rounds 1 and 2 of 2026/2027 for Kindergarten No.1, opened by the department."""
+    out = {}
+    for number, deadline in ((1, "2026-10-15"), (2, "2027-04-15")):
+        response = world.as_("department", "POST", "/rounds", json={
+            "organisation_id": world.org("Детский сад № 1"), "academic_year_id": world.year(), "number": number,
+            "deadline": deadline})
+        assert response.status_code == 201, response.json
+        out[number] = response.json["id"]
+    return out

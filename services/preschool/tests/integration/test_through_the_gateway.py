@@ -1,0 +1,56 @@
+"""The preschool API behind the real gateway at /api/preschool: a token issued by identity,
+verified by the gateway and again by this service; the guardian's recommendations path that
+the gateway's home screen calls."""
+import pytest
+import requests
+
+from kabinet_gateway.auth import Authenticator
+from kabinet_gateway.bootstrap import create_app as create_gateway_app
+from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
+from kabinet_gateway.testing import serve
+from kabinet_kit.testing import migrated_database
+from kabinet_kit.tokens import LocalKeySource, TokenVerifier
+
+
+@pytest.fixture(scope="module")
+def gateway_url(world):
+    keys = world.identity_app.extensions["identity.deps"].keys
+    with migrated_database(GATEWAY_DIR, "gateway") as gateway_db, serve(world.app) as preschool_url:
+        gateway = create_gateway_app({
+            "database_url": gateway_db, "upstreams": {"preschool": preschool_url},
+            "authenticator": Authenticator("unused", verifier=TokenVerifier(LocalKeySource(keys.public_key)))})
+        with serve(gateway) as url:
+            yield url
+        gateway.extensions["kabinet.gateway"].close()
+
+
+def _call(world, url, login, method, path, **kwargs):
+    return requests.request(method, f"{url}/api/preschool{path}", timeout=10,
+                            headers={"Authorization": f"Bearer {world.token(login)}"}, **kwargs)
+
+
+def test_observations_through_the_gateway(world, rounds, gateway_url):
+    children = _call(world, gateway_url, "educator1", "GET", f"/groups/{world.group('Солнышко')}/children")
+    assert children.status_code == 200, children.text
+    child = next(c["child_id"] for c in children.json()["children"] if c["display_name"] == "Уткин Дима")
+    technoworld = world.indicators("senior", "technoworld")
+    saved = _call(world, gateway_url, "educator1", "PUT", f"/children/{child}/rounds/{rounds[1]}/cards/technoworld",
+                  json={"observations": [{"indicator_id": i["id"], "level": 3} for i in technoworld]})
+    assert saved.status_code == 200, saved.text
+    cabinet = _call(world, gateway_url, "educator1", "GET", f"/children/{child}/cabinet").json()
+    card = next(c for c in cabinet["catalogues"][0]["cards"] if c["code"] == "technoworld")
+    assert all(i["observations"][0]["level"] == 3 for i in card["indicators"])
+    bad = _call(world, gateway_url, "educator1", "POST", "/observations", json={
+        "child_id": child, "round_id": rounds[1], "indicator_id": technoworld[0]["id"], "level": 9})
+    assert bad.status_code == 422 and bad.headers["Content-Type"].startswith("application/problem+json")
+    assert "level" in bad.json()["errors"]
+
+
+def test_the_guardians_recommendations_path_through_the_gateway(world, gateway_url):
+    anna = world.children_of("guardian1")["Анна"]
+    assert world.as_("educator1", "POST", f"/children/{anna}/recommendations",
+                     json={"text": "Больше гулять и играть в подвижные игры."}).status_code == 201
+    mine = _call(world, gateway_url, "guardian1", "GET", f"/children/{anna}/recommendations")
+    assert mine.status_code == 200 and any("подвижные игры" in r["text"] for r in mine.json())
+    assert _call(world, gateway_url, "guardian2", "GET", f"/children/{anna}/recommendations").status_code == 403
+    assert requests.get(f"{gateway_url}/api/preschool/me/children", timeout=10).status_code == 401
