@@ -1,5 +1,7 @@
-"""End-to-end fixtures: identity (web + relay) and the gateway (web + consumer) as real
-processes started with ``python -m ...`` on free loopback ports, fresh databases from
+"""End-to-end fixtures: identity (web + relay), journal and preschool (web + relay + consumer)
+and the gateway (web + consumer) as real processes started with ``python -m ...`` on free
+loopback ports, the demo city seeded the way ``make run`` does it (queues declared, identity
+seeded and relayed, each consumer applying what is queued, then each service's own seed), fresh databases from
 kabinet_kit.testing (SQLite or PostgreSQL by KABINET_TEST_DB), and the real broker on the test
 vhost with each service's own account from deploy/rabbitmq. Tests talk to the gateway only.
 
@@ -23,6 +25,8 @@ from kombu import Connection
 from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
 from kabinet_gateway.testing import free_port
 from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
+from kabinet_journal.config import SERVICE_DIR as JOURNAL_DIR
+from kabinet_preschool.config import SERVICE_DIR as PRESCHOOL_DIR
 from kabinet_kit import broker_definitions
 from kabinet_kit.testing import TEST_VHOST, admin_amqp_url, migrated_database, service_amqp_url
 
@@ -92,9 +96,9 @@ def wait_queue(queue: str, process: Process, timeout: float = 30) -> None:
     pytest.fail(f"{process.name} did not declare {queue}:\n{process.tail()}", pytrace=False)
 
 
-def run_module(module: str, env: dict) -> None:
-    done = subprocess.run([sys.executable, "-m", module], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=120)
+def run_module(module: str, env: dict, *args: str) -> None:
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300)
     if done.returncode != 0:
         pytest.fail(f"{module} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}", pytrace=False)
 
@@ -105,6 +109,7 @@ class Stack:
         self.processes: dict[str, Process] = {}
         self.identity_port = free_port()
         self.gateway_port = free_port()
+        self.ports = {"journal": free_port(), "preschool": free_port()}
         self.run_id = uuid.uuid4().hex[:8]
         self.revocation_queue = f"revocations-e2e-{self.run_id}"
 
@@ -115,6 +120,9 @@ class Stack:
     @property
     def identity(self) -> str:
         return f"http://127.0.0.1:{self.identity_port}"
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
 
     def start(self, name: str, module: str, env: dict) -> Process:
         process = Process(name, module, env, self.log_dir).start()
@@ -167,28 +175,54 @@ def broker() -> str:
 def stack(broker, tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("e2e-logs")
     with migrated_database(IDENTITY_DIR, "identity") as identity_db, \
+            migrated_database(JOURNAL_DIR, "journal") as journal_db, \
+            migrated_database(PRESCHOOL_DIR, "preschool") as preschool_db, \
             migrated_database(GATEWAY_DIR, "gateway") as gateway_db:
         s = Stack(log_dir)
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("IDENTITY_", "GATEWAY_"))}
+        base = {k: v for k, v in os.environ.items()
+                if not k.startswith(("IDENTITY_", "GATEWAY_", "JOURNAL_", "PRESCHOOL_"))}
         base.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
         identity_env = {**base, "IDENTITY_DATABASE_URL": identity_db, "IDENTITY_PORT": str(s.identity_port),
                         "IDENTITY_AMQP_URL": service_amqp_url("identity"), "IDENTITY_WORKERS": "1",
                         "IDENTITY_THREADS": "4", "IDENTITY_ARGON2_TIME_COST": "1",
                         "IDENTITY_ARGON2_MEMORY_KIB": "1024"}
+        service_envs = {}
+        for name, db in (("journal", journal_db), ("preschool", preschool_db)):
+            p = name.upper()
+            service_envs[name] = {**base, f"{p}_DATABASE_URL": db, f"{p}_PORT": str(s.ports[name]),
+                                  f"{p}_AMQP_URL": service_amqp_url(name), f"{p}_WORKERS": "1",
+                                  f"{p}_JWKS_URL": f"{s.identity}/.well-known/jwks.json",
+                                  f"{p}_CONSUMER_QUEUE": f"identity-e2e-{s.run_id}"}
         absent = f"http://127.0.0.1:{free_port()}"  # services not started in this run
         gateway_env = {**base, "GATEWAY_DATABASE_URL": gateway_db, "GATEWAY_PORT": str(s.gateway_port),
                        "GATEWAY_AMQP_URL": service_amqp_url("gateway"), "GATEWAY_WORKERS": "2",
                        "GATEWAY_REVOCATION_QUEUE": s.revocation_queue,
-                       "GATEWAY_UPSTREAMS": (f"identity={s.identity},journal={absent},preschool={absent},"
-                                             f"portfolio={absent},reports={absent}"),
-                       "GATEWAY_PUBLIC_BROKER_VHOST": TEST_VHOST}
+                       "GATEWAY_UPSTREAMS": (f"identity={s.identity},journal={s.url('journal')},"
+                                             f"preschool={s.url('preschool')},portfolio={absent},reports={absent}"),
+                       "GATEWAY_PUBLIC_BROKER_VHOST": TEST_VHOST,
+                       # Every test logs in from 127.0.0.1; the limit itself is tested in the gateway's own tests.
+                       "GATEWAY_LOGIN_RATE": "500/60"}
+        s.consumer_queues = [f"{name}.identity-e2e-{s.run_id}" for name in service_envs]
         try:
+            # The demo city, in the order `make seed` uses.
+            for name, env in service_envs.items():
+                run_module(f"kabinet_{name}.consumer", env, "--declare")
             run_module("kabinet_identity.seed", identity_env)
+            run_module("kabinet_identity.relay", identity_env, "--drain")
+            for name, env in service_envs.items():
+                run_module(f"kabinet_{name}.consumer", env, "--until-idle", "2")
+                run_module(f"kabinet_{name}.seed", env)
             s.start("identity-web", "kabinet_identity.web", identity_env)
             s.start("identity-relay", "kabinet_identity.relay", identity_env)
+            for name, env in service_envs.items():
+                s.start(f"{name}-web", f"kabinet_{name}.web", env)
+                s.start(f"{name}-relay", f"kabinet_{name}.relay", env)
+                s.start(f"{name}-consumer", f"kabinet_{name}.consumer", env)
             consumer = s.start("gateway-consumer", "kabinet_gateway.consumer", gateway_env)
             s.start("gateway-web", "kabinet_gateway.web", gateway_env)
             wait_http(f"{s.identity}/healthz", s.processes["identity-web"])
+            for name in service_envs:
+                wait_http(f"{s.url(name)}/healthz", s.processes[f"{name}-web"])
             wait_http(f"{s.gateway}/healthz", s.processes["gateway-web"])
             wait_queue(f"gateway.{s.revocation_queue}", consumer)
             yield s
@@ -197,7 +231,8 @@ def stack(broker, tmp_path_factory):
             try:
                 with Connection(admin_amqp_url(), transport="pyamqp", connect_timeout=5) as conn:
                     channel = conn.channel()
-                    for suffix in ("", ".retry", ".dead"):
-                        channel.queue_delete(queue=f"gateway.{s.revocation_queue}{suffix}")
+                    for queue in [f"gateway.{s.revocation_queue}", *s.consumer_queues]:
+                        for suffix in ("", ".retry", ".dead"):
+                            channel.queue_delete(queue=f"{queue}{suffix}")
             except Exception:
                 pass

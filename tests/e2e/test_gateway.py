@@ -57,18 +57,18 @@ def test_forged_identity_headers_do_not_reach_identity(stack):
 
 
 def test_deactivated_account_refused_by_gateway_within_a_second(stack):
-    teacher = stack.token("teacher1")
+    teacher = stack.token("deputy1")
     admin = stack.token("school1-admin")
     account_id = stack.get("/api/identity/me", teacher).json()["account_id"]
-    # journal is not running: before revocation a valid token gets 503 from the gateway
+    # portfolio is not running: before revocation a valid token gets 503 from the gateway
     # (it passed the token check); after, the gateway itself refuses it with 401.
-    assert stack.get("/api/journal/diary/x/summary", teacher).status_code == 503
+    assert stack.get("/api/portfolio/pupils/x/points", teacher).status_code == 503
     response = stack.post(f"/api/identity/accounts/{account_id}/deactivate", admin,
                           json={"reason": "employment_ended"})
     assert response.status_code in (200, 204), response.text
     started = time.monotonic()
     while time.monotonic() - started < 3:
-        refused = stack.get("/api/journal/diary/x/summary", teacher)
+        refused = stack.get("/api/portfolio/pupils/x/points", teacher)
         if refused.status_code == 401:
             break
         time.sleep(0.02)
@@ -79,7 +79,7 @@ def test_deactivated_account_refused_by_gateway_within_a_second(stack):
     # Every gateway worker honours it (two workers; several calls land on both).
     for _ in range(10):
         assert stack.get("/api/identity/me", teacher).status_code == 401
-    assert stack.login("teacher1").status_code in (401, 403)
+    assert stack.login("deputy1").status_code in (401, 403)
 
 
 def test_logout_refused_by_gateway(stack):
@@ -97,13 +97,15 @@ def test_logout_refused_by_gateway(stack):
     assert elapsed < 1.0
 
 
-def test_merged_openapi_has_identity_paths(stack):
+def test_merged_openapi_has_every_running_service(stack):
     spec = stack.get("/api/openapi.json").json()
     for path in ("/api/identity/auth/token", "/api/identity/me", "/api/identity/accounts/{account_id}/deactivate",
-                 "/api/me/overview"):
+                 "/api/me/overview", "/api/journal/diary/{child_id}/summary",
+                 "/api/preschool/children/{child_id}/recommendations"):
         assert path in spec["paths"], path
-    assert any(name.startswith("identity.") for name in spec["components"]["schemas"])
-    assert set(spec["info"]["x-kabinet-missing-services"]) == {"journal", "preschool", "portfolio", "reports"}
+    for service in ("identity", "journal", "preschool"):
+        assert any(name.startswith(f"{service}.") for name in spec["components"]["schemas"]), service
+    assert set(spec["info"]["x-kabinet-missing-services"]) == {"portfolio", "reports"}
     docs = stack.get("/api/docs")
     assert docs.status_code == 200 and "/api/docs/static/swagger-ui-bundle.js" in docs.text
     assert stack.get("/api/docs/static/swagger-ui-bundle.js").status_code == 200
@@ -119,23 +121,27 @@ def test_asyncapi_lists_every_registered_event(stack):
         assert contract.type in page.text
 
 
-def test_overview_marks_absent_services_missing(stack):
+def test_overview_joins_the_running_services_and_marks_the_absent_one_missing(stack):
     started = time.monotonic()
     response = stack.get("/api/me/overview", stack.token("guardian1"))
     assert time.monotonic() - started < 2.0
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["complete"] is False and len(body["children"]) == 2
+    children = {c["first_name"]: c for c in body["children"]}
+    # Ivan is a pupil of 5А: his diary comes from the journal (the demo city has marks in it).
+    assert children["Иван"]["diary"]["status"] == "ok", children["Иван"]["diary"]
+    assert children["Иван"]["diary"]["data"]["child_id"] == children["Иван"]["child_id"]
     for child in body["children"]:
-        for part in ("diary", "recommendations", "portfolio_points"):
-            assert child[part]["status"] == "missing" and child[part]["reason"] == "unavailable"
+        assert child["portfolio_points"] == {"status": "missing", "service": "portfolio", "reason": "unavailable"}
 
 
 def test_health_and_metrics(stack):
     assert stack.get("/healthz").json() == {"status": "ok"}
     ready = stack.get("/readyz").json()
     assert ready["status"] == "ready" and ready["upstreams"]["identity"] == "ok"
-    assert ready["upstreams"]["journal"] == "unavailable"
+    assert ready["upstreams"]["journal"] == "ok" and ready["upstreams"]["preschool"] == "ok"
+    assert ready["upstreams"]["portfolio"] == "unavailable"
     metrics = stack.get("/metrics").text
     assert "http_request_duration_seconds_bucket" in metrics and "gateway_upstream_duration_seconds" in metrics
 

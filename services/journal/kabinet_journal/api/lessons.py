@@ -1,0 +1,118 @@
+from flask_smorest import Blueprint
+
+from .. import marks
+from .. import schemas as s
+from .. import services
+from ..models import Mark
+from .common import caller, db, deps, once, raw_json
+
+blp = Blueprint("lessons", __name__, description="Lessons, marks, attendance and the teacher's grid")
+
+
+@blp.post("/loads/<uuid:load_id>/lessons")
+@once
+@blp.arguments(s.LessonIn)
+@blp.response(201, s.LessonOut)
+def create_lesson(body, load_id):
+    return services.create_lesson(deps(), db(), caller(), str(load_id), body)
+
+
+@blp.get("/loads/<uuid:load_id>/lessons")
+@blp.arguments(s.OptionalTermQuery, location="query")
+@blp.response(200, s.LessonOut(many=True))
+def list_lessons(query, load_id):
+    return services.list_lessons(db(), caller(), str(load_id), str(query["term_id"]) if query["term_id"] else None)
+
+
+@blp.get("/lessons/<uuid:lesson_id>")
+@blp.response(200, s.LessonOut)
+def get_lesson(lesson_id):
+    return services.read_lesson(db(), caller(), str(lesson_id))
+
+
+@blp.patch("/lessons/<uuid:lesson_id>")
+@blp.arguments(s.LessonPatch)
+@blp.response(200, s.LessonOut)
+def update_lesson(body, lesson_id):
+    """Topic, homework, material, kind. A topic entered after the lesson's day is flagged late;
+    the author of each entry is kept."""
+    return services.update_lesson(deps(), db(), caller(), str(lesson_id), body)
+
+
+@blp.delete("/lessons/<uuid:lesson_id>")
+@blp.response(204)
+def delete_lesson(lesson_id):
+    """Remove a lesson that will not take place, while nothing is recorded in it."""
+    services.delete_lesson(db(), caller(), str(lesson_id))
+
+
+@blp.get("/loads/<uuid:load_id>/grid")
+@blp.arguments(s.TermIdQuery, location="query")
+@blp.response(200, s.GridOut)
+def get_grid(query, load_id):
+    """The teacher's grid: one group × subject × term."""
+    return raw_json(marks.grid(db(), caller(), str(load_id), str(query["term_id"])))
+
+
+@blp.post("/loads/<uuid:load_id>/grid")
+@blp.arguments(s.GridSave)
+@blp.response(200, s.GridSaved)
+def save_grid(body, load_id):
+    """Save many cells at once: all valid, or nothing written (422 naming each bad cell)."""
+    return marks.save_cells(deps(), db(), caller(), str(load_id), body)
+
+
+@blp.post("/lessons/<uuid:lesson_id>/marks")
+@blp.arguments(s.SingleMarkIn)
+@blp.response(201, s.MarkOut)
+def add_mark(body, lesson_id):
+    """One more mark for a pupil in a lesson (several per lesson are allowed)."""
+    lesson = services.get_lesson(db(), str(lesson_id))
+    saved = marks.save_cells(deps(), db(), caller(), lesson.load_id,
+                             {"marks": [{**body, "lesson_id": lesson.id}]})
+    return saved["marks"][0]
+
+
+def _mark(mark_id: str) -> Mark:
+    mark = db().get(Mark, mark_id)
+    if mark is None:
+        from kabinet_kit.errors import NotFound
+        raise NotFound("No such mark.")
+    return mark
+
+
+@blp.patch("/marks/<uuid:mark_id>")
+@blp.arguments(s.MarkPatch)
+@blp.response(200, s.MarkOut)
+def change_mark(body, mark_id):
+    """Change a mark; the old value, new value, author and time are kept."""
+    mark = _mark(str(mark_id))
+    who = caller()
+    saved = marks.save_cells(deps(), db(), who, mark.load_id, {"marks": [{
+        "mark_id": mark.id, "child_id": mark.child_id, "value": body["value"], "kind": body["kind"] or mark.kind}]})
+    return saved["marks"][0] if saved["marks"] else mark
+
+
+@blp.delete("/marks/<uuid:mark_id>")
+@blp.response(204)
+def delete_mark(mark_id):
+    mark = _mark(str(mark_id))
+    marks.save_cells(deps(), db(), caller(), mark.load_id, {"deletions": [mark.id]})
+
+
+@blp.get("/marks/<uuid:mark_id>/history")
+@blp.response(200, s.MarkChangeOut(many=True))
+def mark_history(mark_id):
+    """The grade audit trail of one mark."""
+    return marks.mark_history(db(), caller(), str(mark_id))
+
+
+@blp.put("/lessons/<uuid:lesson_id>/attendance")
+@blp.arguments(s.LessonAttendanceIn)
+@blp.response(200, s.AttendanceOut(many=True))
+def set_attendance(body, lesson_id):
+    """Attendance of pupils at one lesson: present, late, absent_ill, absent_valid, absent_unexcused."""
+    lesson = services.get_lesson(db(), str(lesson_id))
+    saved = marks.save_cells(deps(), db(), caller(), lesson.load_id, {"attendance": [
+        {**e, "lesson_id": lesson.id} for e in body["entries"]]})
+    return saved["attendance"]

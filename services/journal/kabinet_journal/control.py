@@ -1,0 +1,139 @@
+"""Control of the journal's keeping (seed 004 §6.2: at least monthly, by the director and the
+deputy): for a month, per teacher, group and institution — lessons without a topic, topics
+entered late, lessons without attendance, and pupils without a single mark in a term.
+
+A lesson counts as missing its topic or attendance only once its day is over (topics are
+entered on the day, §3.2). The administration sees who and which; the department sees the
+same figures for the groups and the institution, without names, teachers or pupils.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kabinet_kit.errors import PermissionDenied
+
+from .bootstrap import Deps
+from .fees import parse_month
+from .models import (Account, Attendance, Group, Lesson, Mark, Membership, PersonName, Subject, TeachingLoad,
+                     Term)
+from .services import local_today
+
+COUNTS = ("lessons", "lessons_due", "without_topic", "late_topics", "without_attendance", "pupils_without_marks")
+
+
+def _zero() -> dict:
+    return {k: 0 for k in COUNTS}
+
+
+def completeness(deps: Deps, session: Session, caller, organisation_id: str, month: str) -> dict:
+    full = caller.manages(organisation_id)
+    if not (full or caller.is_department):
+        raise PermissionDenied("The control report is the institution's administration's (and, in figures, "
+                               "the department's).")
+    first, last = parse_month(month)
+    due_until = min(last, local_today(deps) - timedelta(days=1))
+    loads = {row.id: row for row in session.execute(
+        select(TeachingLoad.id, TeachingLoad.group_id, TeachingLoad.teacher_account_id, TeachingLoad.academic_year_id,
+               Group.name.label("group"), Subject.name.label("subject"))
+        .join(Group, Group.id == TeachingLoad.group_id).join(Subject, Subject.id == TeachingLoad.subject_id)
+        .where(TeachingLoad.organisation_id == organisation_id))}
+    lessons = session.execute(select(Lesson.id, Lesson.load_id, Lesson.date, Lesson.topic, Lesson.topic_late)
+                              .join(TeachingLoad, TeachingLoad.id == Lesson.load_id)
+                              .where(TeachingLoad.organisation_id == organisation_id,
+                                     Lesson.date.between(first, last))).all()
+    attended = set(session.scalars(select(Attendance.lesson_id).distinct().join(
+        Lesson, Lesson.id == Attendance.lesson_id).join(TeachingLoad, TeachingLoad.id == Lesson.load_id).where(
+        TeachingLoad.organisation_id == organisation_id, Lesson.date.between(first, last))))
+
+    by_load = defaultdict(_zero)
+    missing_topic, missing_attendance, late = [], [], []
+    for lesson in lessons:
+        counts = by_load[lesson.load_id]
+        counts["lessons"] += 1
+        if lesson.topic_late:
+            counts["late_topics"] += 1
+            late.append(lesson)
+        if lesson.date > due_until:
+            continue
+        counts["lessons_due"] += 1
+        if not lesson.topic:
+            counts["without_topic"] += 1
+            missing_topic.append(lesson)
+        if lesson.id not in attended:
+            counts["without_attendance"] += 1
+            missing_attendance.append(lesson)
+
+    # Pupils with no mark at all in a term that overlaps the month, per load, counted over the
+    # part of the term that has passed.
+    terms = session.scalars(select(Term).where(Term.organisation_id == organisation_id, Term.starts_on <= last,
+                                               Term.ends_on >= first).order_by(Term.starts_on)).all()
+    unmarked = []
+    if terms and loads:
+        marked = {tuple(r) for r in session.execute(select(Mark.load_id, Mark.child_id, Mark.term_id).distinct().where(
+            Mark.term_id.in_([t.id for t in terms]), Mark.load_id.in_(list(loads))))}
+        stays = defaultdict(list)
+        for row in session.execute(select(Membership.group_id, Membership.child_id, Membership.starts_on,
+                                          Membership.ends_on).where(
+                Membership.group_id.in_({l.group_id for l in loads.values()}))):
+            stays[row.group_id].append(row)
+        for term in terms:
+            until = min(term.ends_on, local_today(deps))
+            for load in loads.values():
+                if load.academic_year_id != term.academic_year_id:
+                    continue
+                pupils = {s.child_id for s in stays[load.group_id]
+                          if s.starts_on <= until and (s.ends_on is None or s.ends_on >= term.starts_on)}
+                for child_id in sorted(pupils):
+                    if (load.id, child_id, term.id) not in marked:
+                        by_load[load.id]["pupils_without_marks"] += 1
+                        unmarked.append((load.id, child_id, term.id))
+
+    def add(into: dict, counts: dict) -> None:
+        for k in COUNTS:
+            into[k] += counts[k]
+
+    institution, by_group, by_teacher = _zero(), defaultdict(_zero), defaultdict(_zero)
+    for load_id, counts in by_load.items():
+        load = loads[load_id]
+        add(institution, counts)
+        add(by_group[load.group_id], counts)
+        add(by_teacher[load.teacher_account_id], counts)
+    group_names = {l.group_id: l.group for l in loads.values()}
+    report = {"organisation_id": organisation_id, "month": month, "counted_until": due_until.isoformat(),
+              "terms": [{"id": t.id, "number": t.number, "kind": t.kind} for t in terms],
+              "institution": institution,
+              "groups": sorted(({"group_id": g, "group": group_names[g], **c} for g, c in by_group.items()),
+                               key=lambda r: r["group"])}
+    if not full:
+        return report
+
+    persons = dict(session.execute(select(Account.id, Account.person_id).where(Account.id.in_(list(by_teacher)))).all()) \
+        if by_teacher else {}
+    names = {r.person_id: r for r in session.scalars(select(PersonName).where(
+        PersonName.person_id.in_(set(persons.values()) | {c for _, c, _ in unmarked})))}
+
+    def full_name(person_id):
+        n = names.get(person_id)
+        return " ".join(p for p in (n.last_name, n.first_name, n.middle_name) if p) if n else None
+
+    def lesson_row(lesson) -> dict:
+        load = loads[lesson.load_id]
+        return {"lesson_id": lesson.id, "date": lesson.date.isoformat(), "load_id": lesson.load_id,
+                "group": load.group, "subject": load.subject, "teacher_account_id": load.teacher_account_id}
+
+    report["teachers"] = sorted(({"teacher_account_id": a, "teacher": full_name(persons.get(a)), **c}
+                                 for a, c in by_teacher.items()), key=lambda r: (r["teacher"] or "", r["teacher_account_id"]))
+    report["lessons_without_topic"] = [lesson_row(l) for l in sorted(missing_topic, key=lambda l: l.date)]
+    report["late_topics"] = [lesson_row(l) for l in sorted(late, key=lambda l: l.date)]
+    report["lessons_without_attendance"] = [lesson_row(l) for l in sorted(missing_attendance, key=lambda l: l.date)]
+    report["pupils_without_marks"] = [
+        {"child_id": c, "pupil": full_name(c), "load_id": load_id, "group": loads[load_id].group,
+         "subject": loads[load_id].subject, "term_id": term_id} for load_id, c, term_id in unmarked]
+    return report
+
+
+

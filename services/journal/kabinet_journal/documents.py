@@ -1,0 +1,142 @@
+"""The journal as a document (seed 004 §2.2: "вывод информации … на бумажный носитель"): one
+group × subject × term as a PDF in Russian and as CSV for Excel. Built from the teacher's grid,
+so the same people may print it as may read it."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .marks import grid
+from .models import Account, Group, Organisation, PersonName, Subject
+
+FONT = "DejaVuSans"
+_FONT_FILE = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
+TERM_NAMES = {"quarter": "четверть", "half": "полугодие", "trimester": "триместр"}
+KIND_NAMES = {"lesson": "урок", "practical_work": "практическая работа", "excursion": "экскурсия",
+              "competition": "соревнование"}
+# The paper journal's attendance letters.
+ATTENDANCE_CODES = {"present": "", "late": "оп", "absent_ill": "б", "absent_valid": "у", "absent_unexcused": "н"}
+LEGEND = "н — отсутствовал без уважительной причины, б — по болезни, у — по уважительной причине, оп — опоздал"
+COLUMNS_PER_PAGE = 16
+
+
+def _register_font() -> None:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, _FONT_FILE))  # bundled with matplotlib: Cyrillic everywhere
+
+
+def _name(person: PersonName | None) -> str | None:
+    return " ".join(p for p in (person.last_name, person.first_name, person.middle_name) if p) if person else None
+
+
+def journal_document(session: Session, caller, load_id: str, term_id: str) -> dict:
+    """The grid (access checked there) with what a printed journal also names."""
+    data = grid(session, caller, load_id, term_id)
+    load = data["load"]
+    group, subject = session.get(Group, load["group_id"]), session.get(Subject, load["subject_id"])
+    organisation = session.get(Organisation, group.organisation_id) if group else None
+    teacher_person = session.scalar(select(Account.person_id).where(Account.id == load["teacher_account_id"]))
+    teacher = session.get(PersonName, teacher_person) if teacher_person else None
+    term = data["term"]
+    lessons = data["lessons"]
+    pupils = []
+    for n, pupil in enumerate(data["pupils"], start=1):
+        name = " ".join(p for p in (pupil["last_name"], pupil["first_name"]) if p) or "Выбывший ученик"
+        marks = {}
+        for mark in pupil["marks"]:
+            marks.setdefault(mark["lesson_id"], []).append(_mark_text(mark["value"]))
+        cells = []
+        for lesson in lessons:
+            parts = marks.get(lesson["id"], []) + [ATTENDANCE_CODES.get(pupil["attendance"].get(lesson["id"]), "")]
+            cells.append(" ".join(p for p in parts if p))
+        average = pupil["average"]
+        pupils.append({"number": n, "name": name, "cells": cells,
+                       "average": f"{average:.2f}".replace(".", ",") if average is not None else "",
+                       "term_mark": _mark_text(pupil["term_mark"]) if pupil["term_mark"] else ""})
+    return {
+        "organisation": organisation.short_name if organisation else "",
+        "group": group.name if group else "", "subject": subject.name if subject else "",
+        "teacher": _name(teacher) or "",
+        "term": f"{term['number']}-й {TERM_NAMES.get(term['kind'], term['kind'])}",
+        "starts_on": term["starts_on"], "ends_on": term["ends_on"], "closed": term["closed"],
+        "lessons": lessons, "pupils": pupils,
+    }
+
+
+def _mark_text(value: str) -> str:
+    return {"pass": "зач", "fail": "незач"}.get(value, value)
+
+
+def _ru(iso: str) -> str:
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
+
+
+def _short(iso: str) -> str:
+    return f"{iso[8:10]}.{iso[5:7]}"
+
+
+def journal_csv(doc: dict) -> bytes:
+    """Semicolon-separated, UTF-8 with a BOM: Excel in a Russian locale opens it as is."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["№", "Ученик"] + [_ru(l["date"]) for l in doc["lessons"]] + ["Средний балл", "Итог за период"])
+    writer.writerow(["", "Тема урока"] + [l["topic"] or "" for l in doc["lessons"]] + ["", ""])
+    for pupil in doc["pupils"]:
+        writer.writerow([pupil["number"], pupil["name"]] + pupil["cells"] + [pupil["average"], pupil["term_mark"]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def journal_pdf(doc: dict) -> bytes:
+    _register_font()
+    buffer = io.BytesIO()
+    page = landscape(A4)
+    pdf = SimpleDocTemplate(buffer, pagesize=page, leftMargin=1.2 * cm, rightMargin=1.2 * cm, topMargin=1.2 * cm,
+                            bottomMargin=1.2 * cm, title=f"Журнал {doc['group']} {doc['subject']}",
+                            author=doc["organisation"])
+    title = ParagraphStyle("title", fontName=FONT, fontSize=15, leading=19, spaceAfter=4)
+    text = ParagraphStyle("text", fontName=FONT, fontSize=9, leading=12)
+    cell = ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9)
+    story = [Paragraph(f"Электронный журнал: {doc['group']}, {doc['subject']}", title),
+             Paragraph(f"{doc['organisation']} · {doc['term']} ({_ru(doc['starts_on'])} — {_ru(doc['ends_on'])})"
+                       + (" · период закрыт" if doc["closed"] else ""), text),
+             Paragraph(f"Учитель: {doc['teacher']}", text), Spacer(1, 0.3 * cm)]
+    style = TableStyle([("FONT", (0, 0), (-1, -1), FONT, 7.5), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                        ("ALIGN", (2, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+    lessons = doc["lessons"]
+    chunks = [range(i, min(i + COLUMNS_PER_PAGE, len(lessons))) for i in range(0, len(lessons), COLUMNS_PER_PAGE)] \
+        or [range(0)]
+    for c, columns in enumerate(chunks):
+        last = c == len(chunks) - 1
+        header = ["№", "Ученик"] + [_short(lessons[i]["date"]) for i in columns] \
+            + (["Ср. балл", "Итог"] if last else [])
+        rows = [header] + [[p["number"], p["name"]] + [p["cells"][i] for i in columns]
+                           + ([p["average"], p["term_mark"]] if last else []) for p in doc["pupils"]]
+        widths = [0.8 * cm, 5.2 * cm] + [1.2 * cm] * len(columns) + ([1.4 * cm, 1.2 * cm] if last else [])
+        table = Table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(style)
+        story += [table, Spacer(1, 0.4 * cm)]
+    story.append(Paragraph(LEGEND, text))
+    story += [Spacer(1, 0.4 * cm), Paragraph("Темы уроков и домашние задания", title)]
+    topic_rows = [["Дата", "Вид", "Тема урока", "Домашнее задание"]] + [
+        [_ru(l["date"]), KIND_NAMES.get(l["kind"], l["kind"]), Paragraph(l["topic"] or "—", cell),
+         Paragraph(l["homework"] or "", cell)] for l in lessons]
+    topics = Table(topic_rows, colWidths=[2.2 * cm, 3.2 * cm, 11 * cm, 9.6 * cm], repeatRows=1)
+    topics.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 7.5), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story.append(topics)
+    pdf.build(story)
+    return buffer.getvalue()

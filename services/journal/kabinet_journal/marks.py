@@ -1,0 +1,321 @@
+"""The journal's service layer, part two: marks, attendance, the teacher's grid.
+
+Every write goes through ``save_cells``: all cells are checked first against facts loaded in
+a fixed number of queries (never one per pupil), and only if every cell is valid is anything
+written — a grid save is atomic, and a bad cell is named in the errors.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import delete, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
+from kabinet_kit.events import utcnow
+
+from . import access
+from .bootstrap import Deps
+from .models import (Attendance, Lesson, Mark, MarkChange, Membership, PersonName, TeachingLoad, Term, TermMark,
+                     new_id)
+from .services import bulk_insert, get_load, load_facts, mark_kinds, readable_load, record_many
+
+FIVE = ("1", "2", "3", "4", "5")
+PASS_FAIL = ("pass", "fail")
+ATTENDANCE = ("present", "late", "absent_ill", "absent_valid", "absent_unexcused")
+
+
+def normalise_value(scale: str, value) -> str | None:
+    """The mark as stored, or None when it is not on the load's scale."""
+    text = str(value).strip().lower() if value is not None and not isinstance(value, bool) else ""
+    allowed = FIVE if scale == "five" else PASS_FAIL
+    return text if text in allowed else None
+
+
+def scale_message(scale: str) -> str:
+    return "A mark is 1 to 5." if scale == "five" else "A mark is pass or fail."
+
+
+class Stays:
+    """The group's memberships, to answer "was this pupil in the group on that day?"."""
+
+    def __init__(self, rows):
+        self.by_child = defaultdict(list)
+        for child_id, start, end in rows:
+            self.by_child[child_id].append((start, end))
+
+    @classmethod
+    def of_group(cls, session: Session, group_id: str) -> "Stays":
+        return cls(session.execute(select(Membership.child_id, Membership.starts_on, Membership.ends_on)
+                                   .where(Membership.group_id == group_id)).all())
+
+    def member(self, child_id: str, on: date) -> bool:
+        return any(start <= on and (end is None or end >= on) for start, end in self.by_child.get(child_id, ()))
+
+    def during(self, start: date, end: date) -> list[str]:
+        return [c for c, stays in self.by_child.items()
+                if any(s <= end and (e is None or e >= start) for s, e in stays)]
+
+
+def _placement(load: TeachingLoad) -> dict:
+    return {"load_id": load.id, "organisation_id": load.organisation_id, "group_id": load.group_id,
+            "subject_id": load.subject_id}
+
+
+def save_cells(deps: Deps, session: Session, caller, load_id: str, body: dict) -> dict:
+    """Apply marks (new or changed), mark deletions and attendance for one load, atomically."""
+    load = get_load(session, load_id)
+    facts = load_facts(session, load)
+    if not (access.is_load_teacher(caller, facts) or access.substitutes(caller, facts)):
+        raise PermissionDenied("You do not keep this group's journal for this subject.")
+    marks_in, deletions, attendance_in = body.get("marks") or [], body.get("deletions") or [], body.get("attendance") or []
+
+    lesson_ids = {str(c["lesson_id"]) for c in marks_in + attendance_in if c.get("lesson_id")}
+    dates = {c["date"] for c in marks_in + attendance_in if c.get("date") and not c.get("lesson_id")}
+    mark_ids = {str(c["mark_id"]) for c in marks_in if c.get("mark_id")} | {str(m) for m in deletions}
+    lessons_by_id: dict[str, Lesson] = {}
+    lessons_by_date: dict[date, list[Lesson]] = defaultdict(list)
+    if lesson_ids or dates:
+        for lesson in session.scalars(select(Lesson).where(Lesson.load_id == load.id, or_(
+                Lesson.id.in_(lesson_ids), Lesson.date.in_(dates)))):
+            lessons_by_id[lesson.id] = lesson
+            lessons_by_date[lesson.date].append(lesson)
+    existing: dict[str, Mark] = {}
+    if mark_ids:
+        existing = {m.id: m for m in session.scalars(select(Mark).where(Mark.id.in_(mark_ids)))}
+        # The lessons of marks being changed or deleted, in the same one query for all of them.
+        missing = {m.lesson_id for m in existing.values()} - set(lessons_by_id)
+        if missing:
+            for lesson in session.scalars(select(Lesson).where(Lesson.load_id == load.id, Lesson.id.in_(missing))):
+                lessons_by_id.setdefault(lesson.id, lesson)
+    term_ids = {l.term_id for l in lessons_by_id.values()} | {m.term_id for m in existing.values()}
+    closed = set(session.scalars(select(Term.id).where(Term.id.in_(term_ids), Term.closed_at.is_not(None)))) \
+        if term_ids else set()
+    stays = Stays.of_group(session, load.group_id)
+    kinds = mark_kinds(session, load.organisation_id)
+    errors: dict[str, dict[str, dict[str, list[str]]]] = {}
+
+    def fail(section: str, index: int, field: str, message: str) -> None:
+        errors.setdefault(section, {}).setdefault(str(index), {}).setdefault(field, []).append(message)
+
+    def lesson_for(section: str, index: int, cell: dict) -> Lesson | None:
+        if cell.get("lesson_id"):
+            lesson = lessons_by_id.get(str(cell["lesson_id"]))
+            if lesson is None:
+                fail(section, index, "lesson_id", "No such lesson in this group's journal for this subject.")
+            return lesson
+        if not cell.get("date"):
+            fail(section, index, "lesson_id", "A lesson_id or a date is required.")
+            return None
+        found = lessons_by_date.get(cell["date"], [])
+        if not found:
+            fail(section, index, "date", f"There is no lesson of this subject on {cell['date'].isoformat()}.")
+            return None
+        if len(found) > 1:
+            fail(section, index, "date", "There are several lessons that day: give the lesson_id.")
+            return None
+        return found[0]
+
+    def check_lesson(section: str, index: int, lesson: Lesson, child_id: str) -> bool:
+        ok = True
+        if lesson.term_id in closed:
+            fail(section, index, "lesson_id", "The term is closed: its marks are locked.")
+            ok = False
+        if not access.can_fill_lesson(caller, facts, lesson.date):
+            fail(section, index, "lesson_id", "You do not keep this journal on that day.")
+            ok = False
+        if not stays.member(child_id, lesson.date):
+            fail(section, index, "child_id", f"The pupil was not in the group on {lesson.date.isoformat()}.")
+            ok = False
+        return ok
+
+    new_marks, changed, removed, marked = [], [], [], []
+    for i, cell in enumerate(marks_in):
+        child_id = str(cell["child_id"])
+        value = normalise_value(load.scale, cell.get("value"))
+        if value is None:
+            fail("marks", i, "value", scale_message(load.scale))
+        kind = kinds.get(cell.get("kind") or "oral")
+        if kind is None:
+            fail("marks", i, "kind", f"Unknown kind of mark; one of: {', '.join(sorted(kinds))}.")
+        if cell.get("mark_id"):
+            mark = existing.get(str(cell["mark_id"]))
+            if mark is None or mark.load_id != load.id:
+                fail("marks", i, "mark_id", "No such mark in this journal.")
+                continue
+            if mark.child_id != child_id:
+                fail("marks", i, "child_id", "The mark belongs to another pupil.")
+                continue
+            lesson = lessons_by_id[mark.lesson_id]
+        else:
+            lesson = lesson_for("marks", i, cell)
+        if lesson is None or not check_lesson("marks", i, lesson, child_id) or value is None or kind is None:
+            continue
+        if cell.get("mark_id"):
+            changed.append((existing[str(cell["mark_id"])], value, kind, lesson))
+        else:
+            new_marks.append((lesson, child_id, value, kind))
+    for i, mark_id in enumerate(deletions):
+        mark = existing.get(str(mark_id))
+        if mark is None or mark.load_id != load.id:
+            fail("deletions", i, "mark_id", "No such mark in this journal.")
+            continue
+        lesson = lessons_by_id[mark.lesson_id]
+        if check_lesson("deletions", i, lesson, mark.child_id):
+            removed.append((mark, lesson))
+    for i, cell in enumerate(attendance_in):
+        child_id = str(cell["child_id"])
+        if cell.get("status") not in ATTENDANCE:
+            fail("attendance", i, "status", f"One of: {', '.join(ATTENDANCE)}.")
+        lesson = lesson_for("attendance", i, cell)
+        if lesson is None or not check_lesson("attendance", i, lesson, child_id) or cell.get("status") not in ATTENDANCE:
+            continue
+        marked.append((lesson, child_id, cell["status"]))
+    if errors:
+        raise InvalidInput("Nothing was saved: some cells are invalid; see errors.", errors=errors)
+
+    now, author = utcnow(), caller.account_id
+    placement = _placement(load)
+    events, audit = [], []
+    mark_rows, results = [], {"marks": [], "deletions": [], "attendance": []}
+    for lesson, child_id, value, kind in new_marks:
+        row = {"id": new_id(), "lesson_id": lesson.id, "load_id": load.id, "term_id": lesson.term_id,
+               "child_id": child_id, "kind": kind.code, "weight": kind.weight, "value": value,
+               "author_account_id": author, "recorded_at": now}
+        mark_rows.append(row)
+        audit.append({"mark_id": row["id"], "lesson_id": lesson.id, "child_id": child_id, "action": "recorded",
+                      "old_value": None, "new_value": value, "old_kind": None, "new_kind": kind.code,
+                      "author_account_id": author, "at": now})
+        events.append(("journal.mark.recorded.v1", _mark_event(load, placement, row, lesson.date, None)))
+        results["marks"].append(row)
+    if mark_rows:
+        bulk_insert(session, Mark.__table__, mark_rows)
+    for mark, value, kind, lesson in changed:
+        if mark.value == value and mark.kind == kind.code:
+            continue
+        audit.append({"mark_id": mark.id, "lesson_id": mark.lesson_id, "child_id": mark.child_id, "action": "changed",
+                      "old_value": mark.value, "new_value": value, "old_kind": mark.kind, "new_kind": kind.code,
+                      "author_account_id": author, "at": now})
+        previous = mark.value
+        mark.value, mark.kind, mark.weight = value, kind.code, kind.weight
+        mark.author_account_id, mark.recorded_at = author, now
+        row = _mark_row(mark)
+        events.append(("journal.mark.changed.v1", _mark_event(load, placement, row, lesson.date, previous)))
+        results["marks"].append(row)
+    for mark, lesson in removed:
+        audit.append({"mark_id": mark.id, "lesson_id": mark.lesson_id, "child_id": mark.child_id, "action": "deleted",
+                      "old_value": mark.value, "new_value": None, "old_kind": mark.kind, "new_kind": None,
+                      "author_account_id": author, "at": now})
+        row = _mark_row(mark)
+        event = _mark_event(load, placement, row, lesson.date, mark.value)
+        event["value"] = None
+        events.append(("journal.mark.deleted.v1", event))
+        results["deletions"].append(mark.id)
+        session.delete(mark)
+    if marked:
+        keys = list({(lesson.id, child_id) for lesson, child_id, _ in marked})
+        session.execute(delete(Attendance).where(tuple_(Attendance.lesson_id, Attendance.child_id).in_(keys)))
+        rows = {}
+        for lesson, child_id, status in marked:
+            rows[(lesson.id, child_id)] = {"lesson_id": lesson.id, "child_id": child_id, "load_id": load.id,
+                                           "term_id": lesson.term_id, "status": status, "author_account_id": author,
+                                           "recorded_at": now}
+            events.append(("journal.attendance.marked.v1", {
+                **placement, "lesson_id": lesson.id, "term_id": lesson.term_id, "child_id": child_id,
+                "date": lesson.date, "status": status, "absent": status.startswith("absent"),
+                "author_account_id": author}))
+        bulk_insert(session, Attendance.__table__, list(rows.values()))
+        results["attendance"] = [{"lesson_id": r["lesson_id"], "child_id": r["child_id"], "status": r["status"]}
+                                 for r in rows.values()]
+    if audit:
+        bulk_insert(session, MarkChange.__table__, audit)
+    session.flush()
+    record_many(deps, session, events)
+    return results
+
+
+def _mark_row(mark: Mark) -> dict:
+    return {"id": mark.id, "lesson_id": mark.lesson_id, "load_id": mark.load_id, "term_id": mark.term_id,
+            "child_id": mark.child_id, "kind": mark.kind, "weight": mark.weight, "value": mark.value,
+            "author_account_id": mark.author_account_id, "recorded_at": mark.recorded_at}
+
+
+def _mark_event(load: TeachingLoad, placement: dict, row: dict, on: date, previous: str | None) -> dict:
+    return {**placement, "mark_id": row["id"], "lesson_id": row["lesson_id"], "term_id": row["term_id"],
+            "child_id": row["child_id"], "date": on, "scale": load.scale, "kind": row["kind"],
+            "weight": row["weight"], "value": row["value"], "previous_value": previous,
+            "author_account_id": row["author_account_id"]}
+
+
+def mark_history(session: Session, caller, mark_id: str) -> list[MarkChange]:
+    changes = session.scalars(select(MarkChange).where(MarkChange.mark_id == mark_id).order_by(MarkChange.id)).all()
+    if not changes:
+        raise NotFound("No such mark.")
+    lesson = session.get(Lesson, changes[0].lesson_id)
+    if lesson is None:
+        raise NotFound("No such mark.")
+    readable_load(session, caller, lesson.load_id)
+    return changes
+
+
+# -- the teacher's grid ---------------------------------------------------------------------
+def weighted_average(marks: list[tuple[str, int]]) -> float | None:
+    """Weighted mean of five-point marks (pass/fail marks do not average)."""
+    total = weight = 0
+    for value, w in marks:
+        if value in FIVE:
+            total += int(value) * w
+            weight += w
+    return round(total / weight, 2) if weight else None
+
+
+def grid(session: Session, caller, load_id: str, term_id: str) -> dict:
+    """One group × subject × term: pupils (with names while enrolled), lessons, marks,
+    attendance, weighted averages and term marks — in a fixed number of queries."""
+    load, _facts = readable_load(session, caller, load_id)
+    term = session.get(Term, term_id)
+    if term is None or term.organisation_id != load.organisation_id or term.academic_year_id != load.academic_year_id:
+        raise NotFound("No such term for this teaching load.")
+    lessons = session.execute(select(Lesson.id, Lesson.date, Lesson.period, Lesson.kind, Lesson.topic, Lesson.homework,
+                                     Lesson.topic_late).where(Lesson.load_id == load.id, Lesson.term_id == term.id)
+                              .order_by(Lesson.date, Lesson.period)).all()
+    stays = Stays.of_group(session, load.group_id)
+    pupil_ids = stays.during(term.starts_on, term.ends_on)
+    names = {r.person_id: r for r in session.execute(
+        select(PersonName.person_id, PersonName.last_name, PersonName.first_name, PersonName.middle_name)
+        .where(PersonName.person_id.in_(pupil_ids)))} if pupil_ids else {}
+    marks_by_child = defaultdict(list)
+    for m in session.execute(select(Mark.id, Mark.lesson_id, Mark.child_id, Mark.kind, Mark.weight, Mark.value,
+                                    Mark.author_account_id).where(Mark.load_id == load.id, Mark.term_id == term.id)):
+        marks_by_child[m.child_id].append(m)
+    attendance_by_child = defaultdict(dict)
+    for a in session.execute(select(Attendance.lesson_id, Attendance.child_id, Attendance.status)
+                             .where(Attendance.load_id == load.id, Attendance.term_id == term.id)):
+        attendance_by_child[a.child_id][a.lesson_id] = a.status
+    term_marks = dict(session.execute(select(TermMark.child_id, TermMark.value).where(
+        TermMark.load_id == load.id, TermMark.period == "term", TermMark.term_id == term.id)).all())
+    pupils = []
+    for child_id in pupil_ids:
+        name = names.get(child_id)
+        marks = marks_by_child.get(child_id, [])
+        pupils.append({
+            "child_id": child_id,
+            "last_name": name.last_name if name else None, "first_name": name.first_name if name else None,
+            "middle_name": name.middle_name if name else None,
+            "marks": [{"id": m.id, "lesson_id": m.lesson_id, "kind": m.kind, "weight": m.weight, "value": m.value,
+                       "author_account_id": m.author_account_id} for m in marks],
+            "attendance": attendance_by_child.get(child_id, {}),
+            "average": weighted_average([(m.value, m.weight) for m in marks]),
+            "term_mark": term_marks.get(child_id),
+        })
+    pupils.sort(key=lambda p: (p["last_name"] is None, p["last_name"] or "", p["first_name"] or "", p["child_id"]))
+    return {
+        "load": {"id": load.id, "group_id": load.group_id, "subject_id": load.subject_id,
+                 "teacher_account_id": load.teacher_account_id, "scale": load.scale},
+        "term": {"id": term.id, "number": term.number, "kind": term.kind, "starts_on": term.starts_on.isoformat(),
+                 "ends_on": term.ends_on.isoformat(), "closed": term.closed_at is not None},
+        "lessons": [{"id": l.id, "date": l.date.isoformat(), "period": l.period, "kind": l.kind, "topic": l.topic,
+                     "homework": l.homework, "topic_late": l.topic_late} for l in lessons],
+        "pupils": pupils,
+    }

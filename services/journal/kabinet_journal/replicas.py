@@ -1,0 +1,185 @@
+"""What the journal knows of identity, kept up to date from identity's events.
+
+Each handler runs in the consumer's transaction together with the processed-event record,
+so a redelivered event is never applied twice. Rules for personal data (152-FZ):
+children's names are kept only while the child is enrolled (erased on withdrawal), guardians'
+names are never stored, and a guardian's diary access lives only as long as the ``e_diary``
+consent row it depends on (deleted when the consent is revoked or expires).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from kabinet_kit.events import CloudEvent
+
+from .models import (AcademicYear, Account, Consent, Group, Guardianship, Membership, Organisation, PersonName,
+                     RoleAssignment)
+
+
+def _upsert(session: Session, model, key: str, values: dict) -> None:
+    row = session.get(model, key)
+    if row is None:
+        session.add(model(id=key, **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def organisation_created(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _upsert(session, Organisation, d["organisation_id"],
+            {"kind": d["kind"], "name": d["name"], "short_name": d["short_name"], "parent_id": d["parent_id"]})
+
+
+def academic_year_created(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _upsert(session, AcademicYear, d["academic_year_id"], {"name": d["name"], "starts_on": _date(d["starts_on"]),
+                                                           "ends_on": _date(d["ends_on"])})
+
+
+def group_created(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _upsert(session, Group, d["group_id"], {
+        "organisation_id": d["organisation_id"], "academic_year_id": d["academic_year_id"], "kind": d["kind"],
+        "name": d["name"], "grade_level": d["grade_level"], "age_band": d["age_band"]})
+
+
+def account_created(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _upsert(session, Account, d["account_id"], {"person_id": d["person_id"], "person_kind": d["person_kind"],
+                                                "organisation_id": d["organisation_id"], "active": True})
+
+
+def account_deactivated(session: Session, event: CloudEvent) -> None:
+    # Employment ended (seed 004 §4.3): the account keeps no access to the journal.
+    session.execute(update(Account).where(Account.id == event.data["account_id"]).values(active=False))
+    session.execute(delete(RoleAssignment).where(RoleAssignment.account_id == event.data["account_id"]))
+
+
+def role_assigned(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _upsert(session, RoleAssignment, d["assignment_id"], {"account_id": d["account_id"], "role": d["role"],
+                                                          "organisation_id": d["organisation_id"],
+                                                          "group_id": d["group_id"]})
+
+
+def role_revoked(session: Session, event: CloudEvent) -> None:
+    session.execute(delete(RoleAssignment).where(RoleAssignment.id == event.data["assignment_id"]))
+
+
+def _date(value):
+    from datetime import date
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _close_open(session: Session, child_id: str, effective_on) -> None:
+    # The stay ends the day before the order takes effect; a stay that had not begun yet vanishes.
+    for stay in session.scalars(select(Membership).where(Membership.child_id == child_id,
+                                                         Membership.ends_on.is_(None))):
+        if stay.starts_on >= effective_on:
+            session.delete(stay)
+        else:
+            stay.ends_on = effective_on - timedelta(days=1)
+
+
+def child_enrolled(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    effective_on = _date(d["effective_on"])
+    _close_open(session, d["child_id"], effective_on)
+    session.add(Membership(child_id=d["child_id"], organisation_id=d["organisation_id"], group_id=d["group_id"],
+                           starts_on=effective_on))
+
+
+def child_transferred(session: Session, event: CloudEvent) -> None:
+    child_enrolled(session, event)
+
+
+def child_withdrawn(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _close_open(session, d["child_id"], _date(d["effective_on"]))
+    # The child has left: the journal keeps the marks (the school's record) under the child's
+    # id, but no longer the name.
+    session.execute(delete(PersonName).where(PersonName.person_id == d["child_id"]))
+    session.execute(delete(Consent).where(Consent.child_id == d["child_id"]))
+
+
+def guardianship_created(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    _upsert(session, Guardianship, d["guardianship_id"], {"guardian_person_id": d["guardian_person_id"],
+                                                          "child_id": d["child_id"]})
+
+
+def consent_given(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    row = session.get(Consent, (d["child_id"], d["purpose"]))
+    if row is None:
+        session.add(Consent(child_id=d["child_id"], purpose=d["purpose"], consent_id=d["consent_id"]))
+    else:
+        row.consent_id = d["consent_id"]
+
+
+def consent_ended(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    # Only the consent this event ends: a newer one given since stays in force.
+    session.execute(delete(Consent).where(Consent.child_id == d["child_id"], Consent.purpose == d["purpose"],
+                                          Consent.consent_id == d["consent_id"]))
+
+
+def _enrolled_or_unplaced(session: Session, child_id: str) -> bool:
+    stays = session.execute(select(Membership.ends_on).where(Membership.child_id == child_id)).scalars().all()
+    # A child is registered just before the enrolment order: keep the name for what follows.
+    return not stays or any(end is None for end in stays)
+
+
+def person_registered(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    if d["kind"] == "guardian":
+        return  # the journal has no use for guardians' names
+    if d["kind"] == "child" and not _enrolled_or_unplaced(session, d["person_id"]):
+        return
+    _upsert_name(session, d)
+
+
+def person_updated(session: Session, event: CloudEvent) -> None:
+    person_registered(session, event)
+
+
+def _upsert_name(session: Session, d: dict) -> None:
+    row = session.get(PersonName, d["person_id"])
+    values = {"kind": d["kind"], "last_name": d["last_name"], "first_name": d["first_name"],
+              "middle_name": d["middle_name"]}
+    if row is None:
+        session.add(PersonName(person_id=d["person_id"], **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def person_erased(session: Session, event: CloudEvent) -> None:
+    session.execute(delete(PersonName).where(PersonName.person_id == event.data["person_id"]))
+
+
+HANDLERS = {
+    "identity.organisation.created.v1": organisation_created,
+    "identity.academic_year.created.v1": academic_year_created,
+    "identity.group.created.v1": group_created,
+    "identity.account.created.v1": account_created,
+    "identity.account.deactivated.v1": account_deactivated,
+    "identity.role.assigned.v1": role_assigned,
+    "identity.role.revoked.v1": role_revoked,
+    "identity.child.enrolled.v1": child_enrolled,
+    "identity.child.transferred.v1": child_transferred,
+    "identity.child.withdrawn.v1": child_withdrawn,
+    "identity.guardianship.created.v1": guardianship_created,
+    "identity.consent.given.v1": consent_given,
+    "identity.consent.revoked.v1": consent_ended,
+    "identity.consent.expired.v1": consent_ended,
+    "identity.person.registered.v1": person_registered,
+    "identity.person.updated.v1": person_updated,
+    # Given on consent: the same record, kept under the same enrolment rule.
+    "identity.person.disclosed.v1": person_updated,
+    "identity.person.erased.v1": person_erased,
+}

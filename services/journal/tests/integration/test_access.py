@@ -1,0 +1,126 @@
+"""Every access rule, tried by changing ids: a teacher keeps only the groups and subjects of
+their teaching load (and lessons they substitute), a tutor reads the whole class, the deputy
+director and the administrator their own institution, the department statistics only;
+another school's data are refused."""
+import pytest
+
+from kabinet_journal.models import Lesson, Mark
+
+
+@pytest.fixture(scope="module")
+def lessons(api, world, school):
+    """A lesson with a mark in each of three loads: 5А maths, 5Б maths (teacher1), school 2's 5А maths."""
+    out = {}
+    for key, load, login, child in (("5a", school.maths_5a, "teacher1", "ivan"),
+                                    ("5b", school.maths_5b, "teacher1", "olga"),
+                                    ("s2", school.maths_s2, "teacher2", "eva")):
+        lesson = api.ok(login, "POST", f"/loads/{load}/lessons", json={"date": school.today.isoformat(),
+                                                                        "topic": "Тема"})
+        mark = api.ok(login, "POST", f"/lessons/{lesson['id']}/marks",
+                      json={"child_id": world.id(child), "value": 5})
+        out[key] = {"load": load, "lesson": lesson["id"], "mark": mark["id"]}
+    return out
+
+
+def _grid(api, login, load, term):
+    return api.as_(login, "GET", f"/loads/{load}/grid?term_id={term}").status_code
+
+
+def test_who_reads_which_grid(api, school, lessons):
+    t1, t2 = school.terms[2], school.s2_term
+    expected = {
+        # login: (5А maths, 5Б maths, 5А Russian, school 2 maths)
+        "teacher1": (200, 200, 403, 403),
+        "teacher3": (403, 403, 403, 403),    # no load at all
+        "tutor1": (200, 403, 200, 403),      # reads the whole 5А, nothing of 5Б
+        "deputy1": (200, 200, 200, 403),
+        "admin1": (200, 200, 200, 403),
+        "teacher2": (403, 403, 403, 200),
+        "admin2": (403, 403, 403, 200),
+        "dept": (403, 403, 403, 403),
+        "guardian1": (403, 403, 403, 403),
+        "pupil1": (403, 403, 403, 403),
+    }
+    for login, statuses in expected.items():
+        got = (_grid(api, login, school.maths_5a, t1), _grid(api, login, school.maths_5b, t1),
+               _grid(api, login, school.russian_5a, t1), _grid(api, login, school.maths_s2, t2))
+        assert got == statuses, login
+
+
+def test_only_the_teacher_or_a_substitute_writes(api, world, school, lessons):
+    ivan = world.id("ivan")
+    marks_before = api.count(Mark)
+    for login in ("tutor1", "deputy1", "admin1", "teacher2", "teacher3", "guardian1", "pupil1", "dept"):
+        api.problem(login, "POST", f"/loads/{school.maths_5a}/grid", 403,
+                    json={"marks": [{"lesson_id": lessons["5a"]["lesson"], "child_id": ivan, "value": 2}]})
+        api.problem(login, "PATCH", f"/marks/{lessons['5a']['mark']}", 403, json={"value": 2})
+        api.problem(login, "DELETE", f"/marks/{lessons['5a']['mark']}", 403)
+        api.problem(login, "PATCH", f"/lessons/{lessons['5a']['lesson']}", 403, json={"topic": "Чужая тема"})
+        api.problem(login, "PUT", f"/lessons/{lessons['5a']['lesson']}/attendance", 403,
+                    json={"entries": [{"child_id": ivan, "status": "absent_ill"}]})
+    # teacher1 writing into school 2's journal by its ids.
+    api.problem("teacher1", "POST", f"/loads/{school.maths_s2}/grid", 403, json={
+        "marks": [{"lesson_id": lessons["s2"]["lesson"], "child_id": world.id("eva"), "value": 2}]})
+    api.problem("teacher1", "POST", f"/lessons/{lessons['s2']['lesson']}/marks", 403,
+                json={"child_id": world.id("eva"), "value": 2})
+    # A lesson id of 5Б slipped into the 5А grid is not found in that journal.
+    cross = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
+        "marks": [{"lesson_id": lessons["5b"]["lesson"], "child_id": ivan, "value": 2}],
+        "deletions": [lessons["5b"]["mark"]]})
+    assert "lesson_id" in cross["errors"]["marks"]["0"] and "mark_id" in cross["errors"]["deletions"]["0"]
+    api.problem("teacher3", "POST", f"/loads/{school.maths_5a}/lessons", 403, json={"date": school.today.isoformat()})
+    api.problem("tutor1", "PUT", f"/loads/{school.maths_5a}/period-marks", 403, json={
+        "period": "term", "term_id": school.terms[2], "marks": [{"child_id": ivan, "value": 5}]})
+    assert api.count(Mark) == marks_before
+
+
+def test_reading_single_objects_by_id(api, world, school, lessons):
+    for login, key, status in (("teacher1", "s2", 403), ("admin1", "s2", 403), ("teacher2", "5a", 403),
+                               ("tutor1", "5b", 403), ("tutor1", "5a", 200), ("admin2", "s2", 200)):
+        assert api.as_(login, "GET", f"/lessons/{lessons[key]['lesson']}").status_code == status, (login, key)
+        assert api.as_(login, "GET", f"/marks/{lessons[key]['mark']}/history").status_code == status, (login, key)
+        assert api.as_(login, "GET", f"/loads/{lessons[key]['load']}/lessons").status_code == status, (login, key)
+    # Loads: each sees only what they may read.
+    assert {l["id"] for l in api.ok("teacher1", "GET", "/loads")} == {school.maths_5a, school.maths_5b}
+    assert {l["id"] for l in api.ok("tutor1", "GET", "/loads")} == {school.maths_5a, school.russian_5a}
+    assert {l["id"] for l in api.ok("admin2", "GET", "/loads")} == {school.maths_s2}
+    assert api.ok("dept", "GET", "/loads") == []
+    # Another school's structure.
+    api.problem("teacher1", "GET", f"/terms?organisation_id={world.id('school2')}", 403)
+    api.problem("teacher2", "GET", f"/subjects?organisation_id={world.id('school1')}", 403)
+    api.problem("guardian2", "GET", f"/terms?organisation_id={world.id('school2')}", 403)
+    assert api.ok("guardian1", "GET", f"/terms?organisation_id={world.id('school1')}")
+    assert api.ok("admin2", "GET", f"/timetable?term_id={school.terms[2]}") == []
+    api.problem("admin2", "GET", f"/terms/{school.terms[2]}/audit", 403)
+    api.problem("admin1", "POST", f"/terms/{school.s2_term}/close", 403)
+
+
+def test_structure_writes_are_the_institutions_administrations(api, world, school, lessons):
+    org1 = world.id("school1")
+    for login in ("teacher1", "tutor1", "admin2", "dept", "guardian1"):
+        api.problem(login, "POST", "/holidays", 403, json={"organisation_id": org1, "name": "Каникулы",
+                                                           "starts_on": "2026-12-30", "ends_on": "2027-01-08"})
+        api.problem(login, "POST", "/mark-kinds", 403, json={"organisation_id": org1, "code": "project",
+                                                             "name": "Проект", "weight": 2})
+        api.problem(login, "PUT", f"/loads/{school.maths_5a}/teacher", 403,
+                    json={"teacher_account_id": world.account("teacher3")})
+        api.problem(login, "POST", f"/loads/{school.maths_5a}/substitutions", 403, json={
+            "account_id": world.account("teacher3"), "starts_on": "2026-12-01", "ends_on": "2026-12-02"})
+        api.problem(login, "POST", "/timetable/generate", 403, json={"term_id": school.terms[2]})
+    # The load goes to teacher3: teacher1 loses it at once, teacher3 gains it.
+    api.ok("admin1", "PUT", f"/loads/{school.maths_5b}/teacher", json={"teacher_account_id": world.account("teacher3")})
+    assert _grid(api, "teacher1", school.maths_5b, school.terms[2]) == 403
+    assert _grid(api, "teacher3", school.maths_5b, school.terms[2]) == 200
+    kind = api.ok("deputy1", "POST", "/mark-kinds", json={"organisation_id": org1, "code": "project",
+                                                          "name": "Проект", "weight": 4})
+    assert kind["weight"] == 4
+    assert "project" not in {k["code"] for k in api.ok("admin2", "GET",
+                                                       f"/mark-kinds?organisation_id={world.id('school2')}")}
+    assert api.count(Lesson) == 3
+
+
+def test_a_request_without_a_valid_token_is_refused(api, school):
+    assert api.client.get(f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}").status_code == 401
+    bad = api.client.get(f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}",
+                         headers={"Authorization": "Bearer not-a-token"})
+    assert bad.status_code == 401 and bad.headers["Content-Type"].startswith("application/problem+json")
