@@ -271,15 +271,36 @@ def start_processes(tmp: Path, journal_db: str, jwks_url: str, workers: str) -> 
 
 
 # -- load ------------------------------------------------------------------------------------
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU (user + system) used so far by the live processes of one process group: a gunicorn
+    master and its workers, started in their own session."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields from the state on: state, ppid, pgrp, …, utime (11), stime (12)
+            total += int(fields[11]) + int(fields[12])
+    return total / TICK
+
+
 def run_clients(base: str, requests_for, clients: int, duration: float, warmup: float = 1.0,
-                think: float = 0.0) -> tuple[list, int]:
+                think: float = 0.0) -> tuple[list, int, int]:
     """``clients`` threads, each on its own keep-alive connection, calling ``requests_for(i, n)``
     (→ method, path, token, body) back to back, or pausing about ``think`` seconds between
-    requests (a teacher reads the grid before the next click); latencies after the warm-up, in ms."""
+    requests (a teacher reads the grid before the next click); latencies after the warm-up, in ms,
+    the errors after it, and the number of requests answered in all (warm-up included)."""
     parts = urlsplit(base)
     pauses = random.Random(5)
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
+    answered = [0] * clients
     start = time.monotonic() + 0.2
     measure_from, stop = start + warmup, start + warmup + duration
 
@@ -300,6 +321,7 @@ def run_clients(base: str, requests_for, clients: int, duration: float, warmup: 
                 conn.request(method, path, body=payload, headers=headers)
                 response = conn.getresponse()
                 data = response.read()
+                answered[i] += 1
                 ok = response.status == 200
                 if not ok and errors[i] < 3:
                     print(f"  ! {response.status} {path}: {data[:200]!r}")
@@ -320,10 +342,11 @@ def run_clients(base: str, requests_for, clients: int, duration: float, warmup: 
         t.start()
     for t in threads:
         t.join()
-    return [x for xs in latencies for x in xs], sum(errors)
+    return [x for xs in latencies for x in xs], sum(errors), sum(answered)
 
 
-def report(name: str, times: list[float], errors: int, goal: str, seconds: float | None = None) -> None:
+def report(name: str, times: list[float], errors: int, goal: str, seconds: float | None = None,
+           cpu: str = "") -> None:
     times = sorted(times)
     if not times:
         print(f"{name:<60} no successful requests ({errors} errors)")
@@ -331,7 +354,29 @@ def report(name: str, times: list[float], errors: int, goal: str, seconds: float
     p95 = times[max(0, int(len(times) * 0.95) - 1)]
     rate = f"{len(times) / seconds:6.0f} req/s  " if seconds else ""
     print(f"{name:<60} n={len(times):<5} {rate}p50={statistics.median(times):6.1f} ms  p95={p95:6.1f} ms  "
-          f"max={times[-1]:6.1f} ms  errors={errors}   goal {goal}")
+          f"max={times[-1]:6.1f} ms  errors={errors}   goal {goal}{cpu}")
+
+
+class CpuMeter:
+    """CPU per request of the journal and gateway processes over one run (warm-up included:
+    the processes cannot tell measured requests from the others)."""
+
+    def __init__(self, procs: list):
+        self.groups = [("journal", procs[0].pid), ("gateway", procs[1].pid)]
+
+    def __enter__(self):
+        self.start = [group_cpu_seconds(pgid) for _, pgid in self.groups]
+        return self
+
+    def __exit__(self, *exc):
+        self.used = [group_cpu_seconds(pgid) - s for (_, pgid), s in zip(self.groups, self.start)]
+
+    def per_request(self, requests: int, via_gateway: bool) -> str:
+        if not requests:
+            return ""
+        parts = [f"{name} {1000 * used / requests:.1f}" for (name, _), used in zip(self.groups, self.used)
+                 if via_gateway or name == "journal"]
+        return "   CPU ms/req: " + ", ".join(parts)
 
 
 def main() -> int:
@@ -393,22 +438,26 @@ def main() -> int:
             for clients in sorted({1, 5, args.clients}):
                 for base, prefix, label in ((gateway, "/api/journal", "gateway"), (journal, "", "direct")):
                     goal = "p95 ≤ 50 ms" if clients == args.clients and label == "gateway" else "(info)"
-                    times, errors = run_clients(base, grid(prefix), clients, args.duration)
-                    report(f"teacher's grid, {clients} clients, {label}", times, errors, goal, args.duration)
+                    with CpuMeter(procs) as cpu:
+                        times, errors, answered = run_clients(base, grid(prefix), clients, args.duration)
+                    report(f"teacher's grid, {clients} clients, {label}", times, errors, goal, args.duration,
+                           cpu.per_request(answered, label == "gateway"))
                 for base, prefix, label in ((gateway, "/api/journal", "gateway"), (journal, "", "direct")):
                     goal = "p95 ≤ 30 ms" if clients == args.clients and label == "gateway" else "(info)"
-                    times, errors = run_clients(base, diary(prefix), clients, args.duration)
+                    with CpuMeter(procs) as cpu:
+                        times, errors, answered = run_clients(base, diary(prefix), clients, args.duration)
                     report(f"pupil's term diary (guardian), {clients} clients, {label}", times, errors, goal,
-                           args.duration)
+                           args.duration, cpu.per_request(answered, label == "gateway"))
 
             # The same 20 clients as people use the journal: a pause of about --think seconds between clicks.
             if args.think:
                 for label, make, goal in (("teacher's grid", grid, "p95 ≤ 50 ms"),
                                           ("pupil's term diary (guardian)", diary, "p95 ≤ 30 ms")):
-                    times, errors = run_clients(gateway, make("/api/journal"), args.clients, args.duration,
-                                                think=args.think)
+                    with CpuMeter(procs) as cpu:
+                        times, errors, answered = run_clients(gateway, make("/api/journal"), args.clients,
+                                                              args.duration, think=args.think)
                     report(f"{label}, {args.clients} clients, {args.think:g} s think, gateway", times, errors, goal,
-                           args.duration)
+                           args.duration, cpu.per_request(answered, True))
 
             # Saving whole 25-pupil grids into the open fourth quarter: one client, then 20 at once.
             open_term = terms[3]
@@ -429,12 +478,15 @@ def main() -> int:
                     return "POST", f"{prefix}/loads/{load_id}/grid", token(teacher, person), body
                 return make
 
-            times, errors = run_clients(gateway, save("/api/journal"), 1, args.duration / 2, warmup=0.5)
+            with CpuMeter(procs) as cpu:
+                times, errors, answered = run_clients(gateway, save("/api/journal"), 1, args.duration / 2, warmup=0.5)
             report("saving a 25-pupil grid (25 marks + 25 attendance), 1 client, gateway", times, errors, "≤ 50 ms",
-                   args.duration / 2)
-            times, errors = run_clients(gateway, save("/api/journal"), args.clients, args.duration / 2, warmup=0.5)
+                   args.duration / 2, cpu.per_request(answered, True))
+            with CpuMeter(procs) as cpu:
+                times, errors, answered = run_clients(gateway, save("/api/journal"), args.clients, args.duration / 2,
+                                                      warmup=0.5)
             report(f"saving a 25-pupil grid, {args.clients} clients, gateway", times, errors, "(info)",
-                   args.duration / 2)
+                   args.duration / 2, cpu.per_request(answered, True))
         jwks_server.shutdown()
     finally:
         for proc in procs:

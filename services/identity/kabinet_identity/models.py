@@ -8,7 +8,7 @@ from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, MetaData, Str
                         UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kabinet_kit.db import BigId, UtcDateTime
+from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime
 from kabinet_kit.outbox import add_messaging_tables
 from kabinet_kit.web import idempotency_table
 
@@ -18,10 +18,7 @@ def new_id() -> str:
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_name)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s"})
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 OUTBOX, PROCESSED = add_messaging_tables(Base.metadata)

@@ -69,14 +69,15 @@ class IdentityFeed:
 class RunningConsumer:
     """The journal's consumer of identity's events on its own test queue, in a thread."""
 
-    def __init__(self, database_url: str, session_factory=None):
+    def __init__(self, database_url: str, session_factory=None, vhost: str | None = None):
         self.name = f"identity-test-{uuid.uuid4().hex[:8]}"
+        self.vhost = vhost
         self.outcomes: dict[str, Outcome] = {}
         self._lock = threading.Lock()
-        settings = Settings(database_url=database_url, amqp_url=service_amqp_url("journal"))
+        settings = Settings(database_url=database_url, amqp_url=service_amqp_url("journal", vhost))
         self.consumer = create_consumer(settings, name=self.name, session_factory=session_factory,
                                         on_outcome=self._record, base_delay=0.05, max_attempts=3)
-        with Connection(service_amqp_url("journal"), connect_timeout=5, transport="pyamqp") as conn:
+        with Connection(service_amqp_url("journal", vhost), connect_timeout=5, transport="pyamqp") as conn:
             self.consumer.declare(conn.channel())
         self.thread = threading.Thread(target=self.consumer.run, kwargs={"safety_interval": 0.2}, daemon=True)
         self.thread.start()
@@ -111,7 +112,7 @@ class RunningConsumer:
         self.thread.join(15)
         self.consumer.close()
         queue = self.consumer.queue_name
-        with Connection(admin_amqp_url(), connect_timeout=5, transport="pyamqp") as conn:
+        with Connection(admin_amqp_url(self.vhost), connect_timeout=5, transport="pyamqp") as conn:
             channel = conn.channel()
             for name in (queue, f"{queue}.retry", f"{queue}.dead"):
                 channel.queue_delete(queue=name)

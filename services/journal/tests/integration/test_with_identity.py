@@ -6,6 +6,7 @@ identity issued; an enrolment in identity reaches the journal, and a consent rev
 identity ends the guardian's diary."""
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import date
 
@@ -30,16 +31,16 @@ from kabinet_journal.config import SERVICE_DIR
 from kabinet_journal.replicas import HANDLERS
 from kabinet_journal.seed import seed as seed_journal
 from kabinet_journal.testing import RunningConsumer
-from kabinet_kit import broker_definitions
-from kabinet_kit.testing import TEST_VHOST, migrated_database, service_amqp_url
+from kabinet_kit.testing import migrated_database, private_vhost, service_amqp_url
 from kabinet_kit.tokens import LocalKeySource, TokenVerifier
 
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 
 
 class City:
-    def __init__(self, identity_app, journal_app, consumer: RunningConsumer, gateway_url: str):
+    def __init__(self, identity_app, journal_app, consumer: RunningConsumer, gateway_url: str, vhost: str):
         self.identity_app, self.app, self.consumer, self.gateway = identity_app, journal_app, consumer, gateway_url
+        self.vhost = vhost
         self.identity = identity_app.test_client()
         self._tokens: dict[str, str] = {}
 
@@ -66,7 +67,7 @@ class City:
         """Publish identity's outbox; wait until the journal's consumer has applied all it handles."""
         identity_deps = self.identity_app.extensions["identity.deps"]
         relay = create_identity_relay(IdentitySettings(database_url=identity_deps.settings.database_url,
-                                                       amqp_url=service_amqp_url("identity")))
+                                                       amqp_url=service_amqp_url("identity", self.vhost)))
         try:
             relay.drain()
         finally:
@@ -74,7 +75,7 @@ class City:
         with identity_deps.session_factory() as s:
             expected = set(s.scalars(select(IDENTITY_OUTBOX.c.event_id)
                                      .where(IDENTITY_OUTBOX.c.event_type.in_(list(HANDLERS)))))
-        # By event id: other tests on the shared test vhost publish identity-shaped events too.
+        # By event id: the consumer must have applied these very events.
         queue = self.consumer.consumer.queue_name
         deadline = time.monotonic() + timeout
         while True:
@@ -96,27 +97,34 @@ class City:
 
 
 @pytest.fixture(scope="module")
-def city():
-    try:
-        broker_definitions.load(TEST_VHOST)
-    except Exception as exc:  # noqa: BLE001 - no broker is a failure, never a skip
-        pytest.fail(f"cannot load broker definitions into {TEST_VHOST}: {exc!r}", pytrace=False)
+def vhost():
+    # A vhost of its own: on the shared one the consumer would also get other tests' demo cities.
+    with contextlib.ExitStack() as stack:
+        try:
+            name = stack.enter_context(private_vhost("journal"))
+        except Exception as exc:  # noqa: BLE001 - no broker is a failure, never a skip
+            pytest.fail(f"cannot set up a test vhost with the broker definitions: {exc!r}", pytrace=False)
+        yield name
+
+
+@pytest.fixture(scope="module")
+def city(vhost):
     with migrated_database(IDENTITY_DIR, "identity") as identity_url, \
             migrated_database(SERVICE_DIR, "journal") as url, \
             migrated_database(GATEWAY_DIR, "gateway") as gateway_db:
         identity_app = create_identity_app({"database_url": identity_url, **FAST_HASHING})
         keys = identity_app.extensions["identity.deps"].keys
         app = create_app({"database_url": url, "key_source": LocalKeySource(keys.public_key),
-                          "amqp_url": service_amqp_url("journal")})
+                          "amqp_url": service_amqp_url("journal", vhost)})
         # The queue is bound before identity says anything, so every event reaches it.
-        consumer = RunningConsumer(url)
+        consumer = RunningConsumer(url, vhost=vhost)
         try:
             with serve(app) as journal_url:
                 gateway = create_gateway_app({
                     "database_url": gateway_db, "upstreams": {"journal": journal_url},
                     "authenticator": Authenticator("unused", verifier=TokenVerifier(LocalKeySource(keys.public_key)))})
                 with serve(gateway) as gateway_url:
-                    c = City(identity_app, app, consumer, gateway_url)
+                    c = City(identity_app, app, consumer, gateway_url, vhost)
                     seed_identity(identity_app.extensions["identity.deps"])
                     c.sync()
                     yield c
