@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 
-from kabinet_kit.tokens import InvalidToken, JwksKeySource, Principal, TokenVerifier, bearer_token
+from kabinet_kit.tokens import CachingVerifier, InvalidToken, JwksKeySource, Principal, TokenVerifier, bearer_token
 
 # Paths (below /api/<service>) that need no token. Exact matches only.
 PUBLIC_UPSTREAM_PATHS = {
@@ -41,38 +40,19 @@ def has_dot_segments(path: str) -> bool:
 
 
 class Authenticator:
-    """Verifies bearer tokens; a token verified once is remembered (by its exact bytes) until
-    it expires, so a client's repeated calls cost a dictionary lookup, not an RSA check.
-    Revocation is checked on every call regardless (see RevocationList)."""
+    """Verifies bearer tokens with identity's JWKS, each token once until it expires (see
+    CachingVerifier). Revocation is checked on every call regardless (see RevocationList)."""
 
     def __init__(self, jwks_url: str, *, verifier: TokenVerifier | None = None, cache_size: int = 10_000,
                  clock=time.time):
-        self.verifier = verifier or TokenVerifier(JwksKeySource(jwks_url, timeout=2.0))
-        self.cache_size = cache_size
-        self.clock = clock
-        self._cache: dict[str, Principal] = {}
-        self._lock = threading.Lock()
+        self.verifier = CachingVerifier(verifier or TokenVerifier(JwksKeySource(jwks_url, timeout=2.0)),
+                                        size=cache_size, clock=clock)
 
     def authenticate(self, authorization: str | None) -> Principal:
         token = bearer_token(authorization)
         if token is None:
             raise InvalidToken("missing bearer token")
-        cached = self._cache.get(token)
-        if cached is not None:
-            if self.clock() < cached.claims["exp"]:
-                return cached
-            with self._lock:
-                self._cache.pop(token, None)
-            raise InvalidToken("token expired")
-        principal = self.verifier.verify(token)
-        with self._lock:
-            if len(self._cache) >= self.cache_size:
-                now = self.clock()
-                for key in [k for k, p in self._cache.items() if p.claims["exp"] <= now] or list(self._cache)[
-                        : self.cache_size // 10 or 1]:
-                    self._cache.pop(key, None)
-            self._cache[token] = principal
-        return principal
+        return self.verifier.verify(token)
 
 
 def identity_headers(principal: Principal) -> dict[str, str]:

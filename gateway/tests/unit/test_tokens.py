@@ -168,7 +168,7 @@ def test_verified_tokens_are_cached_until_expiry(static_authenticator, mint):
         auth.authenticate(f"Bearer {token}")
     for _ in range(5):  # the cache stays bounded
         auth.authenticate(f"Bearer {mint()[0]}")
-    assert len(auth._cache) <= 3
+    assert len(auth.verifier._cache) <= 3
     # A tampered variant is a different string: never served from the cache.
     header, payload, signature = token.split(".")
     with pytest.raises(InvalidToken):

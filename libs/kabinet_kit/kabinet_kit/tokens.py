@@ -139,6 +139,38 @@ class TokenVerifier:
         return principal_from_claims(claims)
 
 
+class CachingVerifier:
+    """A verifier that remembers the tokens it has verified, by their exact bytes, until each
+    one's own expiry: a client's repeated calls cost a dictionary lookup, not an RSA check.
+    A tampered token is a different string and is verified afresh. Bounded: when full, expired
+    entries go first, then the oldest tenth."""
+
+    def __init__(self, verifier, *, size: int = 10_000, clock: Callable[[], float] = time.time):
+        self.verifier = verifier
+        self.size = size
+        self.clock = clock
+        self._cache: dict[str, Principal] = {}
+        self._lock = threading.Lock()
+
+    def verify(self, token: str) -> Principal:
+        cached = self._cache.get(token)
+        if cached is not None:
+            if self.clock() < cached.claims["exp"]:
+                return cached
+            with self._lock:
+                self._cache.pop(token, None)
+            raise InvalidToken("token expired")
+        principal = self.verifier.verify(token)
+        with self._lock:
+            if len(self._cache) >= self.size:
+                now = self.clock()
+                stale = [k for k, p in self._cache.items() if p.claims["exp"] <= now]
+                for key in stale or list(self._cache)[: self.size // 10 or 1]:
+                    self._cache.pop(key, None)
+            self._cache[token] = principal
+        return principal
+
+
 def bearer_token(authorization_header: str | None) -> str | None:
     if not authorization_header:
         return None

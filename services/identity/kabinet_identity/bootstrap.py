@@ -6,7 +6,7 @@ from kabinet_kit.bus import broker_reachable, events_exchange
 from kabinet_kit.db import make_engine, make_session_factory
 from kabinet_kit.outbox import EventRecorder
 from kabinet_kit.relay import OutboxRelay
-from kabinet_kit.tokens import LocalKeySource, TokenVerifier
+from kabinet_kit.tokens import CachingVerifier, LocalKeySource, TokenVerifier
 from kabinet_kit.web import RequestTransaction, create_base_app, current_correlation_id, database_check
 
 from .config import SERVICE, Settings
@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None):
     })
     RequestTransaction(deps.session_factory).init_app(app)
     app.extensions["identity.deps"] = deps
-    app.extensions["identity.verifier"] = TokenVerifier(LocalKeySource(deps.keys.public_key))
+    app.extensions["identity.verifier"] = CachingVerifier(TokenVerifier(LocalKeySource(deps.keys.public_key)))
 
     from .api import auth, people, structure
     for blueprint in (auth.blp, structure.blp, people.blp):

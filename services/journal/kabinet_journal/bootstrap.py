@@ -12,7 +12,7 @@ from kabinet_kit.consumer import Binding, EventConsumer
 from kabinet_kit.db import make_engine, make_session_factory
 from kabinet_kit.outbox import EventRecorder
 from kabinet_kit.relay import OutboxRelay
-from kabinet_kit.tokens import JwksKeySource, StaticKeySource, TokenVerifier
+from kabinet_kit.tokens import CachingVerifier, JwksKeySource, StaticKeySource, TokenVerifier
 from kabinet_kit.web import RequestTransaction, create_base_app, current_correlation_id, database_check
 
 from .config import SERVICE, Settings
@@ -25,7 +25,7 @@ class Deps:
     settings: Settings
     session_factory: sessionmaker
     events: EventRecorder
-    verifier: TokenVerifier
+    verifier: CachingVerifier
 
 
 def build_deps(settings: Settings) -> Deps:
@@ -38,7 +38,7 @@ def build_deps(settings: Settings) -> Deps:
         keys = JwksKeySource(settings.jwks_url)
     return Deps(settings=settings, session_factory=make_session_factory(engine),
                 events=EventRecorder(SERVICE, OUTBOX, REGISTRY, correlation_id=current_correlation_id),
-                verifier=TokenVerifier(keys))
+                verifier=CachingVerifier(TokenVerifier(keys)))
 
 
 def create_app(test_config: dict | None = None):

@@ -12,7 +12,7 @@ from kabinet_kit.consumer import Binding, EventConsumer
 from kabinet_kit.db import make_engine, make_session_factory
 from kabinet_kit.outbox import EventRecorder
 from kabinet_kit.relay import OutboxRelay
-from kabinet_kit.tokens import JwksKeySource, TokenVerifier
+from kabinet_kit.tokens import CachingVerifier, JwksKeySource, TokenVerifier
 from kabinet_kit.web import RequestTransaction, create_base_app, current_correlation_id, database_check
 
 from .config import SERVICE, Settings
@@ -42,7 +42,8 @@ def create_app(test_config: dict | None = None):
     })
     RequestTransaction(deps.session_factory).init_app(app)
     app.extensions["preschool.deps"] = deps
-    app.extensions["preschool.verifier"] = TokenVerifier(settings.key_source or JwksKeySource(settings.jwks_url))
+    app.extensions["preschool.verifier"] = CachingVerifier(
+        TokenVerifier(settings.key_source or JwksKeySource(settings.jwks_url)))
 
     from .api import catalogue, children, control, rounds
     for module in (catalogue, rounds, children, control):

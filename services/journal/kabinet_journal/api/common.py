@@ -2,22 +2,17 @@
 from __future__ import annotations
 
 import json as stdlib_json
-import time
 
 from flask import Response, current_app, g, request
 
 from kabinet_kit.errors import Unauthenticated
-from kabinet_kit.tokens import InvalidToken, Principal, bearer_token
+from kabinet_kit.tokens import InvalidToken, bearer_token
 from kabinet_kit.web import idempotent, request_session
 
 from ..access import Caller
 from ..bootstrap import Deps
 from ..models import IDEMPOTENCY
 from ..services import load_caller
-
-# Verified tokens kept per app, so a client's next requests skip the signature check; an entry
-# serves only until the token's own expiry. Bounded: cleared when full.
-VERIFIED_TOKENS_KEPT = 4096
 
 
 def deps() -> Deps:
@@ -26,18 +21,6 @@ def deps() -> Deps:
 
 def db():
     return request_session()
-
-
-def _verified(token: str) -> Principal:
-    kept: dict[str, Principal] = current_app.extensions.setdefault("journal.verified_tokens", {})
-    principal = kept.get(token)
-    if principal is not None and principal.claims["exp"] > time.time():
-        return principal
-    principal = deps().verifier.verify(token)
-    if len(kept) >= VERIFIED_TOKENS_KEPT:
-        kept.clear()
-    kept[token] = principal
-    return principal
 
 
 def caller() -> Caller:
@@ -50,7 +33,7 @@ def caller() -> Caller:
     if token is None:
         raise Unauthenticated("A bearer access token is required.")
     try:
-        principal = _verified(token)
+        principal = deps().verifier.verify(token)
     except InvalidToken as exc:
         raise Unauthenticated(str(exc)) from None
     g.caller = load_caller(db(), principal.account_id)
