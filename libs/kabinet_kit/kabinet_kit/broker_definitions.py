@@ -4,14 +4,15 @@
 ``kabinet``) and committed; :func:`load` imports the same document, rewritten for any vhost,
 into the running broker with ``rabbitmqctl import_definitions``.
 
-Accounts (login = name, development password ``kabinet-<name>``):
+Accounts (login = name, development password ``kabinet-<name>``) come from the system's
+:class:`Topology` (``KABINET_BROKER_TOPOLOGY``):
 
-* a publishing service ``S`` (identity, journal, preschool, portfolio, reports) configures and
+* a publishing service ``S`` configures and
   writes only its own ``S.*`` resources (its ``S.events`` exchange, its consumer queues and
   their ``S.dlx``/``S.retry``/``S.requeue`` exchanges) and reads its own resources, every
-  ``<publisher>.events`` exchange and ``identity.pd`` (personal data, internal services only);
-* ``gateway`` consumes only: its own ``gateway.*`` resources plus every ``*.events`` exchange,
-  never ``identity.pd``;
+  ``<publisher>.events`` exchange and the personal-data exchange (internal services only);
+* a consume-only process reads its own resources plus every ``*.events`` exchange, never the
+  personal-data exchange;
 * ``external`` (an outside municipal system) declares its own ``external.*`` queues, binds them
   to and reads from the ``*.events`` exchanges; it writes nowhere but its own resources;
 * ``guest`` is not defined here (importing must not change its password) but keeps full
@@ -36,28 +37,59 @@ import argparse
 import base64
 import copy
 import hashlib
+import importlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_VHOST = "kabinet"
 
-#: Services that publish events on their own ``<service>.events`` topic exchange.
-PUBLISHERS = ("identity", "journal", "preschool", "portfolio", "reports")
-#: Services that run an EventConsumer (and so own ``S.dlx``, ``S.retry``, ``S.requeue``).
-CONSUMERS = PUBLISHERS + ("gateway",)
-#: Services trusted with personal data (may read ``identity.pd``).
-INTERNAL = PUBLISHERS
-#: The outside municipal systems' account.
-EXTERNAL = "external"
-#: Every account defined here, in file order.
-USERS = CONSUMERS + (EXTERNAL,)
 
-PERSONAL_DATA_EXCHANGE = "identity.pd"
+@dataclass(frozen=True)
+class Topology:
+    """The accounts and exchanges of a system on the bus (the system names them, not the kit)."""
+    #: Services that publish events on their own ``<service>.events`` topic exchange; they are
+    #: trusted with personal data (may read the personal-data exchange).
+    publishers: tuple[str, ...]
+    #: Processes that only consume, from the public exchanges.
+    consume_only: tuple[str, ...] = ()
+    #: The outside systems' account.
+    external: str = "external"
+    personal_data_exchange: str = "personal.data"
+
+    @property
+    def consumers(self) -> tuple[str, ...]:
+        """Everyone who runs an EventConsumer (and so owns ``S.dlx``, ``S.retry``, ``S.requeue``)."""
+        return self.publishers + self.consume_only
+
+    @property
+    def internal(self) -> tuple[str, ...]:
+        return self.publishers
+
+    @property
+    def users(self) -> tuple[str, ...]:
+        return self.consumers + (self.external,)
+
+
+#: Where the system's topology comes from: ``module:attribute``.
+TOPOLOGY_ENV = "KABINET_BROKER_TOPOLOGY"
+DEFAULT_TOPOLOGY = "kabinet_contracts.topology:TOPOLOGY"
+
+
+def configured_topology() -> Topology:
+    module_name, _, attribute = os.environ.get(TOPOLOGY_ENV, DEFAULT_TOPOLOGY).partition(":")
+    topology = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(topology, Topology):
+        raise TypeError(f"{module_name}:{attribute} is not a Topology")
+    return topology
+
+
 #: Name of the exchanges the consumer declares itself (direct, durable; see consumer.py).
 CONSUMER_EXCHANGE_SUFFIXES = ("dlx", "retry", "requeue")
 
@@ -84,16 +116,17 @@ def _own(name: str) -> str:
     return rf"{re.escape(name)}\..+"
 
 
-def _events_exchanges() -> str:
-    return rf"({'|'.join(PUBLISHERS)})\.events"
+def _events_exchanges(topology: Topology) -> str:
+    return rf"({'|'.join(topology.publishers)})\.events"
 
 
-def permissions_for(user: str) -> dict[str, str]:
+def permissions_for(user: str, topology: Topology | None = None) -> dict[str, str]:
     """The configure/write/read regexes of one account (the same on every vhost)."""
+    topology = topology or configured_topology()
     own = _own(user)
-    readable = [own, _events_exchanges()]
-    if user in INTERNAL:
-        readable.append(re.escape(PERSONAL_DATA_EXCHANGE))
+    readable = [own, _events_exchanges(topology)]
+    if user in topology.internal:
+        readable.append(re.escape(topology.personal_data_exchange))
     return {
         "configure": f"^{own}$",
         "write": f"^{own}$",
@@ -108,11 +141,13 @@ def _exchange(name: str, vhost: str, kind: str) -> dict:
             "internal": False, "arguments": {}}
 
 
-def build(vhost: str = DEFAULT_VHOST, passwords: dict[str, str] | None = None) -> dict:
+def build(vhost: str = DEFAULT_VHOST, passwords: dict[str, str] | None = None,
+          topology: Topology | None = None) -> dict[str, Any]:
     """The definitions document for ``vhost``.
 
     ``passwords`` overrides the development passwords per user (not for the committed file).
     """
+    topology = topology or configured_topology()
     passwords = passwords or {}
     users = [{
         "name": user,
@@ -120,13 +155,13 @@ def build(vhost: str = DEFAULT_VHOST, passwords: dict[str, str] | None = None) -
         "hashing_algorithm": HASHING_ALGORITHM,
         "tags": "",
         "limits": {},
-    } for user in USERS]
-    permissions = [{"user": user, "vhost": vhost, **permissions_for(user)} for user in USERS]
+    } for user in topology.users]
+    permissions = [{"user": user, "vhost": vhost, **permissions_for(user, topology)} for user in topology.users]
     permissions.append({"user": "guest", "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"})
-    exchanges = [_exchange(f"{s}.events", vhost, "topic") for s in PUBLISHERS]
-    exchanges.append(_exchange(PERSONAL_DATA_EXCHANGE, vhost, "topic"))
+    exchanges = [_exchange(f"{s}.events", vhost, "topic") for s in topology.publishers]
+    exchanges.append(_exchange(topology.personal_data_exchange, vhost, "topic"))
     exchanges += [_exchange(f"{s}.{suffix}", vhost, "direct")
-                  for s in CONSUMERS for suffix in CONSUMER_EXCHANGE_SUFFIXES]
+                  for s in topology.consumers for suffix in CONSUMER_EXCHANGE_SUFFIXES]
     return {
         "users": users,
         "vhosts": [{"name": vhost}],
@@ -209,7 +244,7 @@ def delete_vhost(vhost: str) -> None:
 
 def passwords_from_env(environ=os.environ) -> dict[str, str]:
     """Non-development passwords from ``KABINET_BROKER_PASSWORD_<USER>`` (e.g. ``..._JOURNAL``)."""
-    return {user: environ[f"{PASSWORD_ENV_PREFIX}{user.upper()}"] for user in USERS
+    return {user: environ[f"{PASSWORD_ENV_PREFIX}{user.upper()}"] for user in configured_topology().users
             if environ.get(f"{PASSWORD_ENV_PREFIX}{user.upper()}")}
 
 
@@ -267,4 +302,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as a script this module is ``__main__``: the topology must be checked against the
+    # importable module's Topology class, so the command runs from there.
+    from kabinet_kit.broker_definitions import main as _main
+    sys.exit(_main())

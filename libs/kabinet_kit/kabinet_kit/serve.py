@@ -1,13 +1,15 @@
 """Entry-point helpers: gunicorn started from ``python -m <service>.web``, and signal-aware loops."""
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from typing import Callable
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+from .logs import configure_logging
+from .settings import ServiceSettings
 
 
 class _Gunicorn(BaseApplication):
@@ -24,13 +26,12 @@ class _Gunicorn(BaseApplication):
         return self.factory()
 
 
-def run_gunicorn(factory: Callable[[], Flask], *, service: str, default_port: int) -> None:
-    prefix = service.upper()
-    port = int(os.environ.get(f"{prefix}_PORT", default_port))
+def run_gunicorn(factory: Callable[[], Flask], *, service: str, host: str, port: int, workers: int,
+                 threads: int) -> None:
     options = {
-        "bind": f"{os.environ.get(f'{prefix}_HOST', '127.0.0.1')}:{port}",
-        "workers": int(os.environ.get(f"{prefix}_WORKERS", os.environ.get("WEB_WORKERS", "2"))),
-        "threads": int(os.environ.get(f"{prefix}_THREADS", "4")),
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
         "worker_class": "gthread",
         "timeout": 30,
         "graceful_timeout": 10,
@@ -48,3 +49,10 @@ def stop_event_on_signals() -> threading.Event:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     return stop
+
+
+def serve_web(settings: ServiceSettings, factory: Callable[[], Flask]) -> None:
+    """``python -m <service>.web``: JSON logs, then the app under gunicorn as the settings say."""
+    configure_logging(settings.service)
+    run_gunicorn(factory, service=settings.service, host=settings.host, port=settings.port,
+                 workers=settings.workers, threads=settings.threads)

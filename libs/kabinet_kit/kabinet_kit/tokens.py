@@ -1,4 +1,4 @@
-"""Access-token verification with keys from identity's JWKS.
+"""Access-token verification with keys from the issuer's JWKS.
 
 Only RS256 is accepted (never ``none``, never a symmetric algorithm chosen by the token),
 and ``exp``, ``aud``, ``iss`` and the token type are checked.
@@ -15,8 +15,6 @@ import jwt
 import requests
 
 ALGORITHM = "RS256"
-AUDIENCE = "kabinet"
-ISSUER = "kabinet-identity"
 ACCESS_TOKEN_TYPE = "access"
 
 
@@ -84,7 +82,7 @@ class JwksKeySource:
 
 
 class LocalKeySource:
-    """Keys known in-process (identity verifying its own tokens): a lookup by kid."""
+    """Keys known in-process (the issuer verifying its own tokens): a lookup by kid."""
 
     def __init__(self, lookup: Callable[[str], Any]):
         self._lookup = lookup
@@ -110,7 +108,7 @@ def _http_get_json(url: str, timeout: float) -> dict:
 
 
 class TokenVerifier:
-    def __init__(self, keys, *, audience: str = AUDIENCE, issuer: str = ISSUER, leeway: int = 0):
+    def __init__(self, keys, *, audience: str, issuer: str, leeway: int = 0):
         self.keys = keys
         self.audience = audience
         self.issuer = issuer

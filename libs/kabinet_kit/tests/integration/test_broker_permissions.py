@@ -120,7 +120,7 @@ def assert_refused(action, *args, **kwargs) -> None:
 
 
 # -- services publish only to their own exchanges ----------------------------------------
-@pytest.mark.parametrize("service", defs.PUBLISHERS)
+@pytest.mark.parametrize("service", defs.configured_topology().publishers)
 def test_service_declares_and_publishes_to_its_own_events_exchange(accounts, service):
     ch = accounts.channel(service)
     # Re-declaring as the relay does is equivalent to the file's declaration (no 406).

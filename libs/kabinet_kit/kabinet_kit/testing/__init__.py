@@ -15,7 +15,7 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, text
 
-from .migrations import upgrade
+from ..migrations import upgrade
 
 TEST_VHOST = os.environ.get("KABINET_TEST_VHOST", "kabinet-test")
 BROKER_HOST = os.environ.get("KABINET_TEST_BROKER", "127.0.0.1:5672")
@@ -48,7 +48,7 @@ def private_vhost(label: str) -> Iterator[str]:
     queue would also receive the identity events of every other test (they all publish to
     ``identity.events``), and its replicas would fill with strangers of the same names.
     """
-    from . import broker_definitions
+    from .. import broker_definitions
     vhost = f"{TEST_VHOST}-{label}-{uuid.uuid4().hex[:8]}"
     broker_definitions.load(vhost)
     try:

@@ -1,0 +1,69 @@
+"""Settings every Kabinet process reads, validated when the process starts.
+
+A service declares ``class JournalSettings(ServiceSettings, env_prefix="JOURNAL_")`` with its
+own fields; each field is read from ``<PREFIX><NAME>`` in the environment, or from a file of
+that name in ``KABINET_SECRETS_DIR`` (how Kubernetes and compose hand over secrets). A bad
+value stops the process at start with the variable named, instead of failing a request later.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Where ``make run`` keeps local SQLite files: <repository>/var.
+LOCAL_DATA_DIR = Path(__file__).resolve().parents[3] / "var"
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/kabinet"
+SECRETS_DIR_ENV = "KABINET_SECRETS_DIR"
+
+S = TypeVar("S", bound="ServiceSettings")
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs; subclasses add their own fields and set ``service``."""
+
+    model_config = SettingsConfigDict(extra="ignore", validate_default=True, arbitrary_types_allowed=True)
+
+    service: ClassVar[str] = ""
+    default_port: ClassVar[int] = 8000
+
+    # Empty means: the generic DATABASE_URL / AMQP_URL, then the local default.
+    database_url: str = ""
+    amqp_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535)
+    workers: int = Field(default=2, ge=1, le=64)
+    threads: int = Field(default=4, ge=1, le=64)
+    # Access tokens: identity signs them, every service verifies them with identity's JWKS.
+    jwks_url: str = "http://127.0.0.1:8101/.well-known/jwks.json"
+    token_issuer: str = "kabinet-identity"
+    token_audience: str = "kabinet"
+    # Tests put their own signing keys here instead of JWKS (an object, not an environment value).
+    key_source: Any = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> ServiceSettings:
+        if not self.database_url:
+            local_file = LOCAL_DATA_DIR / f"{self.service or 'kabinet'}.db"
+            self.database_url = os.environ.get("DATABASE_URL", f"sqlite:///{local_file}")
+        if not self.amqp_url:
+            self.amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
+        if not self.port:
+            self.port = self.default_port
+        if not self.database_url.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError(f"database_url must be sqlite:// or postgresql://, not {self.database_url!r}")
+        if not self.amqp_url.startswith(("amqp://", "amqps://")):
+            raise ValueError("amqp_url must be amqp:// or amqps://")
+        return self
+
+    @classmethod
+    def load(cls: type[S], overrides: dict[str, Any] | None = None) -> S:
+        """The settings from the environment (and secrets files), with test overrides on top."""
+        known = {k: v for k, v in (overrides or {}).items() if k in cls.model_fields}
+        secrets_dir = os.environ.get(SECRETS_DIR_ENV)
+        if secrets_dir:
+            return cls(_secrets_dir=secrets_dir, **known)
+        return cls(**known)
