@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Generic, Protocol, TypeVar
 
-from flask import g, request
+from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 from .errors import Unauthenticated
@@ -61,11 +61,14 @@ CallerLoader = Callable[[Session, Principal], C]
 
 
 class CallerResolver(Generic[C]):
-    """The caller of the current request, resolved once and kept for the request."""
+    """The caller of the current request, resolved once and kept for the request.
 
-    def __init__(self, verifier: Verifier, load: Callable[[Session, Principal], C]):
-        self.verifier = verifier
+    A service's ``api/common.py`` makes one at import (``caller = CallerResolver(load_caller)``);
+    the token is checked by the app's own verifier (``Deps.verifier``) unless one is given."""
+
+    def __init__(self, load: Callable[[Session, Principal], C], verifier: Verifier | None = None):
         self.load = load
+        self.verifier = verifier
 
     def __call__(self) -> C:
         cached: C | None = g.get("kabinet_caller")
@@ -74,8 +77,9 @@ class CallerResolver(Generic[C]):
         token = bearer_token(request.headers.get("Authorization"))
         if token is None:
             raise Unauthenticated("A bearer access token is required.")
+        verifier: Verifier = self.verifier or current_app.extensions["kabinet.deps"].verifier
         try:
-            principal = self.verifier.verify(token)
+            principal = verifier.verify(token)
         except InvalidToken as exc:
             raise Unauthenticated(str(exc)) from None
         caller = self.load(request_session(), principal)
