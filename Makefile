@@ -13,18 +13,19 @@ UNIT_TESTS := $(wildcard $(addsuffix /tests/unit,$(COMPONENT_DIRS)))
 INTEGRATION_TESTS := $(wildcard $(addsuffix /tests/integration,$(COMPONENT_DIRS)))
 E2E_TESTS := $(wildcard tests/e2e)
 
-.PHONY: run test unit integration e2e install services-up migrate seed reset perf clean help
+.PHONY: run test lint unit integration e2e install services-up migrate seed reset perf clean help
 
 help:
 	@echo "make run    - set up and start every process of every service (prints the demo logins)"
-	@echo "make test   - unit, integration (SQLite and PostgreSQL) and end-to-end tests"
+	@echo "make test   - the lint and type gate, then unit, integration (SQLite and PostgreSQL) and end-to-end tests"
+	@echo "make lint   - ruff and mypy only"
 	@echo "make reset  - drop local data and start from a clean demo city"
 	@echo "make perf   - run the benchmarks under tests/perf"
 
-$(VENV)/.installed: requirements.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
+$(VENV)/.installed: requirements.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip >/dev/null
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
 	@touch $@
 
 install: $(VENV)/.installed
@@ -56,7 +57,14 @@ run: install services-up
 	@echo "Log in: POST http://127.0.0.1:$${GATEWAY_PORT:-8080}/api/identity/auth/token {\"login\": \"teacher1\", \"password\": \"kabinet-demo\"}"
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -e deploy/local.env
 
-test: install services-up
+# The lint and type gate: ruff on everything, mypy strict on the kit and the contracts (see
+# pyproject.toml) and checked on the services and the gateway.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy libs/kabinet_kit/kabinet_kit libs/kabinet_contracts/kabinet_contracts
+	$(VENV)/bin/mypy $(foreach s,$(SERVICES),services/$(s)/kabinet_$(s)) gateway/kabinet_gateway
+
+test: install lint services-up
 	@$(PY) -m kabinet_kit.broker_definitions check
 	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet-test
 	$(MAKE) --no-print-directory unit

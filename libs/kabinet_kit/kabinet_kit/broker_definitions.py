@@ -44,6 +44,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,7 @@ def password_hash(user: str, password: str) -> str:
 
     The 4-byte salt is derived from the user name, so regenerating gives the same file.
     """
-    salt = hashlib.sha256(f"kabinet-broker-salt:{user}".encode("utf-8")).digest()[:4]
+    salt = hashlib.sha256(f"kabinet-broker-salt:{user}".encode()).digest()[:4]
     return base64.b64encode(salt + hashlib.sha256(salt + password.encode("utf-8")).digest()).decode("ascii")
 
 
@@ -134,7 +135,7 @@ def permissions_for(user: str, topology: Topology | None = None) -> dict[str, st
     }
 
 
-def _exchange(name: str, vhost: str, kind: str) -> dict:
+def _exchange(name: str, vhost: str, kind: str) -> dict[str, Any]:
     # Exactly what kombu declares (Exchange(name, type=kind, durable=True)): re-declaring it
     # from the relay or a consumer is then equivalent, not a PRECONDITION_FAILED.
     return {"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
@@ -175,7 +176,7 @@ def build(vhost: str = DEFAULT_VHOST, passwords: dict[str, str] | None = None,
     }
 
 
-def for_vhost(document: dict, vhost: str) -> dict:
+def for_vhost(document: dict[str, Any], vhost: str) -> dict[str, Any]:
     """A copy of a definitions document with every vhost reference rewritten to ``vhost``."""
     doc = copy.deepcopy(document)
     doc["vhosts"] = [{**v, "name": vhost} for v in doc.get("vhosts", [])] or [{"name": vhost}]
@@ -186,7 +187,7 @@ def for_vhost(document: dict, vhost: str) -> dict:
     return doc
 
 
-def render(document: dict) -> str:
+def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -242,14 +243,14 @@ def delete_vhost(vhost: str) -> None:
     _run("delete_vhost", vhost)
 
 
-def passwords_from_env(environ=os.environ) -> dict[str, str]:
+def passwords_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     """Non-development passwords from ``KABINET_BROKER_PASSWORD_<USER>`` (e.g. ``..._JOURNAL``)."""
     return {user: environ[f"{PASSWORD_ENV_PREFIX}{user.upper()}"] for user in configured_topology().users
             if environ.get(f"{PASSWORD_ENV_PREFIX}{user.upper()}")}
 
 
-def load(vhost: str = DEFAULT_VHOST, document: dict | None = None,
-         passwords: dict[str, str] | None = None) -> dict:
+def load(vhost: str = DEFAULT_VHOST, document: dict[str, Any] | None = None,
+         passwords: dict[str, str] | None = None) -> dict[str, Any]:
     """Import the definitions for ``vhost`` into the local broker; loading again is harmless.
 
     ``document`` (e.g. the committed file) is rewritten for ``vhost``; by default it is

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import os
 
-from kombu import Connection, Exchange
+from kombu.connection import Connection
+from kombu.entity import Exchange
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/kabinet"
 CONNECT_TIMEOUT = float(os.environ.get("AMQP_CONNECT_TIMEOUT", "5"))

@@ -7,14 +7,15 @@ top of :class:`Caller` (a subclass with the questions their rules ask).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 from .errors import Unauthenticated
-from .tokens import InvalidToken, Principal, bearer_token
+from .tokens import InvalidToken, Principal, Verifier, bearer_token
 from .web import request_session
 
 
@@ -52,12 +53,7 @@ class Caller:
         return {g.group_id for g in self.grants if g.group_id and (not roles or g.role in roles)}
 
 
-class Verifier(Protocol):
-    def verify(self, token: str) -> Principal: ...
-
-
 C = TypeVar("C", bound=Caller)
-CallerLoader = Callable[[Session, Principal], C]
 
 
 class CallerResolver(Generic[C]):

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import logging
 import signal
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
-from kombu import Connection, Exchange, Producer, Queue
+from kombu.connection import Connection
+from kombu.entity import Exchange, Queue
+from kombu.messaging import Consumer, Producer
 from kombu.mixins import ConsumerMixin
 from marshmallow import ValidationError
 from sqlalchemy import Table, insert, select
@@ -27,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .bus import connect
 from .events import CONTENT_TYPE, CloudEvent, utcnow
+from .outbox import ContractRegistry
 
 log = logging.getLogger("kabinet.consumer")
 
@@ -50,7 +54,8 @@ class Outcome:
 
 class EventConsumer(ConsumerMixin):
     def __init__(self, *, service: str, name: str, amqp_url: str, bindings: list[Binding],
-                 handlers: dict[str, Handler], session_factory: sessionmaker, processed: Table, registry,
+                 handlers: Mapping[str, Handler], session_factory: sessionmaker[Session], processed: Table,
+                 registry: ContractRegistry,
                  max_attempts: int = 5, base_delay: float = 1.0, max_delay: float = 300.0, prefetch: int = 32,
                  on_outcome: Callable[[Outcome], None] | None = None):
         self.service = service
@@ -83,7 +88,7 @@ class EventConsumer(ConsumerMixin):
                                                   "x-dead-letter-routing-key": self.queue_name})
 
     # -- topology --------------------------------------------------------------------
-    def declare(self, channel) -> None:
+    def declare(self, channel: Any) -> None:
         for queue in (self.dead_queue, self.retry_queue, self.queue):
             queue(channel).declare()
         for b in self.bindings:
@@ -91,22 +96,22 @@ class EventConsumer(ConsumerMixin):
             # read from them but has no right to declare them.
             channel.queue_bind(queue=self.queue_name, exchange=b.exchange, routing_key=b.routing_key)
 
-    def get_consumers(self, Consumer, channel):
+    def get_consumers(self, Consumer: Any, channel: Any) -> list[Any]:
         self.declare(channel)
         consumer = Consumer(queues=[self.queue], on_message=self._on_message, accept=None,
                             prefetch_count=self.prefetch)
         return [consumer]
 
-    def on_connection_error(self, exc, interval):
+    def on_connection_error(self, exc: BaseException, interval: float) -> None:
         log.warning("broker connection lost, reconnecting", extra={"error": repr(exc), "retry_in": interval})
 
     # -- message handling ------------------------------------------------------------
-    def _on_message(self, message) -> None:
+    def _on_message(self, message: Any) -> None:
         outcome = self.process(message.body, message.headers or {}, message)
         if self.on_outcome:
             self.on_outcome(outcome)
 
-    def process(self, body: bytes, headers: dict, message) -> Outcome:
+    def process(self, body: bytes, headers: dict[str, Any], message: Any) -> Outcome:
         try:
             event = CloudEvent.from_json(body)
             event.data = self.registry.validate(event.type, event.data) if event.type in self.handlers else event.data
@@ -153,9 +158,10 @@ class EventConsumer(ConsumerMixin):
             raise
 
     def retry_delay(self, attempt: int) -> float:
-        return min(self.base_delay * (2 ** (attempt - 1)), self.max_delay)
+        return float(min(self.base_delay * (2 ** (attempt - 1)), self.max_delay))
 
-    def _retry_or_dead_letter(self, body, headers, message, event, exc) -> Outcome:
+    def _retry_or_dead_letter(self, body: bytes, headers: dict[str, Any], message: Any, event: CloudEvent,
+                              exc: BaseException) -> Outcome:
         attempt = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
         if attempt >= self.max_attempts:
             log.error("event dead-lettered after retries", extra={
@@ -177,7 +183,7 @@ class EventConsumer(ConsumerMixin):
         message.ack()
         return Outcome("retried", event.id, repr(exc))
 
-    def _publish_retry(self, body, headers, delay, event) -> None:
+    def _publish_retry(self, body: bytes, headers: dict[str, Any], delay: float, event: CloudEvent) -> None:
         if self._retry_connection is None:
             # No heartbeats: this connection is used only now and then, and nothing services
             # heartbeats between uses, so the broker would drop it as dead after two intervals.
@@ -190,7 +196,7 @@ class EventConsumer(ConsumerMixin):
                 expiration=delay, delivery_mode=2, content_type=CONTENT_TYPE, content_encoding="utf-8",
                 message_id=event.id, timeout=5)
 
-    def stop(self, *_args) -> None:
+    def stop(self, *_args: Any) -> None:
         self.should_stop = True
 
     def close(self) -> None:
@@ -221,7 +227,6 @@ def consume_until_idle(consumer: EventConsumer, idle_seconds: float = 2.0) -> in
         with consumer.connection.clone() as conn:
             channel = conn.channel()
             consumer.declare(channel)
-            from kombu import Consumer
             with Consumer(channel, queues=[consumer.queue], on_message=consumer._on_message, accept=None,
                           prefetch_count=consumer.prefetch):
                 while True:
@@ -260,6 +265,6 @@ def run_forever(consumer: EventConsumer) -> None:
     signal.signal(signal.SIGINT, consumer.stop)
     log.info("consumer started", extra={"queue": consumer.queue_name})
     try:
-        consumer.run()
+        consumer.run()  # type: ignore[no-untyped-call]
     finally:
         consumer.close()

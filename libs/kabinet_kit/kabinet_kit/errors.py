@@ -5,11 +5,13 @@ Services raise these (or subclasses) from their service layer; the web layer tur
 """
 from __future__ import annotations
 
+from typing import Any
+
 
 class ServiceError(Exception):
     title = "Request failed"
 
-    def __init__(self, detail: str | None = None, *, errors: dict | None = None, **extra):
+    def __init__(self, detail: str | None = None, *, errors: dict[str, Any] | None = None, **extra: Any):
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors
@@ -43,7 +45,7 @@ class Gone(ServiceError):
 class RateLimited(ServiceError):
     title = "Too many requests"
 
-    def __init__(self, detail: str | None = None, *, retry_after: int = 60, **kw):
+    def __init__(self, detail: str | None = None, *, retry_after: int = 60, **kw: Any):
         super().__init__(detail, **kw)
         self.retry_after = retry_after
 

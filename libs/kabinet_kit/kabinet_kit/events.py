@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
@@ -14,7 +14,7 @@ CONTENT_TYPE = "application/cloudevents+json"
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -33,14 +33,15 @@ class CloudEvent:
         return json.dumps(CloudEventSchema().dump(self), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
-    def from_json(cls, raw: bytes | str) -> "CloudEvent":
+    def from_json(cls, raw: bytes | str) -> CloudEvent:
         try:
             payload = json.loads(raw)
         except (ValueError, TypeError) as exc:
             raise ValidationError({"_schema": [f"not JSON: {exc}"]}) from None
         if not isinstance(payload, dict):
             raise ValidationError({"_schema": ["envelope must be a JSON object"]})
-        return CloudEventSchema().load(payload)
+        event: CloudEvent = CloudEventSchema().load(payload)
+        return event
 
 
 def _uuid_string(value: str) -> None:
@@ -68,5 +69,5 @@ class CloudEventSchema(Schema):
     data = fields.Dict(required=True)
 
     @post_load
-    def _make(self, values, **_):
+    def _make(self, values: dict[str, Any], **_: Any) -> CloudEvent:
         return CloudEvent(**values)

@@ -3,6 +3,7 @@ definitions, so the outbox and inbox look the same everywhere without sharing a 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -12,13 +13,13 @@ from .outbox import outbox_table, processed_events_table
 from .web import idempotency_table
 
 
-def create_messaging_tables(op) -> None:
+def create_messaging_tables(op: Any) -> None:
     metadata = MetaData()
     for table in (outbox_table(metadata), processed_events_table(metadata), idempotency_table(metadata)):
         table.create(op.get_bind(), checkfirst=False)
 
 
-def drop_messaging_tables(op) -> None:
+def drop_messaging_tables(op: Any) -> None:
     for name in ("idempotency_keys", "processed_events", "outbox_events"):
         op.drop_table(name)
 

@@ -5,8 +5,9 @@ to be an upsert or a delete; :func:`copy_into` builds the common case from a fie
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -12,17 +13,17 @@ from .logs import configure_logging
 from .settings import ServiceSettings
 
 
-class _Gunicorn(BaseApplication):
-    def __init__(self, factory: Callable[[], Flask], options: dict):
+class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type information
+    def __init__(self, factory: Callable[[], Flask], options: dict[str, Any]):
         self.factory = factory
         self.options = options
         super().__init__()
 
-    def load_config(self):
+    def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
+    def load(self) -> Flask:
         return self.factory()
 
 

@@ -6,9 +6,10 @@ A service's ``bootstrap.py`` describes itself once and calls these; its use case
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from flask import Blueprint, Flask, current_app
 from sqlalchemy import Table

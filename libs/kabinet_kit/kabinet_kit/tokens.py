@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Protocol
 
 import jwt
 import requests
@@ -46,7 +47,7 @@ class JwksKeySource:
     seconds when a token names a key id it does not know (key rotation)."""
 
     def __init__(self, url: str, *, timeout: float = 3.0, min_refresh: float = 10.0,
-                 fetch: Callable[[str, float], dict] | None = None):
+                 fetch: Callable[[str, float], dict[str, Any]] | None = None):
         self.url = url
         self.timeout = timeout
         self.min_refresh = min_refresh
@@ -64,7 +65,7 @@ class JwksKeySource:
         self._keys = keys
         self._fetched_at = time.monotonic()
 
-    def get(self, kid: str):
+    def get(self, kid: str) -> Any:
         key = self._keys.get(kid)
         if key is not None:
             return key
@@ -87,7 +88,7 @@ class LocalKeySource:
     def __init__(self, lookup: Callable[[str], Any]):
         self._lookup = lookup
 
-    def get(self, kid: str):
+    def get(self, kid: str) -> Any:
         key = self._lookup(kid)
         if key is None:
             raise InvalidToken("unknown signing key")
@@ -101,14 +102,23 @@ class StaticKeySource(LocalKeySource):
         super().__init__(lambda kid: keys().get(kid))
 
 
-def _http_get_json(url: str, timeout: float) -> dict:
+def _http_get_json(url: str, timeout: float) -> dict[str, Any]:
     response = requests.get(url, timeout=timeout)
     response.raise_for_status()
-    return response.json()
+    document: dict[str, Any] = response.json()
+    return document
+
+
+class KeySource(Protocol):
+    def get(self, kid: str) -> Any: ...
+
+
+class Verifier(Protocol):
+    def verify(self, token: str) -> Principal: ...
 
 
 class TokenVerifier:
-    def __init__(self, keys, *, audience: str, issuer: str, leeway: int = 0):
+    def __init__(self, keys: KeySource, *, audience: str, issuer: str, leeway: int = 0):
         self.keys = keys
         self.audience = audience
         self.issuer = issuer
@@ -143,7 +153,7 @@ class CachingVerifier:
     A tampered token is a different string and is verified afresh. Bounded: when full, expired
     entries go first, then the oldest tenth."""
 
-    def __init__(self, verifier, *, size: int = 10_000, clock: Callable[[], float] = time.time):
+    def __init__(self, verifier: Verifier, *, size: int = 10_000, clock: Callable[[], float] = time.time):
         self.verifier = verifier
         self.size = size
         self.clock = clock

@@ -7,8 +7,9 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
+from typing import Any
 
 import flask_smorest
 from flask import Flask, Response, current_app, g, json, request
@@ -28,8 +29,9 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 # -- problem+json ----------------------------------------------------------------------
-def problem(status: int, title: str, detail: str | None = None, errors=None, headers=None, **extra) -> Response:
-    body = {"type": "about:blank", "title": title, "status": status}
+def problem(status: int, title: str, detail: str | None = None, errors: Any = None,
+            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
     if errors:
@@ -45,14 +47,14 @@ def problem(status: int, title: str, detail: str | None = None, errors=None, hea
     return response
 
 
-def _flatten_webargs(messages) -> dict:
+def _flatten_webargs(messages: Any) -> dict[str, Any]:
     # webargs nests messages by location ({"json": {...}, "query": {...}}); clients want fields.
     if not isinstance(messages, dict):
         return {"_schema": messages}
     if len(messages) == 1:
         inner = next(iter(messages.values()))
         return inner if isinstance(inner, dict) else {"_schema": inner}
-    flat = {}
+    flat: dict[str, Any] = {}
     for location, errs in messages.items():
         if isinstance(errs, dict):
             flat.update(errs)
@@ -73,32 +75,32 @@ def http_exception_problem(error: HTTPException) -> Response:
     return problem(code, error.name, error.description if code < 500 else None, errors=errors)
 
 
-class Api(flask_smorest.Api):
+class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest ships no type information
     """flask-smorest's Api, but every HTTP error becomes problem+json."""
 
-    def handle_http_exception(self, error):
+    def handle_http_exception(self, error: HTTPException) -> Response:
         return http_exception_problem(error)
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
-    def _service_error(error: ServiceError):
-        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
+    def _service_error(error: ServiceError) -> Response:
+        headers: dict[str, str] = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
         if isinstance(error, Unauthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="kabinet"'
         return problem(status_for(error), error.title, error.detail, errors=error.errors, headers=headers,
                        **error.extra)
 
     @app.errorhandler(ValidationError)
-    def _validation_error(error: ValidationError):
-        return problem(422, "Invalid input", "Some fields are invalid; see errors.", errors=error.normalized_messages())
+    def _validation_error(error: ValidationError) -> Response:
+        return problem(422, "Invalid input", "Some fields are invalid; see errors.", errors=error.normalized_messages())  # type: ignore[no-untyped-call]
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
+    def _http_error(error: HTTPException) -> Response:
         return http_exception_problem(error)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
+    def _unexpected(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return http_exception_problem(error)
         log.exception("unhandled error")
@@ -110,7 +112,7 @@ def register_request_ids(app: Flask) -> None:
     access_log = logging.getLogger("kabinet.access")
 
     @app.before_request
-    def _assign_ids():
+    def _assign_ids() -> None:
         g.started = time.perf_counter()
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
@@ -118,7 +120,7 @@ def register_request_ids(app: Flask) -> None:
         g.correlation_id = correlation if _REQUEST_ID.match(correlation) else g.request_id
 
     @app.after_request
-    def _echo_ids(response: Response):
+    def _echo_ids(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         if request.path not in ("/healthz", "/metrics"):
             access_log.info("request", extra={
@@ -141,14 +143,14 @@ def register_metrics(app: Flask, service: str) -> CollectorRegistry:
                         registry=registry, buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
 
     @app.after_request
-    def _observe(response: Response):
+    def _observe(response: Response) -> Response:
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         requests_total.labels(request.method, endpoint, str(response.status_code)).inc()
         latency.labels(request.method, endpoint).observe(time.perf_counter() - g.get("started", time.perf_counter()))
         return response
 
     @app.get("/metrics")
-    def metrics():
+    def metrics() -> Response:
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
     app.extensions["kabinet.metrics"] = registry
@@ -158,11 +160,11 @@ def register_metrics(app: Flask, service: str) -> CollectorRegistry:
 # -- health ----------------------------------------------------------------------------
 def register_health(app: Flask, checks: dict[str, Callable[[], bool]]) -> None:
     @app.get("/healthz")
-    def healthz():
+    def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/readyz")
-    def readyz():
+    def readyz() -> tuple[dict[str, Any], int]:
         results = {}
         for name, check in checks.items():
             try:
@@ -173,7 +175,7 @@ def register_health(app: Flask, checks: dict[str, Callable[[], bool]]) -> None:
         return {"status": "ready" if ready else "not ready", "checks": results}, 200 if ready else 503
 
 
-def database_check(session_factory: sessionmaker) -> Callable[[], bool]:
+def database_check(session_factory: sessionmaker[Session]) -> Callable[[], bool]:
     def check() -> bool:
         with session_factory() as session:
             session.execute(text("SELECT 1"))
@@ -189,7 +191,7 @@ class RequestTransaction:
     session, so a failed request leaves neither state nor events behind.
     """
 
-    def __init__(self, session_factory: sessionmaker):
+    def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
 
     def init_app(self, app: Flask) -> None:
@@ -199,9 +201,10 @@ class RequestTransaction:
 
     @property
     def session(self) -> Session:
-        if "db_session" not in g:
-            g.db_session = self.session_factory()
-        return g.db_session
+        session: Session | None = g.get("db_session")
+        if session is None:
+            session = g.db_session = self.session_factory()
+        return session
 
     def _finish(self, response: Response) -> Response:
         session: Session | None = g.get("db_session")
@@ -237,17 +240,18 @@ class RequestTransaction:
             except Exception:  # the response is decided; a lost side record must not turn it into a 500
                 log.exception("deferred write failed")
 
-    def _close(self, _exc) -> None:
+    def _close(self, _exc: BaseException | None) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
             session.close()
 
 
 def request_session() -> Session:
-    return current_app.extensions["kabinet.transaction"].session
+    transaction: RequestTransaction = current_app.extensions["kabinet.transaction"]
+    return transaction.session
 
 
-def write_regardless(session_factory: sessionmaker, write: Callable[[Session], None]) -> None:
+def write_regardless(session_factory: sessionmaker[Session], write: Callable[[Session], None]) -> None:
     """Persist a record whatever becomes of the request (failed logins, refused reads): in its
     own transaction, after the request's transaction has ended — SQLite allows one writer, so
     it cannot run beside the request's open transaction. Outside a request it runs at once."""
@@ -272,20 +276,21 @@ def idempotency_table(metadata: MetaData) -> Table:
     )
 
 
-def idempotent(table: Table, scope: Callable[[], str]):
+def idempotent(table: Table, scope: Callable[[], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Replay the stored response when a create is retried with the same Idempotency-Key.
 
     The key and the response are written in the request's own transaction, so a retry after a
     crash either finds both the change and the key, or neither.
     """
-    def decorator(view):
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             key = request.headers.get("Idempotency-Key")
             if not key:
                 return view(*args, **kwargs)
             if len(key) > 200:
-                raise InvalidInput("Idempotency-Key is too long", errors={"Idempotency-Key": ["At most 200 characters."]})
+                raise InvalidInput("Idempotency-Key is too long",
+                                   errors={"Idempotency-Key": ["At most 200 characters."]})
             fingerprint = hashlib.sha256(
                 request.method.encode() + request.path.encode() + (request.get_data() or b"")).hexdigest()
             session = request_session()
@@ -308,7 +313,7 @@ def idempotent(table: Table, scope: Callable[[], str]):
 
 
 # -- the pieces together ----------------------------------------------------------------
-def create_base_app(service: str, *, title: str, version: str = "1.0.0", config: dict | None = None,
+def create_base_app(service: str, *, title: str, version: str = "1.0.0", config: dict[str, Any] | None = None,
                     readiness: dict[str, Callable[[], bool]] | None = None,
                     import_name: str | None = None) -> tuple[Flask, Api]:
     # Flask resolves its root from the import name: the package's, never a bare folder name.
@@ -317,7 +322,7 @@ def create_base_app(service: str, *, title: str, version: str = "1.0.0", config:
         API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json", MAX_CONTENT_LENGTH=2 * 1024 * 1024, JSON_AS_ASCII=False,
     )
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
     app.config.update(config or {})
     register_request_ids(app)
     register_error_handlers(app)

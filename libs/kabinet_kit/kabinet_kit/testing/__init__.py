@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, text
 
@@ -25,7 +25,7 @@ def test_db_kind() -> str:
     return os.environ.get("KABINET_TEST_DB", "sqlite")
 
 
-test_db_kind.__test__ = False  # a helper, not a test, when imported into a test module
+test_db_kind.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test, when imported into a test module
 
 
 def admin_amqp_url(vhost: str | None = None) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from amqp import Message
-from kombu import Connection
+from kombu.connection import Connection
 
 from ..consumer import EventConsumer, Outcome
 from ..events import CONTENT_TYPE, CloudEvent
