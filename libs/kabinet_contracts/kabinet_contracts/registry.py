@@ -1,15 +1,18 @@
 """The event catalogue: every event type Kabinet publishes, with its schema and an example.
 
-Producers validate ``data`` against the schema before writing to the outbox; consumers
-validate on receipt; the gateway renders the catalogue as AsyncAPI.
+Producers validate ``data`` strictly before writing to the outbox (an undeclared field is a
+producer bug); consumers read leniently (``read``: unknown fields are dropped, so a field added
+within a major version reaches old consumers harmlessly); the gateway renders the catalogue as
+AsyncAPI.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 
 TYPE_PATTERN = re.compile(r"^(?P<service>[a-z][a-z_]*)\.(?P<entity>[a-z][a-z_]*)\.(?P<action>[a-z][a-z_]*)\.v(?P<major>\d+)$")
 
@@ -28,14 +31,14 @@ class UnknownEventType(LookupError):
 
 def wire_names(schema: Schema) -> set[str]:
     """Every field name that can appear in the JSON of this schema, nested ones included."""
-    names = set()
+    names: set[str] = set()
     for name, field in schema.fields.items():
         names.add(field.data_key or name)
         names |= _nested_names(field)
     return names
 
 
-def _nested_names(field) -> set[str]:
+def _nested_names(field: fields.Field[Any]) -> set[str]:
     if isinstance(field, fields.Nested):
         nested = field.schema
         return wire_names(nested) if isinstance(nested, Schema) else set()
@@ -46,6 +49,22 @@ def _nested_names(field) -> set[str]:
     if isinstance(field, fields.Tuple):
         return set().union(*(_nested_names(f) for f in field.tuple_fields))
     return set()
+
+
+def _lenient(field: fields.Field[Any]) -> None:
+    """Make nested schemas drop unknown keys too: ``load(unknown=...)`` does not reach them."""
+    if isinstance(field, fields.Nested):
+        field.unknown = EXCLUDE
+        if isinstance(field.schema, Schema):
+            for inner in field.schema.fields.values():
+                _lenient(inner)
+    for attr in ("inner", "value_field"):
+        inner = getattr(field, attr, None)
+        if inner is not None:
+            _lenient(inner)
+    if isinstance(field, fields.Tuple):
+        for inner in field.tuple_fields:
+            _lenient(inner)
 
 
 @dataclass(frozen=True)
@@ -96,12 +115,25 @@ class EventRegistry:
             raise UnknownEventType(type) from None
 
     def validate(self, type: str, data: dict[str, Any]) -> dict[str, Any]:
-        """Validate event data; returns it JSON-ready (dumped through the schema)."""
-        schema = self.get(type).schema()
+        """Producer side: strict. An undeclared field is a bug in the producer and fails here,
+        before the event reaches the outbox. Returns the data JSON-ready (dumped through the schema)."""
+        schema = self.get(type).schema(unknown=RAISE)
         loaded = schema.load(data)
-        return schema.dump(loaded)
+        dumped: dict[str, Any] = schema.dump(loaded)
+        return dumped
 
-    def __iter__(self):
+    def read(self, type: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Consumer side: fields this version does not know are dropped (a producer on a newer
+        minor revision may send them); missing required or mistyped fields still raise
+        ``ValidationError``. Returns the data JSON-ready, like ``validate``."""
+        schema = self.get(type).schema(unknown=EXCLUDE)
+        for schema_field in schema.fields.values():
+            _lenient(schema_field)
+        loaded = schema.load(data)
+        dumped: dict[str, Any] = schema.dump(loaded)
+        return dumped
+
+    def __iter__(self) -> Iterator[EventContract]:
         return iter(sorted(self.contracts.values(), key=lambda c: c.type))
 
     def __len__(self) -> int:
