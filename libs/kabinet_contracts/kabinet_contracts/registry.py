@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 
@@ -23,6 +23,9 @@ PERSONAL_DATA_FIELDS = frozenset({
     "email", "phone", "address", "snils", "passport",
 })
 PERSONAL_DATA_EXCHANGE = "identity.pd"
+
+# Spelled once here: inside EventContract the attribute ``type`` shadows the builtin.
+SchemaClass: TypeAlias = type[Schema]
 
 
 class UnknownEventType(LookupError):
@@ -56,21 +59,21 @@ def _lenient(field: fields.Field[Any]) -> None:
     if isinstance(field, fields.Nested):
         field.unknown = EXCLUDE
         if isinstance(field.schema, Schema):
-            for inner in field.schema.fields.values():
-                _lenient(inner)
-    for attr in ("inner", "value_field"):
-        inner = getattr(field, attr, None)
-        if inner is not None:
-            _lenient(inner)
+            for nested_field in field.schema.fields.values():
+                _lenient(nested_field)
+    for attr in ("inner", "value_field"):  # List(...), Dict(values=...)
+        contained = getattr(field, attr, None)
+        if contained is not None:
+            _lenient(contained)
     if isinstance(field, fields.Tuple):
-        for inner in field.tuple_fields:
-            _lenient(inner)
+        for element in field.tuple_fields:
+            _lenient(element)
 
 
 @dataclass(frozen=True)
 class EventContract:
     type: str
-    schema: type[Schema]
+    schema: SchemaClass
     example: dict[str, Any]
     description: str
     exchange: str
@@ -93,7 +96,7 @@ class EventContract:
 class EventRegistry:
     contracts: dict[str, EventContract] = field(default_factory=dict)
 
-    def register(self, type: str, schema: type[Schema], example: dict[str, Any], description: str,
+    def register(self, type: str, schema: SchemaClass, example: dict[str, Any], description: str,
                  *, personal_data: bool = False, subject_field: str | None = None) -> EventContract:
         match = TYPE_PATTERN.match(type)
         if not match:
