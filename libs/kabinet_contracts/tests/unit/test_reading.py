@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from kabinet_contracts import REGISTRY, EventRegistry
 from kabinet_contracts.json_schema import to_json_schema
+from kabinet_contracts.testing import next_minor_revision, with_added_field
 
 MARK = "journal.mark.recorded.v1"
 
@@ -125,3 +126,14 @@ def test_converter_refuses_a_field_type_it_cannot_describe() -> None:
         address = fields.IP()
     with pytest.raises(TypeError, match="IP"):
         to_json_schema(Odd)
+
+
+def test_the_next_minor_revision_adds_a_field_current_consumers_drop() -> None:
+    organisation = "identity.organisation.created.v1"
+    ahead = with_added_field(organisation, REGISTRY.get(organisation).example)
+    assert ahead["added_in_minor"] == "x"
+    with pytest.raises(ValidationError):
+        REGISTRY.validate(organisation, ahead)
+    assert REGISTRY.read(organisation, ahead) == REGISTRY.validate(organisation, REGISTRY.get(organisation).example)
+    with pytest.raises(ValueError, match="not a minor revision"):
+        next_minor_revision(organisation, name=fields.Integer(required=True))
