@@ -2,18 +2,19 @@
 
 Each event type is a channel: its address is the routing key (= the type) on the topic
 exchange named in the AMQP binding. A message is the whole CloudEvents 1.0 envelope (structured
-JSON mode); ``data`` is described by JSON Schema converted from the contract's marshmallow
-schema. Events on ``identity.pd`` carry personal data and are for internal services only.
+JSON mode); ``data`` is described by the JSON Schema the contracts package freezes in its
+snapshots (same converter, ``additionalProperties: true``: consumers ignore fields they do not
+know). Events on ``identity.pd`` carry personal data and are for internal services only.
 """
 from __future__ import annotations
 
-import copy
 from typing import Any
+from urllib.parse import quote
 
-from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from marshmallow import Schema
 
 from kabinet_contracts import PERSONAL_DATA_EXCHANGE
+from kabinet_contracts.json_schema import to_json_schema
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json"
 
@@ -36,14 +37,9 @@ ENVELOPE_SCHEMA = {
     },
 }
 
-_converter = OpenAPIConverter(openapi_version="3.1.0", schema_name_resolver=lambda _schema: None, spec=None)
-
-
 def marshmallow_to_json_schema(schema: type[Schema] | Schema) -> dict[str, Any]:
-    """JSON Schema (draft 2020-12 vocabulary, as in OpenAPI 3.1) of a flat marshmallow schema."""
-    result = copy.deepcopy(_converter.schema2jsonschema(schema))
-    result.setdefault("type", "object")
-    return result
+    """JSON Schema of an event's data: the contracts' own converter, the one behind the snapshots."""
+    return to_json_schema(schema)
 
 
 def _key(event_type: str) -> str:
@@ -111,8 +107,9 @@ def build_asyncapi(registry, *, broker_host: str = "127.0.0.1:5672", vhost: str 
             "messages": {key: {"$ref": f"#/components/messages/{key}"}},
             "bindings": {"amqp": {
                 "is": "routingKey",
+                # The vhost's name as RabbitMQ knows it ("kabinet"), not a URL path.
                 "exchange": {"name": contract.exchange, "type": "topic", "durable": True, "autoDelete": False,
-                             "vhost": f"/{vhost}" if not vhost.startswith("/") else vhost},
+                             "vhost": vhost},
                 "bindingVersion": "0.3.0",
             }},
             "x-kabinet-exchange": contract.exchange,
@@ -144,7 +141,7 @@ def build_asyncapi(registry, *, broker_host: str = "127.0.0.1:5672", vhost: str 
         "defaultContentType": CLOUDEVENTS_CONTENT_TYPE,
         "servers": {"rabbitmq": {
             "host": broker_host, "protocol": "amqp", "protocolVersion": "0-9-1",
-            "pathname": f"/{vhost.lstrip('/')}",
+            "pathname": "/" + quote(vhost, safe=""),  # AMQP URI path: the vhost, percent-encoded
             "description": "RabbitMQ. External systems connect with the `external` account (read-only on `*.events`).",
         }},
         "channels": channels,

@@ -1,5 +1,8 @@
 """The AsyncAPI document covers every registered event type, generated from the contracts."""
 from kabinet_contracts import PERSONAL_DATA_EXCHANGE, REGISTRY
+from kabinet_contracts.compatibility import breaking_changes
+from kabinet_contracts.json_schema import to_json_schema
+from kabinet_contracts.snapshots import load_snapshot
 from kabinet_gateway.asyncapi import build_asyncapi, marshmallow_to_json_schema
 
 
@@ -28,6 +31,28 @@ def test_channels_name_their_exchange_and_personal_data_is_internal():
             assert "Internal only" in channel["description"]
     assert any(c.exchange == PERSONAL_DATA_EXCHANGE for c in REGISTRY)
     assert "identity.pd" in doc["info"]["description"] and "INTERNAL ONLY" in doc["info"]["description"]
+
+
+def test_bindings_name_the_brokers_vhost_not_a_path():
+    doc = build_asyncapi(REGISTRY)
+    assert {ch["bindings"]["amqp"]["exchange"]["vhost"] for ch in doc["channels"].values()} == {"kabinet"}
+    assert doc["servers"]["rabbitmq"]["pathname"] == "/kabinet"
+    other = build_asyncapi(REGISTRY, vhost="kabinet-staging")
+    assert {ch["bindings"]["amqp"]["exchange"]["vhost"] for ch in other["channels"].values()} == {"kabinet-staging"}
+    # RabbitMQ's default vhost "/" is "%2F" in an AMQP URI path.
+    assert build_asyncapi(REGISTRY, vhost="/")["servers"]["rabbitmq"]["pathname"] == "/%2F"
+
+
+def test_data_schemas_are_the_frozen_snapshots_and_accept_unknown_fields():
+    doc = build_asyncapi(REGISTRY)
+    for contract in REGISTRY:
+        data_schema = doc["components"]["schemas"][f"{contract.type}.data"]
+        assert data_schema["additionalProperties"] is True
+        snapshot = load_snapshot(contract.type)
+        assert snapshot is not None, contract.type
+        # What outside systems are told is what the compatibility test guards.
+        assert breaking_changes(snapshot, data_schema) == [], contract.type
+        assert data_schema == to_json_schema(contract.schema), contract.type
 
 
 def test_payload_is_cloudevents_envelope_with_data_schema_and_valid_example():
@@ -65,6 +90,7 @@ def test_converter_types():
     assert p["c"]["enum"] == ["x", "y"]
     assert p["d"]["format"] == "date-time" and p["e"]["format"] == "date"
     assert js["required"] == ["a"]
+    assert js["additionalProperties"] is True
 
 
 def test_served_by_gateway_and_html_lists_all(make_app):

@@ -1,15 +1,18 @@
 """The event catalogue: every event type Kabinet publishes, with its schema and an example.
 
-Producers validate ``data`` against the schema before writing to the outbox; consumers
-validate on receipt; the gateway renders the catalogue as AsyncAPI.
+Producers validate ``data`` strictly before writing to the outbox (an undeclared field is a
+producer bug); consumers read leniently (``read``: unknown fields are dropped, so a field added
+within a major version reaches old consumers harmlessly); the gateway renders the catalogue as
+AsyncAPI.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 
 TYPE_PATTERN = re.compile(r"^(?P<service>[a-z][a-z_]*)\.(?P<entity>[a-z][a-z_]*)\.(?P<action>[a-z][a-z_]*)\.v(?P<major>\d+)$")
 
@@ -21,6 +24,9 @@ PERSONAL_DATA_FIELDS = frozenset({
 })
 PERSONAL_DATA_EXCHANGE = "identity.pd"
 
+# Spelled once here: inside EventContract the attribute ``type`` shadows the builtin.
+SchemaClass: TypeAlias = type[Schema]
+
 
 class UnknownEventType(LookupError):
     pass
@@ -28,14 +34,14 @@ class UnknownEventType(LookupError):
 
 def wire_names(schema: Schema) -> set[str]:
     """Every field name that can appear in the JSON of this schema, nested ones included."""
-    names = set()
+    names: set[str] = set()
     for name, field in schema.fields.items():
         names.add(field.data_key or name)
         names |= _nested_names(field)
     return names
 
 
-def _nested_names(field) -> set[str]:
+def _nested_names(field: fields.Field[Any]) -> set[str]:
     if isinstance(field, fields.Nested):
         nested = field.schema
         return wire_names(nested) if isinstance(nested, Schema) else set()
@@ -48,10 +54,26 @@ def _nested_names(field) -> set[str]:
     return set()
 
 
+def _lenient(field: fields.Field[Any]) -> None:
+    """Make nested schemas drop unknown keys too: ``load(unknown=...)`` does not reach them."""
+    if isinstance(field, fields.Nested):
+        field.unknown = EXCLUDE
+        if isinstance(field.schema, Schema):
+            for nested_field in field.schema.fields.values():
+                _lenient(nested_field)
+    for attr in ("inner", "value_field"):  # List(...), Dict(values=...)
+        contained = getattr(field, attr, None)
+        if contained is not None:
+            _lenient(contained)
+    if isinstance(field, fields.Tuple):
+        for element in field.tuple_fields:
+            _lenient(element)
+
+
 @dataclass(frozen=True)
 class EventContract:
     type: str
-    schema: type[Schema]
+    schema: SchemaClass
     example: dict[str, Any]
     description: str
     exchange: str
@@ -74,7 +96,7 @@ class EventContract:
 class EventRegistry:
     contracts: dict[str, EventContract] = field(default_factory=dict)
 
-    def register(self, type: str, schema: type[Schema], example: dict[str, Any], description: str,
+    def register(self, type: str, schema: SchemaClass, example: dict[str, Any], description: str,
                  *, personal_data: bool = False, subject_field: str | None = None) -> EventContract:
         match = TYPE_PATTERN.match(type)
         if not match:
@@ -96,12 +118,25 @@ class EventRegistry:
             raise UnknownEventType(type) from None
 
     def validate(self, type: str, data: dict[str, Any]) -> dict[str, Any]:
-        """Validate event data; returns it JSON-ready (dumped through the schema)."""
-        schema = self.get(type).schema()
+        """Producer side: strict. An undeclared field is a bug in the producer and fails here,
+        before the event reaches the outbox. Returns the data JSON-ready (dumped through the schema)."""
+        schema = self.get(type).schema(unknown=RAISE)
         loaded = schema.load(data)
-        return schema.dump(loaded)
+        dumped: dict[str, Any] = schema.dump(loaded)
+        return dumped
 
-    def __iter__(self):
+    def read(self, type: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Consumer side: fields this version does not know are dropped (a producer on a newer
+        minor revision may send them); missing required or mistyped fields still raise
+        ``ValidationError``. Returns the data JSON-ready, like ``validate``."""
+        schema = self.get(type).schema(unknown=EXCLUDE)
+        for schema_field in schema.fields.values():
+            _lenient(schema_field)
+        loaded = schema.load(data)
+        dumped: dict[str, Any] = schema.dump(loaded)
+        return dumped
+
+    def __iter__(self) -> Iterator[EventContract]:
         return iter(sorted(self.contracts.values(), key=lambda c: c.type))
 
     def __len__(self) -> int:

@@ -114,7 +114,7 @@ class EventConsumer(ConsumerMixin):
     def process(self, body: bytes, headers: dict[str, Any], message: Any) -> Outcome:
         try:
             event = CloudEvent.from_json(body)
-            event.data = self.registry.validate(event.type, event.data) if event.type in self.handlers else event.data
+            event.data = self.registry.read(event.type, event.data) if event.type in self.handlers else event.data
         except (ValidationError, LookupError) as exc:
             # Retrying cannot repair a malformed message: park it for a person to look at.
             log.error("malformed event dead-lettered", extra={"queue": self.queue_name, "error": str(exc)})
