@@ -65,5 +65,5 @@ class ServiceSettings(BaseSettings):
         known = {k: v for k, v in (overrides or {}).items() if k in cls.model_fields}
         secrets_dir = os.environ.get(SECRETS_DIR_ENV)
         if secrets_dir:
-            return cls(_secrets_dir=secrets_dir, **known)  # type: ignore[call-arg]  # pydantic-settings' init option
+            return cls(_secrets_dir=secrets_dir, **known)
         return cls(**known)
