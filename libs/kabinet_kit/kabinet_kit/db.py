@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, TypeDecorator, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Integer, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 # Autoincrementing 64-bit key that SQLite also accepts as its rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# Entity ids are UUID strings, so that they travel unchanged in events.
+EntityId = String(36)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -2,17 +2,16 @@
 the service layer loads the facts and calls these for every object it touches."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from kabinet_kit.callers import Caller as KitCaller
+from kabinet_kit.callers import Grant
+
+__all__ = ["Caller", "Grant", "Where", "can_manage_organisation", "can_read_child", "can_read_group",
+           "can_serve_child", "grantable_by"]
 
 INSTITUTION_STAFF = ("institution_admin", "deputy_director", "teacher")
 GROUP_STAFF = ("tutor", "educator")
-
-
-@dataclass(frozen=True)
-class Grant:
-    role: str
-    organisation_id: str | None = None
-    group_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -23,16 +22,8 @@ class Where:
 
 
 @dataclass(frozen=True)
-class Caller:
-    account_id: str
-    person_id: str
-    person_kind: str
-    grants: tuple[Grant, ...] = ()
-    children: frozenset[str] = field(default_factory=frozenset)
-
-    def has(self, role: str, organisation_id: str | None = None) -> bool:
-        return any(g.role == role and (organisation_id is None or g.organisation_id == organisation_id)
-                   for g in self.grants)
+class Caller(KitCaller):
+    """The kit's caller with the questions identity's rules ask."""
 
     @property
     def is_department(self) -> bool:
@@ -40,9 +31,6 @@ class Caller:
 
     def administers(self, organisation_id: str | None) -> bool:
         return organisation_id is not None and self.has("institution_admin", organisation_id)
-
-    def organisations(self) -> set[str]:
-        return {g.organisation_id for g in self.grants if g.organisation_id}
 
 
 def can_read_child(caller: Caller, child_id: str, where: Where | None) -> bool:
@@ -85,8 +73,8 @@ def can_manage_organisation(caller: Caller, organisation_id: str) -> bool:
 
 
 def grantable_by(caller: Caller, role: str, organisation_id: str | None) -> bool:
-    """Accounts are created by the institution administrator (seeds 003 §4.2, 004 §4); the
-    department appoints institution administrators and its own officers."""
+    """Accounts are created by the institution administrator; the department appoints
+    institution administrators and its own officers (IDN-01)."""
     if caller.is_department:
         return role in ("department_officer", "institution_admin") or organisation_id is not None
     if role in ("department_officer",):

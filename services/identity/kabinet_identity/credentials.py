@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kabinet_kit.events import utcnow
-from kabinet_kit.tokens import ACCESS_TOKEN_TYPE, ALGORITHM, AUDIENCE, ISSUER
+from kabinet_kit.tokens import ACCESS_TOKEN_TYPE, ALGORITHM
 
 from .models import SigningKey
 
@@ -116,10 +116,11 @@ class KeyRing:
 
 
 def access_claims(*, account_id: str, person_id: str, person_kind: str, session_id: str, roles: list[dict],
-                  ttl: int, now: datetime | None = None) -> dict:
+                  ttl: int, issuer: str, audience: str, now: datetime | None = None) -> dict:
+    """Claims of an access token; ``issuer`` and ``audience`` are what every verifier is set to expect."""
     now = now or utcnow()
     return {
-        "iss": ISSUER, "aud": AUDIENCE, "typ": ACCESS_TOKEN_TYPE, "sub": account_id, "pid": person_id,
+        "iss": issuer, "aud": audience, "typ": ACCESS_TOKEN_TYPE, "sub": account_id, "pid": person_id,
         "kind": person_kind, "sid": session_id, "roles": roles, "jti": str(uuid.uuid4()),
         "iat": int(now.timestamp()), "exp": int((now + timedelta(seconds=ttl)).timestamp()),
     }

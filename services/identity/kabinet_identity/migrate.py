@@ -1,12 +1,11 @@
 """``python -m kabinet_identity.migrate``: bring the database schema to the newest revision."""
-from kabinet_kit.migrations import upgrade
+from kabinet_kit.service import migrate_main
 
-from .bootstrap import build_deps
-from .config import SERVICE_DIR, Settings
+from .bootstrap import SPEC, build_deps
+from .config import Settings
 
 if __name__ == "__main__":
-    settings = Settings()
-    upgrade(SERVICE_DIR, settings.database_url)
+    settings = Settings.load()
+    migrate_main(SPEC, settings)
     # The first signing key is made here, before several web workers could race to make one.
     build_deps(settings).keys.load()
-    print(f"identity: database migrated ({settings.database_url.split('@')[-1]})")

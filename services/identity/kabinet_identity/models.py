@@ -1,20 +1,15 @@
 """Identity's tables. Ids are UUID strings so that they travel unchanged in events."""
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime
+from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime, new_id
+from kabinet_kit.db import EntityId as Id
 from kabinet_kit.outbox import add_messaging_tables
 from kabinet_kit.web import idempotency_table
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 class Base(DeclarativeBase):
@@ -23,8 +18,6 @@ class Base(DeclarativeBase):
 
 OUTBOX, PROCESSED = add_messaging_tables(Base.metadata)
 IDEMPOTENCY = idempotency_table(Base.metadata)
-
-Id = String(36)
 
 
 class Organisation(Base):

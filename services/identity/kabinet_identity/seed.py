@@ -14,9 +14,13 @@ from sqlalchemy import select
 from .access import Caller, Grant
 from .bootstrap import build_deps
 from .config import Settings
+from .deps import Deps
 from .models import Account, Organisation
-from .services import (Deps, create_academic_year, create_account, create_group, create_organisation, create_person,
-                       give_consent, link_guardian, record_movement)
+from .usecases.children import link_guardian
+from .usecases.consent import give_consent
+from .usecases.movements import record_movement
+from .usecases.people import create_account, create_person
+from .usecases.structure import create_academic_year, create_group, create_organisation
 
 DEMO_PASSWORD = "kabinet-demo"
 DEPARTMENT_NAME = "Департамент образования администрации города"
@@ -33,20 +37,26 @@ DEMO_LOGINS = [
     ("kg1-admin", "заведующий Детским садом № 1"),
     ("educator1", "воспитатель группы «Солнышко» Детского сада № 1"),
     ("dod1-admin", "администратор Дома детского творчества"),
-    ("guardian1", "родитель: Петров Иван (5А, Школа № 1) и Петрова Анна («Солнышко», без согласия на кабинет дошкольника)"),
+    ("guardian1", "родитель: Петров Иван (5А, Школа № 1) и Петрова Анна («Солнышко», "
+                  "без согласия на кабинет дошкольника)"),
     ("guardian2", "родитель: Смирнова Ольга (5Б, Школа № 1)"),
     ("pupil1", "ученик 5А Школы № 1 (Петров Иван)"),
 ]
 
-CLASS_5A = [("Петров", "Иван", "Сергеевич", date(2015, 3, 14)), ("Александрова", "Мария", "Игоревна", date(2015, 5, 2)),
-            ("Борисов", "Артём", "Дмитриевич", date(2015, 1, 23)), ("Васильева", "Дарья", "Андреевна", date(2015, 7, 9)),
-            ("Горбунов", "Максим", "Олегович", date(2014, 11, 30)), ("Денисова", "Полина", "Романовна", date(2015, 2, 17)),
-            ("Ершов", "Кирилл", "Павлович", date(2015, 8, 4)), ("Жукова", "Виктория", "Алексеевна", date(2015, 4, 21))]
+CLASS_5A = [("Петров", "Иван", "Сергеевич", date(2015, 3, 14)),
+            ("Александрова", "Мария", "Игоревна", date(2015, 5, 2)),
+            ("Борисов", "Артём", "Дмитриевич", date(2015, 1, 23)),
+            ("Васильева", "Дарья", "Андреевна", date(2015, 7, 9)),
+            ("Горбунов", "Максим", "Олегович", date(2014, 11, 30)),
+            ("Денисова", "Полина", "Романовна", date(2015, 2, 17)), ("Ершов", "Кирилл", "Павлович", date(2015, 8, 4)),
+            ("Жукова", "Виктория", "Алексеевна", date(2015, 4, 21))]
 CLASS_5B = [("Смирнова", "Ольга", "Викторовна", date(2015, 6, 11)), ("Зайцев", "Егор", "Николаевич", date(2015, 3, 3)),
             ("Ильина", "Софья", "Михайловна", date(2015, 9, 28)), ("Калинин", "Тимофей", "Ильич", date(2014, 12, 12)),
             ("Лебедева", "Алиса", "Сергеевна", date(2015, 1, 5)), ("Морозов", "Глеб", "Артёмович", date(2015, 10, 19))]
-GYMNASIUM_5A = [("Никитина", "Ева", "Денисовна", date(2015, 2, 8)), ("Орлов", "Лев", "Константинович", date(2015, 4, 16)),
-                ("Павлова", "Ксения", "Юрьевна", date(2015, 6, 25)), ("Романов", "Марк", "Евгеньевич", date(2015, 8, 30))]
+GYMNASIUM_5A = [("Никитина", "Ева", "Денисовна", date(2015, 2, 8)),
+                ("Орлов", "Лев", "Константинович", date(2015, 4, 16)),
+                ("Павлова", "Ксения", "Юрьевна", date(2015, 6, 25)),
+                ("Романов", "Марк", "Евгеньевич", date(2015, 8, 30))]
 SUNSHINE = [("Петрова", "Анна", "Сергеевна", date(2020, 10, 2)), ("Соколов", "Миша", "Андреевич", date(2020, 12, 5)),
             ("Тимофеева", "Вера", "Олеговна", date(2021, 1, 14)), ("Уткин", "Дима", "Петрович", date(2020, 11, 20)),
             ("Фёдорова", "Лиза", "Игоревна", date(2021, 2, 3)), ("Хохлов", "Саша", "Викторович", date(2020, 9, 27)),
@@ -178,7 +188,7 @@ def seed(deps: Deps) -> bool:
         guardian2 = s.guardian_of(school1, [olga], "Смирнов", "Виктор", "Андреевич", login="guardian2")
         s.consent(school1, olga, guardian2, "e_diary", "ЭД-2026/002")
 
-        # Some families have applied, some have not (seed 002 annex 3 counts exactly this).
+        # Some families have applied, some have not: the demo city shows both kinds.
         for i, child in enumerate(pupils_5a[1:5] + gymnasium[:2], start=3):
             guardian = s.guardian_of(school1 if child in pupils_5a else school2, [child], child.last_name.rstrip("а"),
                                      "Родитель", None)
@@ -190,14 +200,14 @@ def seed(deps: Deps) -> bool:
 
 
 def print_logins(out=sys.stdout) -> None:
-    print("\nДемо-город Kabinet — учётные записи (пароль у всех: %s)" % DEMO_PASSWORD, file=out)
+    print(f"\nДемо-город Kabinet — учётные записи (пароль у всех: {DEMO_PASSWORD})", file=out)
     width = max(len(login) for login, _ in DEMO_LOGINS)
     for login, what in DEMO_LOGINS:
         print(f"  {login.ljust(width)}  {what}", file=out)
 
 
 if __name__ == "__main__":
-    deps = build_deps(Settings())
+    deps = build_deps(Settings.load())
     created = seed(deps)
     with deps.session_factory() as session:
         count = session.query(Account).count()

@@ -1,9 +1,9 @@
-from flask import g
+"""Login, tokens, sessions and the signing keys."""
 from flask_smorest import Blueprint
 
-from .. import schemas as s
-from .. import services
-from .common import caller, db, deps
+from ..usecases import auth
+from . import schemas as s
+from .common import caller, db, deps, session_id
 
 blp = Blueprint("auth", __name__, description="Login, tokens, sessions and the signing keys")
 
@@ -13,7 +13,7 @@ blp = Blueprint("auth", __name__, description="Login, tokens, sessions and the s
 @blp.response(200, s.TokenResponse)
 def token(body):
     """Log in with login and password. Failures say nothing about which part was wrong."""
-    return services.login(deps(), db(), body["login"], body["password"])
+    return auth.login(deps(), db(), body["login"], body["password"])
 
 
 @blp.post("/auth/refresh")
@@ -21,7 +21,7 @@ def token(body):
 @blp.response(200, s.TokenResponse)
 def refresh(body):
     """Exchange a refresh token for new tokens; the old refresh token stops working."""
-    return services.refresh(deps(), db(), body["refresh_token"])
+    return auth.refresh(deps(), db(), body["refresh_token"])
 
 
 @blp.post("/auth/logout")
@@ -29,7 +29,7 @@ def refresh(body):
 def logout():
     """End the current session: its access and refresh tokens stop being accepted."""
     who = caller()
-    services.logout(deps(), db(), who, g.session_id)
+    auth.logout(deps(), db(), who, session_id())
 
 
 @blp.post("/auth/password")
@@ -37,7 +37,7 @@ def logout():
 @blp.response(204)
 def change_password(body):
     """Change the password; every session of the account ends."""
-    services.change_password(deps(), db(), caller(), body["current_password"], body["new_password"])
+    auth.change_password(deps(), db(), caller(), body["current_password"], body["new_password"])
 
 
 @blp.get("/.well-known/jwks.json")
@@ -50,4 +50,4 @@ def jwks():
 @blp.response(200, s.MeResponse)
 def me():
     """The caller's account, role assignments with scopes and, for a guardian, the children."""
-    return services.me(db(), caller())
+    return auth.me(db(), caller())

@@ -1,45 +1,38 @@
 """What every identity endpoint needs: the wired dependencies, the caller, the session."""
 from __future__ import annotations
 
-from flask import current_app, g, request
-from marshmallow import Schema, fields
+from typing import cast
 
+from flask import g, request
+from marshmallow import Schema, fields
+from sqlalchemy.orm import Session
+
+from kabinet_kit.callers import CallerResolver, current_principal
 from kabinet_kit.errors import Unauthenticated
-from kabinet_kit.tokens import InvalidToken, bearer_token
+from kabinet_kit.service import current_deps
 from kabinet_kit.web import request_session
 
-from ..access import Caller
-from ..services import Deps, load_caller, session_is_live
+from ..deps import Deps
+from ..usecases.auth import load_caller
+
+#: The authenticated caller, checked against identity's own sessions on every request.
+caller = CallerResolver(load_caller)
 
 
 def deps() -> Deps:
-    return current_app.extensions["identity.deps"]
+    return cast(Deps, current_deps())
 
 
-def db():
+def db() -> Session:
     return request_session()
 
 
-def caller() -> Caller:
-    """The authenticated caller. Identity checks its own tokens against the database, so a
-    logout, deactivation or password change takes effect here at once."""
-    if "caller" in g:
-        return g.caller
-    token = bearer_token(request.headers.get("Authorization"))
-    if token is None:
+def session_id() -> str:
+    """The login session of the current request's token (once the caller is resolved)."""
+    principal = current_principal()
+    if principal is None:
         raise Unauthenticated("A bearer access token is required.")
-    try:
-        principal = current_app.extensions["identity.verifier"].verify(token)
-    except InvalidToken as exc:
-        raise Unauthenticated(str(exc)) from None
-    session = db()
-    if not session_is_live(session, principal.account_id, principal.session_id, principal.issued_at):
-        raise Unauthenticated("The session has ended.")
-    found = load_caller(session, principal.account_id)
-    if found is None:
-        raise Unauthenticated("The account is not active.")
-    g.caller, g.session_id = found, principal.session_id
-    return found
+    return principal.session_id
 
 
 def client_key() -> str:

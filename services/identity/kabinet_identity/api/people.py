@@ -1,10 +1,11 @@
+"""People, accounts, roles, the movement book, consent, access codes and the audit."""
 from flask_smorest import Blueprint
 
 from kabinet_kit.web import idempotent
 
-from .. import schemas as s
-from .. import services
 from ..models import IDEMPOTENCY
+from ..usecases import access_codes, audit, children, consent, movements, people, structure
+from . import schemas as s
 from .common import caller, client_key, db, deps, idempotency_scope, paged, request_id
 
 blp = Blueprint("people", __name__, description="People, accounts, roles, the movement book, consent and access codes")
@@ -18,21 +19,21 @@ AuditPage = paged(s.AuditOut, "AuditPage")
 @blp.response(201, s.PersonOut)
 def create_person(body):
     """Register a staff member, child or guardian of the caller's institution."""
-    return services.create_person(deps(), db(), caller(), body)
+    return people.create_person(deps(), db(), caller(), body)
 
 
 @blp.get("/groups/<uuid:group_id>/members")
 @blp.response(200, s.PersonOut(many=True))
 def group_members(group_id):
     """Children placed in the group. Each child's record read is audited."""
-    return services.group_members(deps(), db(), caller(), str(group_id), request_id())
+    return structure.group_members(deps(), db(), caller(), str(group_id), request_id())
 
 
 @blp.get("/children/<uuid:child_id>")
 @blp.response(200, s.ChildOut)
 def read_child(child_id):
     """A child's personal data, placement and consents in force. Audited."""
-    return services.read_child(deps(), db(), caller(), str(child_id), request_id())
+    return children.read_child(deps(), db(), caller(), str(child_id), request_id())
 
 
 @blp.post("/children/<uuid:child_id>/guardians")
@@ -40,13 +41,13 @@ def read_child(child_id):
 @blp.arguments(s.GuardianLinkIn)
 @blp.response(201, s.GuardianshipOut)
 def link_guardian(body, child_id):
-    return services.link_guardian(deps(), db(), caller(), str(child_id), body["guardian_person_id"])
+    return children.link_guardian(deps(), db(), caller(), str(child_id), body["guardian_person_id"])
 
 
 @blp.get("/children/<uuid:child_id>/movements")
 @blp.response(200, s.MovementOut(many=True))
 def child_movements(child_id):
-    return services.list_movements(deps(), db(), caller(), str(child_id))
+    return movements.list_movements(deps(), db(), caller(), str(child_id))
 
 
 @blp.post("/movements")
@@ -55,7 +56,7 @@ def child_movements(child_id):
 @blp.response(201, s.MovementOut)
 def record_movement(body):
     """Movement book entry: enrol, transfer or withdraw a child by order (number and date)."""
-    return services.record_movement(deps(), db(), caller(), body)
+    return movements.record_movement(deps(), db(), caller(), body)
 
 
 @blp.post("/accounts")
@@ -64,14 +65,14 @@ def record_movement(body):
 @blp.response(201, s.AccountOut)
 def create_account(body):
     """Issue an account with roles to a person of the caller's institution."""
-    account = services.create_account(deps(), db(), caller(), body)
-    return services.get_account(deps(), db(), caller(), account.id)
+    account = people.create_account(deps(), db(), caller(), body)
+    return people.get_account(deps(), db(), caller(), account.id)
 
 
 @blp.get("/accounts/<uuid:account_id>")
 @blp.response(200, s.AccountOut)
 def get_account(account_id):
-    return services.get_account(deps(), db(), caller(), str(account_id))
+    return people.get_account(deps(), db(), caller(), str(account_id))
 
 
 @blp.post("/accounts/<uuid:account_id>/deactivate")
@@ -79,8 +80,8 @@ def get_account(account_id):
 @blp.response(200, s.AccountOut)
 def deactivate_account(body, account_id):
     """End access at once (employment ended): sessions end, roles are revoked."""
-    services.deactivate_account(deps(), db(), caller(), str(account_id), body["reason"])
-    return services.get_account(deps(), db(), caller(), str(account_id))
+    people.deactivate_account(deps(), db(), caller(), str(account_id), body["reason"])
+    return people.get_account(deps(), db(), caller(), str(account_id))
 
 
 @blp.post("/accounts/<uuid:account_id>/roles")
@@ -88,19 +89,19 @@ def deactivate_account(body, account_id):
 @blp.arguments(s.RoleIn)
 @blp.response(201, s.RoleOut)
 def assign_role(body, account_id):
-    return services.assign_role(deps(), db(), caller(), str(account_id), body)
+    return people.assign_role(deps(), db(), caller(), str(account_id), body)
 
 
 @blp.post("/accounts/<uuid:account_id>/roles/<uuid:assignment_id>/revoke")
 @blp.response(204)
 def revoke_role(account_id, assignment_id):
-    services.revoke_role(deps(), db(), caller(), str(account_id), str(assignment_id))
+    people.revoke_role(deps(), db(), caller(), str(account_id), str(assignment_id))
 
 
 @blp.get("/children/<uuid:child_id>/consents")
 @blp.response(200, s.ConsentOut(many=True))
 def list_consents(child_id):
-    return services.list_consents(deps(), db(), caller(), str(child_id))
+    return consent.list_consents(deps(), db(), caller(), str(child_id))
 
 
 @blp.post("/children/<uuid:child_id>/consents")
@@ -110,7 +111,7 @@ def list_consents(child_id):
 def give_consent(body, child_id):
     """Register consent for a purpose: online by a guardian, or a paper application by staff
     (then given_by_person_id, registration_number and registration_date are required)."""
-    return services.give_consent(deps(), db(), caller(), str(child_id), body)
+    return consent.give_consent(deps(), db(), caller(), str(child_id), body)
 
 
 @blp.post("/children/<uuid:child_id>/consents/<string:purpose>/revoke")
@@ -118,7 +119,7 @@ def give_consent(body, child_id):
 @blp.response(200, s.ConsentOut)
 def revoke_consent(body, child_id, purpose):
     """Revoke consent; every service erases the child's data held for that purpose."""
-    return services.revoke_consent(deps(), db(), caller(), str(child_id), purpose, body.get("reason"))
+    return consent.revoke_consent(deps(), db(), caller(), str(child_id), purpose, body.get("reason"))
 
 
 @blp.post("/access-codes")
@@ -127,7 +128,7 @@ def revoke_consent(body, child_id, purpose):
 @blp.response(201, s.AccessCodeOut)
 def issue_access_code(body):
     """Issue a one-time, expiring code for a child's guardian; the code is shown only now."""
-    code, raw = services.issue_access_code(deps(), db(), caller(), body)
+    code, raw = access_codes.issue_access_code(deps(), db(), caller(), body)
     return {"access_code_id": code.id, "code": raw, "expires_at": code.expires_at, "channel": code.channel}
 
 
@@ -137,7 +138,7 @@ def issue_access_code(body):
 def redeem_access_code(body):
     """Redeem a code: creates the guardian's account (or links to an existing one) and the
     guardianship. Failed attempts are rate limited per client."""
-    return services.redeem_access_code(deps(), db(), body, client_key())
+    return access_codes.redeem_access_code(deps(), db(), body, client_key())
 
 
 @blp.get("/audit")
@@ -145,6 +146,6 @@ def redeem_access_code(body):
 @blp.response(200, AuditPage)
 def list_audit(query):
     """Reads of children's personal data and refused attempts, newest first."""
-    rows, total = services.list_audit(db(), caller(), organisation_id=query["organisation_id"],
+    rows, total = audit.list_audit(db(), caller(), organisation_id=query["organisation_id"],
                                       person_id=query["person_id"], limit=query["limit"], offset=query["offset"])
     return {"items": rows, "total": total, "limit": query["limit"], "offset": query["offset"]}

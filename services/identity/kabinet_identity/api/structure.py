@@ -1,12 +1,13 @@
+"""Organisations, academic years and groups."""
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from kabinet_kit.errors import NotFound
 from kabinet_kit.web import idempotent
 
-from .. import schemas as s
-from .. import services
 from ..models import IDEMPOTENCY, AcademicYear, Group, Organisation
+from ..usecases import structure
+from . import schemas as s
 from .common import caller, db, deps, idempotency_scope, paged
 
 blp = Blueprint("structure", __name__, description="Organisations, academic years and groups")
@@ -38,7 +39,7 @@ def list_organisations(query):
 @blp.response(201, s.OrganisationOut)
 def create_organisation(body):
     """Register an institution (department officers only)."""
-    return services.create_organisation(deps(), db(), caller(), body)
+    return structure.create_organisation(deps(), db(), caller(), body)
 
 
 @blp.get("/organisations/<uuid:organisation_id>")
@@ -64,7 +65,7 @@ def list_academic_years():
 @blp.response(201, s.AcademicYearOut)
 def create_academic_year(body):
     """Open an academic year (department officers only)."""
-    return services.create_academic_year(deps(), db(), caller(), body)
+    return structure.create_academic_year(deps(), db(), caller(), body)
 
 
 @blp.get("/groups")
@@ -92,10 +93,10 @@ def list_groups(filters, page):
 @blp.response(201, s.GroupOut)
 def create_group(body):
     """Form a class, kindergarten group (with age band) or association for a year."""
-    return services.create_group(deps(), db(), caller(), body)
+    return structure.create_group(deps(), db(), caller(), body)
 
 
 @blp.get("/groups/<uuid:group_id>")
 @blp.response(200, s.GroupOut)
 def get_group(group_id):
-    return services.get_group(deps(), db(), caller(), str(group_id))
+    return structure.get_group(deps(), db(), caller(), str(group_id))

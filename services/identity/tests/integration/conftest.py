@@ -2,82 +2,75 @@
 PostgreSQL by KABINET_TEST_DB), seeded with the demo city, and the app on top of it."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
-from sqlalchemy import func, select
+from flask import Flask
+from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from kabinet_identity.bootstrap import create_app
 from kabinet_identity.config import SERVICE_DIR
 from kabinet_identity.models import OUTBOX, AuditRecord
 from kabinet_identity.seed import DEMO_PASSWORD, seed
+from kabinet_kit.service import app_deps
 from kabinet_kit.testing import migrated_database
+from kabinet_kit.testing.client import ApiClient
 
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 
 
-class Api:
-    """A thin client that logs in as demo users and speaks JSON."""
+class Api(ApiClient):
+    """The kit's client, logged in for real at /auth/token as the demo users, plus what
+    identity's tests read back: the outbox's types and the audit."""
 
-    def __init__(self, app):
-        self.app = app
-        self.client = app.test_client()
-        self._tokens: dict[str, str] = {}
+    def __init__(self, app: Flask):
+        super().__init__(app, tokens=self._real_login)
 
-    def login(self, login: str, password: str = DEMO_PASSWORD):
+    def _real_login(self, login: str) -> str:
+        response = self.login(login)
+        assert response.status_code == 200, response.json
+        token: str = response.json["access_token"]
+        return token
+
+    def login(self, login: str, password: str = DEMO_PASSWORD) -> TestResponse:
         return self.client.post("/auth/token", json={"login": login, "password": password})
 
-    def token(self, login: str) -> str:
-        if login not in self._tokens:
-            response = self.login(login)
-            assert response.status_code == 200, response.json
-            self._tokens[login] = response.json["access_token"]
-        return self._tokens[login]
-
-    def as_(self, login: str, method: str, path: str, **kwargs):
-        headers = kwargs.pop("headers", {})
-        headers["Authorization"] = f"Bearer {self.token(login)}"
-        return self.client.open(path, method=method, headers=headers, **kwargs)
-
-    def me(self, login: str) -> dict:
-        return self.as_(login, "GET", "/me").json
-
-    @property
-    def deps(self):
-        return self.app.extensions["identity.deps"]
+    def me(self, login: str) -> dict[str, Any]:
+        body: dict[str, Any] = self.as_(login, "GET", "/me").json
+        return body
 
     def outbox_count(self) -> int:
-        with self.deps.session_factory() as s:
-            return s.scalar(select(func.count()).select_from(OUTBOX))
+        return self.count(OUTBOX)
 
     def outbox_types(self) -> list[str]:
-        with self.deps.session_factory() as s:
-            return list(s.scalars(select(OUTBOX.c.event_type).order_by(OUTBOX.c.id)))
+        return [type_ for type_, _ in self.outbox(OUTBOX)]
 
-    def audit(self, **where) -> list[AuditRecord]:
+    def audit(self, **where: Any) -> list[AuditRecord]:
         with self.deps.session_factory() as s:
-            query = select(AuditRecord)
-            for key, value in where.items():
-                query = query.where(getattr(AuditRecord, key) == value)
+            query = select(AuditRecord).where(*(getattr(AuditRecord, k) == v for k, v in where.items()))
             return list(s.scalars(query.order_by(AuditRecord.id)))
 
 
 @pytest.fixture(scope="module")
-def database_url():
+def database_url() -> Iterator[str]:
     with migrated_database(SERVICE_DIR, "identity") as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def api(database_url) -> Api:
+def api(database_url: str) -> Api:
     app = create_app({"database_url": database_url, **FAST_HASHING, "redeem_attempts_per_window": 5})
-    seed(app.extensions["identity.deps"])
+    seed(app_deps(app))
     return Api(app)
 
 
 @pytest.fixture()
-def fresh_api():
+def fresh_api() -> Iterator[Api]:
     """An unseeded database of its own, for tests that count every row."""
     with migrated_database(SERVICE_DIR, "identity") as url:
         app = create_app({"database_url": url, **FAST_HASHING, "max_failed_logins": 3})
-        seed(app.extensions["identity.deps"])
+        seed(app_deps(app))
         yield Api(app)
-        app.extensions["identity.deps"].session_factory.kw["bind"].dispose()
+        app_deps(app).session_factory.kw["bind"].dispose()

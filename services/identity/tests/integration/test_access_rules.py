@@ -86,7 +86,8 @@ def test_only_the_schools_admin_creates_accounts_there(api):
     school1 = next(o for o in api.as_("department", "GET", "/organisations").json["items"]
                    if o["short_name"] == "Школа № 1")
     person = api.as_("school2-admin", "POST", "/people", json={
-        "kind": "staff", "organisation_id": school1["organisation_id"], "last_name": "Чужой", "first_name": "Сотрудник"})
+        "kind": "staff", "organisation_id": school1["organisation_id"], "last_name": "Чужой",
+        "first_name": "Сотрудник"})
     assert person.status_code == 404
     created = api.as_("school1-admin", "POST", "/people", json={
         "kind": "staff", "organisation_id": school1["organisation_id"], "last_name": "Новый", "first_name": "Учитель"})

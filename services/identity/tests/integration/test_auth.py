@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import jwt
 
-from kabinet_kit.events import utcnow
 from kabinet_identity.credentials import access_claims
+from kabinet_kit.events import utcnow
 
 GENERIC = "Login or password is incorrect, or the account is temporarily locked."
 
@@ -62,8 +62,10 @@ def test_expired_tampered_and_alg_none_tokens_are_refused(api):
     me = api.me("teacher1")
     keys = api.deps.keys
     past = utcnow() - timedelta(hours=2)
+    settings = api.deps.settings
     expired = keys.sign(access_claims(account_id=me["account_id"], person_id=me["person_id"], person_kind="staff",
-                                      session_id="00000000-0000-0000-0000-000000000000", roles=[], ttl=60, now=past))
+                                      session_id="00000000-0000-0000-0000-000000000000", roles=[], ttl=60,
+                                      issuer=settings.token_issuer, audience=settings.token_audience, now=past))
     good = api.token("teacher1")
     head, payload, signature = good.split(".")
     tampered_payload = jwt.utils.base64url_encode(
@@ -87,7 +89,8 @@ def test_refresh_rotates_and_reuse_ends_the_session(fresh_api):
     reuse = fresh_api.client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert reuse.status_code == 401
     assert fresh_api.client.get("/me", headers={"Authorization": f"Bearer {new_access}"}).status_code == 401
-    assert fresh_api.client.post("/auth/refresh", json={"refresh_token": first.json["refresh_token"]}).status_code == 401
+    again = fresh_api.client.post("/auth/refresh", json={"refresh_token": first.json["refresh_token"]})
+    assert again.status_code == 401
     assert "identity.account.logged_out.v1" in fresh_api.outbox_types()
 
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from kabinet_kit.events import utcnow
 from kabinet_identity.models import OUTBOX, AccessCode
+from kabinet_kit.events import utcnow
 
 
 def _org(api, short):
@@ -71,7 +71,8 @@ def test_guardian_gives_and_revokes_consent_online(fresh_api):
         row = s.execute(select(OUTBOX.c.exchange, OUTBOX.c.body).order_by(OUTBOX.c.id.desc()).limit(1)).one()
     disclosed = json.loads(row.body)["data"]
     assert row.exchange == "identity.pd"
-    assert (disclosed["person_id"], disclosed["first_name"], disclosed["purpose"]) == (anna, "Анна", "preschool_cabinet")
+    assert (disclosed["person_id"], disclosed["first_name"], disclosed["purpose"]) == (
+        anna, "Анна", "preschool_cabinet")
     twice = api.as_("guardian1", "POST", f"/children/{anna}/consents", json={"purpose": "preschool_cabinet"})
     assert twice.status_code == 409
     revoked = api.as_("guardian1", "POST", f"/children/{anna}/consents/preschool_cabinet/revoke", json={})
@@ -147,5 +148,6 @@ def test_expired_and_guessed_codes_are_refused_and_guessing_is_rate_limited(api)
 
 def test_staff_of_another_school_cannot_issue_codes(api):
     child = api.me("guardian2")["children"][0]["child_id"]
-    assert api.as_("school2-admin", "POST", "/access-codes", json={"child_id": child, "channel": "phone"}).status_code == 404
+    other_school = api.as_("school2-admin", "POST", "/access-codes", json={"child_id": child, "channel": "phone"})
+    assert other_school.status_code == 404
     assert api.as_("tutor1", "POST", "/access-codes", json={"child_id": child, "channel": "phone"}).status_code == 404

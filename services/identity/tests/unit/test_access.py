@@ -1,6 +1,5 @@
 """The access rules as a table of who may reach whom."""
-from kabinet_identity.access import (Caller, Grant, Where, can_read_child, can_read_group, can_serve_child,
-                                     grantable_by)
+from kabinet_identity.access import Caller, Grant, Where, can_read_child, can_read_group, can_serve_child, grantable_by
 
 SCHOOL1, SCHOOL2, CLASS_5A, CLASS_5B = "s1", "s2", "5a", "5b"
 IVAN = "ivan"

@@ -1,10 +1,11 @@
 """Passwords and token claims, without a database."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
+from kabinet_identity.config import Settings
 from kabinet_identity.credentials import Passwords, access_claims, sha256_hex
-from kabinet_identity.services import CODE_ALPHABET, _normalise_code
+from kabinet_identity.usecases.access_codes import CODE_ALPHABET, normalise_code
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +23,11 @@ def test_argon2_hash_verifies_only_the_right_password(passwords):
 
 
 def test_access_claims_are_short_lived_and_scoped():
-    now = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+    settings = Settings()  # the issuer and audience every service's verifier expects by default
     claims = access_claims(account_id="a", person_id="p", person_kind="staff", session_id="s",
-                           roles=[{"role": "teacher", "organisation_id": "o", "group_id": None}], ttl=900, now=now)
+                           roles=[{"role": "teacher", "organisation_id": "o", "group_id": None}], ttl=900,
+                           issuer=settings.token_issuer, audience=settings.token_audience, now=now)
     assert claims["exp"] - claims["iat"] == 900
     assert (claims["aud"], claims["iss"], claims["typ"]) == ("kabinet", "kabinet-identity", "access")
     assert claims["sid"] == "s" and claims["sub"] == "a"
@@ -32,5 +35,5 @@ def test_access_claims_are_short_lived_and_scoped():
 
 def test_codes_are_read_aloud_friendly_and_normalised():
     assert not set("01OI") & set(CODE_ALPHABET)
-    assert _normalise_code("abcd-efgh 2345") == "ABCDEFGH2345"
+    assert normalise_code("abcd-efgh 2345") == "ABCDEFGH2345"
     assert sha256_hex("x") != sha256_hex("X")

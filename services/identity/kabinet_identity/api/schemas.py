@@ -1,9 +1,17 @@
 """Request and response schemas; they validate input and produce the OpenAPI spec."""
 from marshmallow import Schema, fields, validate
 
-from kabinet_contracts.identity import AGE_BANDS, CODE_CHANNELS, CONSENT_PURPOSES, GROUP_KINDS, ORGANISATION_KINDS, ROLES
+from kabinet_contracts.identity import (
+    AGE_BANDS,
+    CODE_CHANNELS,
+    CONSENT_PURPOSES,
+    GROUP_KINDS,
+    ORGANISATION_KINDS,
+    ROLES,
+)
 
 NonEmpty = validate.Length(min=1, max=200)
+Login = validate.Regexp(r"^[A-Za-z0-9._-]{3,100}$", error="3–100 letters, digits, dot, dash or underscore.")
 
 
 class Uuid(fields.UUID):
@@ -155,8 +163,7 @@ class ChildOut(Schema):
 
 class AccountIn(Schema):
     person_id = Uuid(required=True)
-    login = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._-]{3,100}$",
-                                                                 error="3–100 letters, digits, dot, dash or underscore."))
+    login = fields.String(required=True, validate=Login)
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
     roles = fields.List(fields.Nested(RoleIn), load_default=list)
 
@@ -246,8 +253,7 @@ class AccessCodeOut(Schema):
 
 class RedeemIn(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    login = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._-]{3,100}$",
-                                                                 error="3–100 letters, digits, dot, dash or underscore."))
+    login = fields.String(required=True, validate=Login)
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
     last_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
     first_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))

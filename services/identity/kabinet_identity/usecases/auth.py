@@ -1,0 +1,186 @@
+"""Authentication: the caller behind a token, login, refresh rotation, logout, password change, /me."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from kabinet_kit.errors import InvalidInput, Unauthenticated
+from kabinet_kit.events import utcnow
+from kabinet_kit.tokens import Principal
+from kabinet_kit.web import write_regardless
+
+from ..access import Caller, Grant
+from ..credentials import access_claims, new_refresh_token, sha256_hex
+from ..deps import Deps
+from ..models import Account, Guardianship, Person, Placement, RefreshToken, RoleAssignment, Session_
+from .audit import audit
+
+BAD_LOGIN = "Login or password is incorrect, or the account is temporarily locked."
+
+
+def load_caller(session: Session, principal: Principal) -> Caller:
+    """The caller behind a verified token. Identity checks its own tokens against the database,
+    so a logout, deactivation or password change takes effect at once."""
+    if not session_is_live(session, principal.account_id, principal.session_id, principal.issued_at):
+        raise Unauthenticated("The session has ended.")
+    found = _active_caller(session, principal.account_id)
+    if found is None:
+        raise Unauthenticated("The account is not active.")
+    return found
+
+
+def _active_caller(session: Session, account_id: str) -> Caller | None:
+    row = session.execute(select(Account, Person).join(Person, Person.id == Account.person_id)
+                          .where(Account.id == account_id)).first()
+    if row is None or not row.Account.is_active:
+        return None
+    grants = tuple(Grant(r.role, r.organisation_id, r.group_id) for r in session.scalars(
+        select(RoleAssignment).where(RoleAssignment.account_id == account_id, RoleAssignment.revoked_at.is_(None))))
+    children = frozenset(session.scalars(select(Guardianship.child_id)
+                                         .where(Guardianship.guardian_person_id == row.Person.id)))
+    return Caller(account_id, row.Person.id, row.Person.kind, grants, children)
+
+
+def session_is_live(session: Session, account_id: str, session_id: str, issued_at: int) -> bool:
+    account = session.get(Account, account_id)
+    if account is None or not account.is_active:
+        return False
+    if account.sessions_revoked_before and issued_at < int(account.sessions_revoked_before.timestamp()):
+        return False
+    login_session = session.get(Session_, session_id)
+    return login_session is not None and login_session.revoked_at is None and login_session.account_id == account_id
+
+
+def _roles_claim(session: Session, account_id: str) -> list[dict]:
+    return [{"role": r.role, "organisation_id": r.organisation_id, "group_id": r.group_id}
+            for r in session.scalars(select(RoleAssignment).where(RoleAssignment.account_id == account_id,
+                                                                  RoleAssignment.revoked_at.is_(None)))]
+
+
+def _issue_tokens(deps: Deps, session: Session, account: Account, person: Person, session_id: str) -> dict:
+    now = utcnow()
+    refresh = new_refresh_token()
+    session.add(RefreshToken(session_id=session_id, token_hash=sha256_hex(refresh), issued_at=now,
+                             expires_at=now + timedelta(seconds=deps.settings.refresh_token_ttl)))
+    claims = access_claims(account_id=account.id, person_id=person.id, person_kind=person.kind,
+                           session_id=session_id, roles=_roles_claim(session, account.id),
+                           ttl=deps.settings.access_token_ttl, issuer=deps.settings.token_issuer,
+                           audience=deps.settings.token_audience, now=now)
+    return {"access_token": deps.keys.sign(claims), "refresh_token": refresh, "token_type": "Bearer",
+            "expires_in": deps.settings.access_token_ttl}
+
+
+def _record_failed_login(deps: Deps, account_id: str) -> None:
+    write_regardless(deps.session_factory, lambda s: _count_failed_login(deps, s, account_id))
+
+
+def _count_failed_login(deps: Deps, s: Session, account_id: str) -> None:
+    account = s.get(Account, account_id)
+    account.failed_logins += 1
+    if account.failed_logins >= deps.settings.max_failed_logins:
+        account.locked_until = utcnow() + timedelta(seconds=deps.settings.lockout_seconds)
+        account.failed_logins = 0
+        deps.events.record(s, "identity.account.locked.v1",
+                           {"account_id": account.id, "locked_until": account.locked_until})
+
+
+def login(deps: Deps, session: Session, login_name: str, password: str) -> dict:
+    account = session.scalar(select(Account).where(Account.login == login_name.strip().lower()))
+    valid = deps.passwords.verify(account.password_hash if account else None, password)
+    now = utcnow()
+    if account is None:
+        raise Unauthenticated(BAD_LOGIN)
+    if account.locked_until and account.locked_until > now:
+        raise Unauthenticated(BAD_LOGIN)
+    if not valid:
+        _record_failed_login(deps, account.id)
+        raise Unauthenticated(BAD_LOGIN)
+    if not account.is_active:
+        raise Unauthenticated(BAD_LOGIN)
+    person = session.get(Person, account.person_id)
+    account.failed_logins = 0
+    account.locked_until = None
+    if account.activated_at is None:
+        account.activated_at = now
+        deps.events.record(session, "identity.account.activated.v1",
+                           {"account_id": account.id, "person_id": person.id, "person_kind": person.kind})
+    login_session = Session_(account_id=account.id, created_at=now)
+    session.add(login_session)
+    session.flush()
+    return _issue_tokens(deps, session, account, person, login_session.id)
+
+
+def _end_session(deps: Deps, session: Session, login_session: Session_, reason: str) -> None:
+    if login_session.revoked_at is None:
+        login_session.revoked_at = utcnow()
+        login_session.revoke_reason = reason
+        deps.events.record(session, "identity.account.logged_out.v1",
+                           {"account_id": login_session.account_id, "session_id": login_session.id})
+
+
+def refresh(deps: Deps, session: Session, token: str) -> dict:
+    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == sha256_hex(token)))
+    if row is None:
+        raise Unauthenticated("Refresh token is not valid.")
+    login_session = session.get(Session_, row.session_id)
+    account = session.get(Account, login_session.account_id)
+    now = utcnow()
+    if row.used_at is not None:
+        # A rotated token came back: someone holds a stolen copy. End the whole session.
+        session_id = login_session.id
+        write_regardless(deps.session_factory,
+                         lambda s: _end_session(deps, s, s.get(Session_, session_id), "refresh_token_reuse"))
+        raise Unauthenticated("Refresh token was already used; the session has been ended.")
+    if (row.expires_at <= now or login_session.revoked_at is not None or not account.is_active
+            or (account.sessions_revoked_before and login_session.created_at < account.sessions_revoked_before)):
+        raise Unauthenticated("Refresh token is not valid.")
+    row.used_at = now
+    return _issue_tokens(deps, session, account, session.get(Person, account.person_id), login_session.id)
+
+
+def logout(deps: Deps, session: Session, caller: Caller, session_id: str) -> None:
+    login_session = session.get(Session_, session_id)
+    if login_session is not None and login_session.account_id == caller.account_id:
+        _end_session(deps, session, login_session, "logout")
+
+
+def change_password(deps: Deps, session: Session, caller: Caller, current: str, new: str) -> None:
+    account = session.get(Account, caller.account_id)
+    if not deps.passwords.verify(account.password_hash, current):
+        raise InvalidInput("Current password is incorrect.", errors={"current_password": ["Incorrect password."]})
+    check_password_strength(new, "new_password")
+    now = utcnow()
+    account.password_hash = deps.passwords.hash(new)
+    account.sessions_revoked_before = now
+    session.execute(update(Session_).where(Session_.account_id == account.id, Session_.revoked_at.is_(None))
+                    .values(revoked_at=now, revoke_reason="password_changed"))
+    deps.events.record(session, "identity.account.password_changed.v1",
+                       {"account_id": account.id, "sessions_revoked_before": now})
+
+
+def check_password_strength(password: str, field: str) -> None:
+    if len(password) < 10 or password.isdigit() or password.isalpha():
+        raise InvalidInput("Password too weak.", errors={
+            field: ["At least 10 characters, with letters and at least one digit or symbol."]})
+
+
+def me(session: Session, caller: Caller) -> dict:
+    account = session.get(Account, caller.account_id)
+    person = session.get(Person, caller.person_id)
+    roles = session.scalars(select(RoleAssignment).where(RoleAssignment.account_id == caller.account_id,
+                                                         RoleAssignment.revoked_at.is_(None))).all()
+    children = []
+    if caller.children:
+        rows = session.execute(select(Person, Placement).outerjoin(Placement, Placement.child_id == Person.id)
+                               .where(Person.id.in_(caller.children)).order_by(Person.last_name, Person.first_name))
+        for child, placement in rows:
+            audit(session, caller, "read_person", "me", person_id=child.id,
+                  organisation_id=placement.organisation_id if placement else None)
+            children.append({"child_id": child.id, "last_name": child.last_name, "first_name": child.first_name,
+                             "organisation_id": placement.organisation_id if placement else None,
+                             "group_id": placement.group_id if placement else None})
+    return {"account_id": account.id, "login": account.login, "person_id": person.id, "kind": person.kind,
+            "last_name": person.last_name, "first_name": person.first_name, "middle_name": person.middle_name,
+            "roles": roles, "children": children}

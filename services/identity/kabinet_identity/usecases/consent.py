@@ -1,0 +1,98 @@
+"""Consent to process a child's personal data, per purpose."""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kabinet_contracts.identity import CONSENT_PURPOSES
+from kabinet_kit.errors import Conflict, InvalidInput, NotFound
+from kabinet_kit.events import utcnow
+
+from .. import access
+from ..access import Caller
+from ..deps import Deps
+from ..models import Consent, Guardianship
+from .audit import deny
+from .children import child_of, placement_of
+from .people import person_record
+
+
+def give_consent(deps: Deps, session: Session, caller: Caller, child_id: str, data: dict) -> Consent:
+    child = child_of(session, child_id)
+    where = placement_of(session, child_id) if child else None
+    purpose = data["purpose"]
+    if child is None:
+        deny(deps, caller, "give_consent", f"children/{child_id}/consents")
+    if child_id in caller.children:
+        # A guardian consents online: the registration is the system's own record of it.
+        given_by = caller.person_id
+        number = data.get("registration_number") or f"ЭЛ-{utcnow():%Y%m%d}-{secrets.token_hex(3).upper()}"
+        reg_date = data.get("registration_date") or utcnow().date()
+    elif access.can_serve_child(caller, where):
+        # Staff register a signed paper application: its number and date (IDN-05).
+        errors = {f: ["Required when staff register a paper application."]
+                  for f in ("given_by_person_id", "registration_number", "registration_date") if not data.get(f)}
+        if errors:
+            raise InvalidInput("Registration details missing.", errors=errors)
+        given_by = data["given_by_person_id"]
+        if not session.scalar(select(Guardianship).where(Guardianship.child_id == child_id,
+                                                         Guardianship.guardian_person_id == given_by)):
+            raise InvalidInput("Consent is given by the child's guardian.",
+                               errors={"given_by_person_id": ["Not a guardian of this child."]})
+        number, reg_date = data["registration_number"], data["registration_date"]
+    else:
+        deny(deps, caller, "give_consent", f"children/{child_id}/consents", person_id=child_id)
+    if where is None:
+        raise Conflict("The child is not enrolled; consent lasts while the child is in an institution.")
+    if session.scalar(select(Consent).where(Consent.child_id == child_id, Consent.purpose == purpose,
+                                            Consent.status == "active")):
+        raise Conflict("Consent for this purpose is in force already.", errors={"purpose": ["Already given."]})
+    consent = Consent(child_id=child_id, purpose=purpose, status="active", given_by_person_id=given_by,
+                      registration_number=number, registration_date=reg_date, recorded_by=caller.account_id,
+                      given_at=utcnow())
+    session.add(consent)
+    session.flush()
+    deps.events.record(session, "identity.consent.given.v1", consent_event(consent))
+    # Services that keep a name only under this consent (the preschool cabinet) get it now.
+    deps.events.record(session, "identity.person.disclosed.v1", {**person_record(child), "purpose": purpose})
+    return consent
+
+
+def consent_event(consent: Consent) -> dict:
+    return {"consent_id": consent.id, "child_id": consent.child_id, "purpose": consent.purpose,
+            "registration_number": consent.registration_number, "registration_date": consent.registration_date}
+
+
+def end_consent(deps: Deps, session: Session, consent: Consent, status: str, reason: str) -> None:
+    consent.status = status
+    consent.ended_at = utcnow()
+    consent.end_reason = reason
+    deps.events.record(session, f"identity.consent.{status}.v1", consent_event(consent))
+
+
+def revoke_consent(deps: Deps, session: Session, caller: Caller, child_id: str, purpose: str,
+                   reason: str | None) -> Consent:
+    if purpose not in CONSENT_PURPOSES:
+        raise InvalidInput("Unknown purpose.", errors={"purpose": [f"One of: {', '.join(CONSENT_PURPOSES)}."]})
+    child = child_of(session, child_id)
+    where = placement_of(session, child_id) if child else None
+    if child is None or not (child_id in caller.children
+                             or (where is not None and caller.administers(where.organisation_id))):
+        deny(deps, caller, "revoke_consent", f"children/{child_id}/consents/{purpose}",
+             person_id=child_id if child else None)
+    consent = session.scalar(select(Consent).where(Consent.child_id == child_id, Consent.purpose == purpose,
+                                                   Consent.status == "active"))
+    if consent is None:
+        raise NotFound("No consent in force for this purpose.")
+    end_consent(deps, session, consent, "revoked", reason or "revoked by guardian")
+    return consent
+
+
+def list_consents(deps: Deps, session: Session, caller: Caller, child_id: str) -> list[Consent]:
+    child = child_of(session, child_id)
+    where = placement_of(session, child_id) if child else None
+    if child is None or not access.can_read_child(caller, child_id, where):
+        deny(deps, caller, "read_consents", f"children/{child_id}/consents", person_id=child_id if child else None)
+    return session.scalars(select(Consent).where(Consent.child_id == child_id).order_by(Consent.given_at)).all()

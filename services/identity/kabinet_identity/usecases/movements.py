@@ -1,0 +1,140 @@
+"""The movement book: enrolment, transfer and withdrawal, each by order (IDN-03).
+
+Recording a movement is load → decide → apply: :func:`decide_movement` holds the rules over
+plain values (what is allowed from which placement, where the child ends up, which event),
+so they are tested without a database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kabinet_kit.errors import Conflict, InvalidInput
+from kabinet_kit.events import utcnow
+
+from .. import access
+from ..access import Caller, Where
+from ..deps import Deps
+from ..models import Consent, Group, Movement, Placement
+from .audit import deny
+from .children import child_of, placement_of
+from .consent import end_consent
+
+EVENT_TYPES = {"enrol": "identity.child.enrolled.v1", "transfer": "identity.child.transferred.v1",
+               "withdraw": "identity.child.withdrawn.v1"}
+
+
+class MovementRefused(Exception):
+    """The caller may not order this movement: only the administrator of ``organisation_id`` may."""
+
+    def __init__(self, organisation_id: str):
+        super().__init__(organisation_id)
+        self.organisation_id = organisation_id
+
+
+@dataclass(frozen=True)
+class MovementPlan:
+    """What a movement does: the book's entry, the child's placement afterwards, the event."""
+    kind: str
+    #: The institution (and group) the entry is about: where the child goes, or leaves for a withdrawal.
+    organisation_id: str
+    group_id: str | None
+    origin: Where | None
+    #: Where the child is placed afterwards; None once withdrawn.
+    placement: Where | None
+    event_type: str
+    #: Consent holds until the child leaves the institution (IDN-04).
+    ends_consents: bool
+
+
+def decide_movement(caller: Caller, kind: str, current: Where | None, target: Where | None) -> MovementPlan:
+    """The rules of the movement book. ``current`` is the child's placement now, ``target`` the
+    group named in the order (None when none was named). Raises InvalidInput or Conflict for an
+    order that cannot be recorded, MovementRefused when the caller may not record it."""
+    placement: Where | None
+    if kind == "withdraw":
+        if current is None:
+            raise Conflict("The child is not enrolled anywhere.", errors={"child_id": ["Not enrolled."]})
+        organisation_id, placement = current.organisation_id, None
+    else:
+        if target is None:
+            raise InvalidInput("A group is required.", errors={"group_id": ["Required for enrolment and transfer."]})
+        if kind == "enrol":
+            if current is not None:
+                raise Conflict("The child is enrolled already; record a transfer.",
+                               errors={"child_id": ["Already enrolled."]})
+        elif current is None:
+            raise Conflict("The child is not enrolled anywhere.", errors={"child_id": ["Not enrolled."]})
+        elif target.group_id == current.group_id:
+            raise InvalidInput("The child is in this group already.", errors={"group_id": ["Same group."]})
+        # A transfer is ordered by the receiving institution; within one, by its administrator.
+        organisation_id, placement = target.organisation_id, target
+    if not caller.administers(organisation_id):
+        raise MovementRefused(organisation_id)
+    left = current is not None and (placement is None or placement.organisation_id != current.organisation_id)
+    return MovementPlan(kind=kind, organisation_id=organisation_id, group_id=target.group_id if target else None,
+                        origin=current, placement=placement, event_type=EVENT_TYPES[kind], ends_consents=left)
+
+
+def record_movement(deps: Deps, session: Session, caller: Caller, data: dict[str, Any]) -> Movement:
+    child = child_of(session, data["child_id"])
+    if child is None:
+        raise InvalidInput("Unknown child.", errors={"child_id": ["No such child."]})
+    current = session.get(Placement, child.id)
+    target_group = session.get(Group, data["group_id"]) if data.get("group_id") else None
+    if data.get("group_id") and target_group is None:
+        raise InvalidInput("Unknown group.", errors={"group_id": ["No such group."]})
+    try:
+        plan = decide_movement(caller, data["kind"],
+                               Where(current.organisation_id, current.group_id) if current else None,
+                               Where(target_group.organisation_id, target_group.id) if target_group else None)
+    except MovementRefused as refused:
+        deny(deps, caller, "record_movement", "movements", person_id=child.id,
+             organisation_id=refused.organisation_id, not_found=False)
+    return _apply_movement(deps, session, caller, child.id, current, plan, data)
+
+
+def _apply_movement(deps: Deps, session: Session, caller: Caller, child_id: str, current: Placement | None,
+                    plan: MovementPlan, data: dict[str, Any]) -> Movement:
+    movement = Movement(child_id=child_id, kind=plan.kind, organisation_id=plan.organisation_id,
+                        group_id=plan.group_id,
+                        from_organisation_id=plan.origin.organisation_id if plan.origin else None,
+                        from_group_id=plan.origin.group_id if plan.origin else None,
+                        order_number=data["order_number"], order_date=data["order_date"],
+                        effective_on=data.get("effective_on") or data["order_date"],
+                        recorded_by=caller.account_id, recorded_at=utcnow())
+    session.add(movement)
+    if plan.placement is None:
+        session.delete(current)
+    elif current is None:
+        session.add(Placement(child_id=child_id, organisation_id=plan.placement.organisation_id,
+                              group_id=plan.placement.group_id, since=movement.effective_on))
+    else:
+        current.organisation_id, current.group_id = plan.placement.organisation_id, plan.placement.group_id
+        current.since = movement.effective_on
+    session.flush()
+    deps.events.record(session, plan.event_type, {
+        "movement_id": movement.id, "child_id": child_id, "organisation_id": movement.organisation_id,
+        "group_id": movement.group_id, "from_organisation_id": movement.from_organisation_id,
+        "from_group_id": movement.from_group_id, "order_number": movement.order_number,
+        "order_date": movement.order_date, "effective_on": movement.effective_on})
+    if plan.ends_consents:
+        for consent in session.scalars(select(Consent).where(Consent.child_id == child_id,
+                                                             Consent.status == "active")):
+            end_consent(deps, session, consent, "expired", "left the institution")
+    return movement
+
+
+def list_movements(deps: Deps, session: Session, caller: Caller, child_id: str) -> list[Movement]:
+    child = child_of(session, child_id)
+    where = placement_of(session, child_id) if child else None
+    movements = list(session.scalars(select(Movement).where(Movement.child_id == child_id)
+                                     .order_by(Movement.effective_on, Movement.recorded_at)))
+    orgs = {m.organisation_id for m in movements} | {m.from_organisation_id for m in movements}
+    if child is None or not (access.can_read_child(caller, child_id, where)
+                             or any(caller.administers(o) for o in orgs if o)):
+        deny(deps, caller, "read_movements", f"children/{child_id}/movements", person_id=child_id if child else None)
+    return movements
