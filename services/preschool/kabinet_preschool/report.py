@@ -1,4 +1,4 @@
-"""The analytical report (аналитическая справка, seed 000 §3.6) per kindergarten and round:
+"""The analytical report (аналитическая справка, PRE-09) per kindergarten and round:
 a PDF in Russian with the filling of the cards, level distributions and their dynamics.
 Kindergarten-level figures, so small cells are suppressed exactly as in the statistics."""
 from __future__ import annotations
@@ -24,7 +24,8 @@ from kabinet_kit.errors import PermissionDenied  # noqa: E402
 
 from .access import Caller, can_see_organisation  # noqa: E402
 from .models import AcademicYear, Organisation  # noqa: E402
-from .services import BANDS, get_round  # noqa: E402
+from .catalogue import BANDS  # noqa: E402
+from .rounds import get_round  # noqa: E402
 from .stats import completeness, statistics  # noqa: E402
 
 FONT = "DejaVuSans"

@@ -1,9 +1,9 @@
-"""The statistics section (seed 000 §2.4) and the department's control (§4.5.2–4.5.3).
+"""The statistics section by role (PRE-04) and the control of filling and guardians' activity (PRE-11).
 
 Figures come from ``level_counts`` (children per level, group, round and indicator), kept with
-every observation write. Indicators are not targets (§2.3): there is no ranking of children or
+every observation write. Indicators are not targets (PRE-03): there is no ranking of children or
 kindergartens, and in kindergarten and city figures any cell of fewer than ``min_cell``
-children is suppressed — and then the row's total too, so the cell cannot be recovered by
+children is suppressed (PRE-05) — and then the row's total too, so the cell cannot be recovered by
 subtraction.
 """
 from __future__ import annotations

@@ -18,7 +18,7 @@ def gateway_url(world):
     with migrated_database(GATEWAY_DIR, "gateway") as gateway_db, serve(world.app) as preschool_url:
         gateway = create_gateway_app({
             "database_url": gateway_db, "upstreams": {"preschool": preschool_url},
-            "authenticator": Authenticator("unused", verifier=TokenVerifier(LocalKeySource(keys.public_key)))})
+            "authenticator": Authenticator("unused", verifier=TokenVerifier(LocalKeySource(keys.public_key), audience="kabinet", issuer="kabinet-identity"))})
         with serve(gateway) as url:
             yield url
         gateway.extensions["kabinet.gateway"].close()
