@@ -70,7 +70,7 @@ def card_dynamics(card: dict[str, Any], rounds: list[Round],
                   observations: dict[int, dict[str, Observation]]) -> list[dict[str, Any]]:
     """Per pair of consecutive rounds, how many of the card's indicators went up, stayed, went down."""
     out = []
-    for before, after in zip(rounds, rounds[1:]):
+    for before, after in zip(rounds, rounds[1:], strict=False):
         change = {"improved": 0, "same": 0, "declined": 0}
         for ind in card["indicators"]:
             a, b = observations.get(ind["id"], {}).get(before.id), observations.get(ind["id"], {}).get(after.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint)
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime
@@ -147,7 +147,8 @@ class IndicatorLevel(Base):
 # -- monitoring ----------------------------------------------------------------------------
 class Round(Base):
     __tablename__ = "rounds"
-    __table_args__ = (UniqueConstraint("organisation_id", "academic_year_id", "number", name="uq_rounds_org_year_number"),
+    __table_args__ = (UniqueConstraint("organisation_id", "academic_year_id", "number",
+                                       name="uq_rounds_org_year_number"),
                       Index("ix_rounds_year_number", "academic_year_id", "number"))
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     organisation_id: Mapped[str] = mapped_column(Id, index=True)

@@ -19,15 +19,26 @@ import time
 from datetime import date
 
 from sqlalchemy import func, select
-
 from sqlalchemy.orm import Session
 
 from .access import Caller
 from .callers import caller_of
 from .config import Settings
 from .deps import Deps
-from .models import (Card, Child, ChildNumber, Group, Guardianship, Indicator, Observation, Organisation, Recommendation,
-                     RoleAssignment, Round, Route)
+from .models import (
+    Card,
+    Child,
+    ChildNumber,
+    Group,
+    Guardianship,
+    Indicator,
+    Observation,
+    Organisation,
+    Recommendation,
+    RoleAssignment,
+    Round,
+    Route,
+)
 from .observations import record_observations
 from .recommendations import add_recommendation
 from .rounds import change_round, open_round
@@ -125,7 +136,8 @@ def seed(deps: Deps) -> dict[str, int]:
         for child in children:
             if child.id not in families:
                 continue
-            if session.scalar(select(Route.id).where(Route.child_id == child.id, Route.round_id == rounds[1].id)) is None:
+            route = session.scalar(select(Route.id).where(Route.child_id == child.id, Route.round_id == rounds[1].id))
+            if route is None:
                 save_route(deps, session, educator, child.id, rounds[1].id,
                                     {"goals": ROUTE_GOALS, "publish": True})
                 created["routes"] += 1

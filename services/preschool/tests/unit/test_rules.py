@@ -1,6 +1,13 @@
 """Pure rules: who reaches what, and how small cells are hidden."""
-from kabinet_preschool.access import Caller, Grant, can_read_child, can_read_group, can_see_organisation, \
-    can_write_child, pseudonym
+from kabinet_preschool.access import (
+    Caller,
+    Grant,
+    can_read_child,
+    can_read_group,
+    can_see_organisation,
+    can_write_child,
+    pseudonym,
+)
 from kabinet_preschool.report import _card_shares
 from kabinet_preschool.stats import _cells
 
