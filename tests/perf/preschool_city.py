@@ -17,21 +17,19 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import create_engine, text
 
 from kabinet_kit.migrations import upgrade
-from kabinet_kit.tokens import StaticKeySource
+from kabinet_kit.service import app_deps
+from kabinet_kit.testing.tokens import TokenMinter
 from kabinet_preschool.bootstrap import create_app
 from kabinet_preschool.config import SERVICE_DIR
 
 SERVER = os.environ.get("PERF_PG", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
 KINDERGARTENS, GROUPS, CHILDREN = 150, 8, 25
 BANDS = ("middle", "senior", "preparatory")
-KID = "perf-key"
 
 
 def uid() -> str:
@@ -46,7 +44,7 @@ def copy_rows(raw, table: str, columns: tuple[str, ...], rows) -> None:
 
 def seed_city(url: str) -> dict:
     engine = create_engine(url)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with engine.connect() as conn:
         indicators = {band: [r[0] for r in conn.execute(text(
             "SELECT i.id FROM indicators i JOIN cards c ON c.id = i.card_id JOIN catalogue_versions v "
@@ -143,15 +141,12 @@ def main() -> None:
         print(f"seeded {KINDERGARTENS} kindergartens × {GROUPS} groups × {CHILDREN} children = {len(city['children'])} "
               f"children, {city['observations']} observations (two rounds of full cards) "
               f"in {time.perf_counter() - started:.1f} s")
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        app = create_app({"database_url": url, "key_source": StaticKeySource(lambda: {KID: key.public_key()})})
+        minter = TokenMinter("perf-key")
+        app = create_app({"database_url": url, "key_source": minter.key_source})
         client = app.test_client()
 
-        def token(account, person):
-            now = int(time.time())
-            return jwt.encode({"iss": "kabinet-identity", "aud": "kabinet", "typ": "access", "sub": account,
-                               "pid": person, "sid": uid(), "iat": now, "exp": now + 3600, "roles": []}, key,
-                              algorithm="RS256", headers={"kid": KID})
+        def token(account: str, person: str) -> str:
+            return minter.token(account, person, ttl=3600)
 
         department = {"Authorization": f"Bearer {token(*city['department'])}"}
         year = city["year"]
@@ -188,7 +183,7 @@ def main() -> None:
             f"/control/completeness?academic_year_id={year}&round_number=2", headers=department)), "(info)")
         report("analytical report PDF, one kindergarten", timed(client, 3, lambda i: client.get(
             f"/reports/analytical?round_id={city['rounds'][org][1]}", headers=department)), "(info)")
-        app.extensions["preschool.deps"].session_factory.kw["bind"].dispose()
+        app_deps(app).session_factory.kw["bind"].dispose()
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

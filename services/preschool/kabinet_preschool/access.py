@@ -1,55 +1,52 @@
 """Who may do what, from this service's own replicas of identity's role assignments and
-guardianships (never from the roles a token claims). Pure rules; the service layer loads the
-facts and checks every object it touches."""
+guardianships (never from the roles a token claims). Pure rules; the use cases load the facts
+and check every object they touch."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from kabinet_kit.callers import Caller as KitCaller
+from kabinet_kit.callers import Grant
+from kabinet_kit.errors import PermissionDenied
+
+__all__ = ["ADMIN_ROLES", "Caller", "Grant", "can_read_child", "can_read_group", "can_see_organisation",
+           "can_write_child", "pseudonym", "require_department", "staff_can_read_child"]
 
 ADMIN_ROLES = ("institution_admin", "deputy_director")
 
 
 @dataclass(frozen=True)
-class Grant:
-    role: str
-    organisation_id: str | None = None
-    group_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Caller:
-    account_id: str
-    person_id: str
-    grants: tuple[Grant, ...] = ()
-    children: frozenset[str] = field(default_factory=frozenset)
-
+class Caller(KitCaller):
     @property
     def is_department(self) -> bool:
-        return any(g.role == "department_officer" for g in self.grants)
+        return self.has("department_officer")
 
     @property
     def educator_groups(self) -> set[str]:
-        return {g.group_id for g in self.grants if g.role == "educator" and g.group_id}
+        return self.groups("educator")
 
     @property
     def admin_orgs(self) -> set[str]:
-        return {g.organisation_id for g in self.grants if g.role in ADMIN_ROLES and g.organisation_id}
+        return self.organisations(*ADMIN_ROLES)
 
     @property
     def staff_orgs(self) -> set[str]:
-        return {g.organisation_id for g in self.grants
-                if g.role in ADMIN_ROLES + ("educator",) and g.organisation_id}
+        return self.organisations(*ADMIN_ROLES, "educator")
 
 
-def can_read_child(caller: Caller, child_id: str, organisation_id: str | None, group_id: str | None) -> bool:
-    if child_id in caller.children:
-        return True
+def staff_can_read_child(caller: Caller, organisation_id: str | None, group_id: str | None) -> bool:
+    """Reach through a post (educator, administration), not through the family."""
     if group_id is not None and group_id in caller.educator_groups:
         return True
     return organisation_id is not None and organisation_id in caller.admin_orgs
 
 
+def can_read_child(caller: Caller, child_id: str, organisation_id: str | None, group_id: str | None) -> bool:
+    return child_id in caller.children or staff_can_read_child(caller, organisation_id, group_id)
+
+
 def can_write_child(caller: Caller, group_id: str | None) -> bool:
-    """Observations, routes and recommendations: the educator of the child's own group (§3.4, §4.3)."""
+    """Observations, routes and recommendations: the educator of the child's own group (PRE-07)."""
     return group_id is not None and group_id in caller.educator_groups
 
 
@@ -62,5 +59,11 @@ def can_see_organisation(caller: Caller, organisation_id: str) -> bool:
     return caller.is_department or organisation_id in caller.admin_orgs
 
 
+def require_department(caller: Caller) -> None:
+    if not caller.is_department:
+        raise PermissionDenied("Only the education department may do this.")
+
+
 def pseudonym(number: int) -> str:
+    """How a child without a preschool_cabinet consent is shown (PRE-06)."""
     return f"Воспитанник №{number}"

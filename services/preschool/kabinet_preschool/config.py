@@ -1,37 +1,24 @@
-"""Preschool settings from the environment, with working local defaults."""
+"""Preschool settings: the kit's base (database, broker, tokens, server) and this service's own,
+read from ``PRESCHOOL_*`` (or secrets files) and checked when a process starts."""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from kabinet_kit.bus import amqp_url
+from pydantic import Field
+
+from kabinet_kit.settings import ServiceSettings
 
 SERVICE = "preschool"
 SERVICE_DIR = Path(__file__).resolve().parent.parent
-REPO_ROOT = SERVICE_DIR.parent.parent
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"PRESCHOOL_{name}", default)
+class Settings(ServiceSettings, env_prefix="PRESCHOOL_"):
+    service = SERVICE
+    default_port = 8103
 
-
-@dataclass
-class Settings:
-    database_url: str = field(default_factory=lambda: os.environ.get(
-        "PRESCHOOL_DATABASE_URL", os.environ.get("DATABASE_URL", f"sqlite:///{REPO_ROOT / 'var' / 'preschool.db'}")))
-    amqp_url: str = field(default_factory=lambda: amqp_url(SERVICE))
-    jwks_url: str = field(default_factory=lambda: _env("JWKS_URL", "http://127.0.0.1:8101/.well-known/jwks.json"))
-    # Cells of fewer children than this are suppressed in kindergarten and city figures.
-    min_cell: int = field(default_factory=lambda: int(_env("MIN_CELL", "5")))
-    # The guardians' activity indicator counts visits within this many days.
-    activity_days: int = field(default_factory=lambda: int(_env("ACTIVITY_DAYS", "30")))
-    key_source: object = None  # tests pass a StaticKeySource / LocalKeySource
-
-    @classmethod
-    def from_mapping(cls, overrides: dict | None) -> "Settings":
-        settings = cls()
-        for key, value in (overrides or {}).items():
-            if hasattr(settings, key):
-                setattr(settings, key, value)
-        return settings
+    # Cells of fewer children than this are suppressed in kindergarten and city figures (PRE-05).
+    min_cell: int = Field(default=5, ge=1, le=100)
+    # The guardians' activity indicator counts visits within this many days (PRE-11).
+    activity_days: int = Field(default=30, ge=1, le=366)
+    # The consumer's queue is preschool.<consumer_queue>; test runs sharing a vhost use their own.
+    consumer_queue: str = Field(default="identity", min_length=1, max_length=100)

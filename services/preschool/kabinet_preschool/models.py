@@ -2,13 +2,13 @@
 catalogue, monitoring rounds, observations, routes, recommendations and visits.
 
 Names are held only in ``child_names`` and only while the ``preschool_cabinet`` consent is
-in force (seed 000 §3.3); no birth date or contact is held at all.
+in force (PRE-06); no birth date or contact is held at all.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint)
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime
@@ -109,7 +109,7 @@ class CatalogueVersion(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
     title: Mapped[str] = mapped_column(String(300))
-    basis: Mapped[str | None] = mapped_column(String(300))  # the department's order (seed 000 §2.5)
+    basis: Mapped[str | None] = mapped_column(String(300))  # the department's order (PRE-01)
     status: Mapped[str] = mapped_column(String(20))  # draft | published
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -147,7 +147,8 @@ class IndicatorLevel(Base):
 # -- monitoring ----------------------------------------------------------------------------
 class Round(Base):
     __tablename__ = "rounds"
-    __table_args__ = (UniqueConstraint("organisation_id", "academic_year_id", "number", name="uq_rounds_org_year_number"),
+    __table_args__ = (UniqueConstraint("organisation_id", "academic_year_id", "number",
+                                       name="uq_rounds_org_year_number"),
                       Index("ix_rounds_year_number", "academic_year_id", "number"))
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     organisation_id: Mapped[str] = mapped_column(Id, index=True)
@@ -189,7 +190,7 @@ class LevelCount(Base):
 
 
 class Route(Base):
-    """Individual development route (seed 000 §3.6): per child and round."""
+    """Individual development route (PRE-09): per child and round."""
     __tablename__ = "routes"
     __table_args__ = (UniqueConstraint("child_id", "round_id", name="uq_routes_child_round"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -225,7 +226,7 @@ class Recommendation(Base):
 
 
 class Visit(Base):
-    """A guardian opened a child's cabinet (the activity indicator, seed 000 §4.5.3)."""
+    """A guardian opened a child's cabinet (the activity indicator, PRE-11)."""
     __tablename__ = "visits"
     __table_args__ = (Index("ix_visits_org_at", "organisation_id", "visited_at"),)
     id: Mapped[str] = mapped_column(Id, primary_key=True)

@@ -1,7 +1,7 @@
 """Event handlers that keep this service's replicas of identity facts.
 
 Names: this service holds a child's name only while the ``preschool_cabinet`` consent is in
-force (seed 000 §3.3) — never "just in case". Identity sends the name again, as
+force (PRE-06) — never "just in case". Identity sends the name again, as
 ``identity.person.disclosed.v1`` on ``identity.pd``, whenever such a consent is given, so a
 name that arrives without a consent (person.registered/updated) is simply not kept.
 Revocation, expiry and erasure delete the name in the handler's own transaction.
@@ -12,54 +12,32 @@ disclosure delayed past its revocation must not bring the name back.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
+from kabinet_kit.replicas import Handler, copy_into, upsert
 
-from .models import (AcademicYear, Child, ChildName, ChildNumber, Group, Guardianship, Organisation, RoleAssignment)
+from .models import AcademicYear, Child, ChildName, ChildNumber, Group, Guardianship, Organisation, RoleAssignment
 
 PURPOSE = "preschool_cabinet"
 
-
-def _upsert(session: Session, model, key: dict, values: dict):
-    row = session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())))
-    if row is None:
-        row = model(**key, **values)
-        session.add(row)
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
-    session.flush()
-    return row
-
-
-def on_organisation(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    _upsert(session, Organisation, {"id": d["organisation_id"]},
-            {"kind": d["kind"], "name": d["name"], "short_name": d["short_name"]})
-
-
-def on_academic_year(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    _upsert(session, AcademicYear, {"id": d["academic_year_id"]},
-            {"name": d["name"], "starts_on": _date(d["starts_on"]), "ends_on": _date(d["ends_on"])})
-
-
-def on_group(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    if d["kind"] != "kindergarten_group":
-        return  # school classes and associations are not this service's business
-    _upsert(session, Group, {"id": d["group_id"]}, {
-        "organisation_id": d["organisation_id"], "academic_year_id": d["academic_year_id"], "name": d["name"],
-        "age_band": d.get("age_band")})
-
-
-def on_role_assigned(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    _upsert(session, RoleAssignment, {"id": d["assignment_id"]}, {
-        "account_id": d["account_id"], "person_id": d["person_id"], "role": d["role"],
-        "organisation_id": d.get("organisation_id"), "group_id": d.get("group_id"), "active": True})
+on_organisation = copy_into(Organisation, key={"id": "organisation_id"},
+                            fields={"kind": "kind", "name": "name", "short_name": "short_name"})
+on_academic_year = copy_into(AcademicYear, key={"id": "academic_year_id"},
+                             fields={"name": "name", "starts_on": "starts_on", "ends_on": "ends_on"},
+                             dates=("starts_on", "ends_on"))
+# School classes and associations are not this service's business.
+on_group = copy_into(Group, key={"id": "group_id"},
+                     fields={"organisation_id": "organisation_id", "academic_year_id": "academic_year_id",
+                             "name": "name", "age_band": "age_band"},
+                     when=lambda d: d["kind"] == "kindergarten_group")
+on_role_assigned = copy_into(RoleAssignment, key={"id": "assignment_id"},
+                             fields={"account_id": "account_id", "person_id": "person_id", "role": "role",
+                                     "organisation_id": "organisation_id", "group_id": "group_id"},
+                             constants={"active": True})
 
 
 def on_role_revoked(session: Session, event: CloudEvent) -> None:
@@ -151,9 +129,9 @@ def erase_name(session: Session, child_id: str) -> None:
     session.execute(delete(ChildName).where(ChildName.child_id == child_id))
 
 
-def _store_name(session: Session, child_id: str, d: dict) -> None:
+def _store_name(session: Session, child_id: str, d: dict[str, Any]) -> None:
     # Birth date and contacts are never kept: the cabinet shows a name, nothing more.
-    _upsert(session, ChildName, {"child_id": child_id}, {
+    upsert(session, ChildName, {"child_id": child_id}, {
         "last_name": d["last_name"], "first_name": d["first_name"], "middle_name": d.get("middle_name")})
 
 
@@ -171,12 +149,7 @@ def on_person_erased(session: Session, event: CloudEvent) -> None:
     erase_name(session, str(event.data["person_id"]))
 
 
-def _date(value):
-    from datetime import date
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "identity.organisation.created.v1": on_organisation,
     "identity.academic_year.created.v1": on_academic_year,
     "identity.group.created.v1": on_group,

@@ -1,4 +1,4 @@
-"""The analytical report (аналитическая справка, seed 000 §3.6) per kindergarten and round:
+"""The analytical report (аналитическая справка, PRE-09) per kindergarten and round:
 a PDF in Russian with the filling of the cards, level distributions and their dynamics.
 Kindergarten-level figures, so small cells are suppressed exactly as in the statistics."""
 from __future__ import annotations
@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 from kabinet_kit.errors import PermissionDenied  # noqa: E402
 
 from .access import Caller, can_see_organisation  # noqa: E402
+from .catalogue import BANDS  # noqa: E402
 from .models import AcademicYear, Organisation  # noqa: E402
-from .services import BANDS, get_round  # noqa: E402
+from .rounds import get_round  # noqa: E402
 from .stats import completeness, statistics  # noqa: E402
 
 FONT = "DejaVuSans"
@@ -61,7 +62,7 @@ def _chart_distribution(shares: dict[str, dict[int, float]], title: str) -> io.B
     for lv in levels:
         values = [shares[n].get(lv, 0.0) for n in names]
         ax.barh(names, values, left=left, color=LEVEL_COLOURS[(lv - 1) % len(LEVEL_COLOURS)], label=f"Уровень {lv}")
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_xlim(0, 100)
     ax.set_xlabel("Доля наблюдений, %")
     ax.set_title(title)
@@ -131,7 +132,8 @@ def analytical_report(session: Session, caller: Caller, round_id: str, min_cell:
              Paragraph(f"Дата формирования: {date.today():%d.%m.%Y}.", body), Spacer(1, 0.4 * cm),
              Paragraph("Показатели освоения образовательной программы не являются целевыми ориентирами дошкольного "
                        "образования и не являются основанием для их формального сравнения с реальными достижениями "
-                       f"детей (п. 2.3 Положения). Ячейки, в которые попало менее {min_cell} детей, скрыты («&lt;{min_cell}»).",
+                       f"детей (п. 2.3 Положения). Ячейки, в которые попало менее {min_cell} детей, скрыты "
+                       f"(«&lt;{min_cell}»).",
                        small), Spacer(1, 0.3 * cm),
              Paragraph("1. Заполнение карт наблюдений", h2)]
     rows = [["Группа", "Возрастная группа", "Детей", "Ожидается", "Заполнено", "%"]]
@@ -148,7 +150,8 @@ def analytical_report(session: Session, caller: Caller, round_id: str, min_cell:
     story.append(Table(rows, style=table_style, repeatRows=1))
     if act:
         story.append(Spacer(1, 0.2 * cm))
-        story.append(Paragraph(f"Активность родителей: кабинет открывали родители {act['children_with_guardian_visits']} "
+        story.append(Paragraph("Активность родителей: кабинет открывали родители "
+                               f"{act['children_with_guardian_visits']} "
                                f"из {act['children']} воспитанников за последние {act['days']} дней.", body))
 
     story.append(Paragraph("2. Распределение уровней по картам наблюдений", h2))
@@ -163,7 +166,7 @@ def analytical_report(session: Session, caller: Caller, round_id: str, min_cell:
         top = max((i["max_level"] for i in card["indicators"]), default=3)
         rows = [["Показатель", "Возрастная группа", "Детей"] + [f"Ур. {lv}" for lv in range(1, top + 1)]]
         for ind in card["indicators"]:
-            cells = [("&lt;%d" % min_cell if n is None else str(n)) for n in ind["levels"].values()]
+            cells = [(f"&lt;{min_cell}" if n is None else str(n)) for n in ind["levels"].values()]
             rows.append([Paragraph(ind["title"], small), BANDS.get(ind["age_band"], ind["age_band"]),
                          "скрыто" if ind["children"] is None else ind["children"]]
                         + [Paragraph(c, small) for c in cells] + [""] * (top - len(cells)))

@@ -19,12 +19,30 @@ import time
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .access import Caller
+from .callers import caller_of
 from .config import Settings
-from .models import (Card, ChildNumber, Child, Group, Guardianship, Indicator, Observation, Organisation, Recommendation,
-                     RoleAssignment, Round, Route)
-from . import services
+from .deps import Deps
+from .models import (
+    Card,
+    Child,
+    ChildNumber,
+    Group,
+    Guardianship,
+    Indicator,
+    Observation,
+    Organisation,
+    Recommendation,
+    RoleAssignment,
+    Round,
+    Route,
+)
+from .observations import record_observations
+from .recommendations import add_recommendation
+from .rounds import change_round, open_round
+from .routes import save_route
 
 KINDERGARTEN = "Детский сад № 1"
 GROUP = "Солнышко"
@@ -50,7 +68,7 @@ def _level(number: int, position: int, round_number: int) -> int:
     return first if round_number == 1 else min(3, first + (number * position + 1) % 2)
 
 
-def _facts(session):
+def _facts(session: Session) -> tuple[Organisation, Group, RoleAssignment, RoleAssignment, list[Child]]:
     org = session.scalar(select(Organisation).where(Organisation.short_name == KINDERGARTEN))
     group = org and session.scalar(select(Group).where(Group.organisation_id == org.id, Group.name == GROUP))
     educator = group and session.scalar(select(RoleAssignment).where(
@@ -66,16 +84,16 @@ def _facts(session):
     return org, group, educator, officer, children
 
 
-def _observations(session, rounds: dict) -> int:
+def _observations(session: Session, rounds: dict[int, Round]) -> int:
     return session.scalar(select(func.count(Observation.id)).where(
         Observation.round_id.in_([r.id for r in rounds.values()])))
 
 
-def _caller(session, assignment: RoleAssignment) -> Caller:
-    return services.load_caller(session, assignment.account_id, assignment.person_id)
+def _caller(session: Session, assignment: RoleAssignment) -> Caller:
+    return caller_of(session, assignment.account_id, assignment.person_id)
 
 
-def seed(deps) -> dict:
+def seed(deps: Deps) -> dict[str, int]:
     """Create what is missing; return what was created (all zeros on a second run)."""
     created = {"rounds": 0, "observations": 0, "routes": 0, "recommendations": 0}
     with deps.session_factory.begin() as session:
@@ -86,7 +104,7 @@ def seed(deps) -> dict:
             r = session.scalar(select(Round).where(Round.organisation_id == org.id, Round.number == number,
                                                    Round.academic_year_id == group.academic_year_id))
             if r is None:
-                r = services.open_round(deps, session, department, {
+                r = open_round(deps, session, department, {
                     "organisation_id": org.id, "academic_year_id": group.academic_year_id, "number": number,
                     "title": title, "deadline": deadline})
                 created["rounds"] += 1
@@ -108,30 +126,31 @@ def seed(deps) -> dict:
                     by_card.setdefault(code, []).append(
                         {"indicator_id": indicator_id, "level": _level(numbers[child.id], position, number)})
                 for code, items in by_card.items():
-                    services.record_observations(deps, session, educator, child.id, r.id, items, card_code=code)
+                    record_observations(deps, session, educator, child.id, r.id, items, card_code=code)
         created["observations"] = _observations(session, rounds) - observed
         if rounds[1].status == "open":
-            services.change_round(deps, session, department, rounds[1].id, {"status": "closed"})
+            change_round(deps, session, department, rounds[1].id, {"status": "closed"})
 
         families = set(session.scalars(select(Guardianship.child_id).where(
             Guardianship.child_id.in_([c.id for c in children]))))
         for child in children:
             if child.id not in families:
                 continue
-            if session.scalar(select(Route.id).where(Route.child_id == child.id, Route.round_id == rounds[1].id)) is None:
-                services.save_route(deps, session, educator, child.id, rounds[1].id,
+            route = session.scalar(select(Route.id).where(Route.child_id == child.id, Route.round_id == rounds[1].id))
+            if route is None:
+                save_route(deps, session, educator, child.id, rounds[1].id,
                                     {"goals": ROUTE_GOALS, "publish": True})
                 created["routes"] += 1
             if session.scalar(select(Recommendation.id).where(Recommendation.child_id == child.id,
                                                               Recommendation.text == RECOMMENDATION["text"])) is None:
-                services.add_recommendation(deps, session, educator, child.id, RECOMMENDATION)
+                add_recommendation(deps, session, educator, child.id, RECOMMENDATION)
                 created["recommendations"] += 1
     return created
 
 
 def main() -> int:
     from .bootstrap import build_deps
-    deps = build_deps(Settings())
+    deps = build_deps(Settings.load())
     deadline = time.monotonic() + float(os.environ.get("PRESCHOOL_SEED_WAIT", "60"))
     while True:
         try:

@@ -1,9 +1,9 @@
-"""The statistics section (seed 000 §2.4) and the department's control (§4.5.2–4.5.3).
+"""The statistics section by role (PRE-04) and the control of filling and guardians' activity (PRE-11).
 
 Figures come from ``level_counts`` (children per level, group, round and indicator), kept with
-every observation write. Indicators are not targets (§2.3): there is no ranking of children or
+every observation write. Indicators are not targets (PRE-03): there is no ranking of children or
 kindergartens, and in kindergarten and city figures any cell of fewer than ``min_cell``
-children is suppressed — and then the row's total too, so the cell cannot be recovered by
+children is suppressed (PRE-05) — and then the row's total too, so the cell cannot be recovered by
 subtraction.
 """
 from __future__ import annotations
@@ -18,15 +18,26 @@ from kabinet_kit.errors import InvalidInput, PermissionDenied
 from kabinet_kit.events import utcnow
 
 from .access import Caller, can_read_group, can_see_organisation
-from .models import (AcademicYear, Card, CatalogueVersion, Child, Group, Indicator, LevelCount, Organisation, Round,
-                     Visit)
+from .models import (
+    AcademicYear,
+    Card,
+    CatalogueVersion,
+    Child,
+    Group,
+    Indicator,
+    LevelCount,
+    Organisation,
+    Round,
+    Visit,
+)
 
 
 def resolve_scope(session: Session, caller: Caller, group_id: str | None, organisation_id: str | None) -> dict:
     if group_id:
         group = session.get(Group, group_id)
         if group is None or not can_read_group(caller, group.organisation_id, group.id):
-            raise PermissionDenied("Group statistics are for the group's educator and the kindergarten's administration.")
+            raise PermissionDenied(
+                "Group statistics are for the group's educator and the kindergarten's administration.")
         return {"level": "group", "group_id": group.id, "organisation_id": group.organisation_id, "name": group.name,
                 "suppress": False}
     if organisation_id:
@@ -78,7 +89,8 @@ def statistics(session: Session, caller: Caller, *, academic_year_id: str, round
     rows = session.execute(select(Indicator, Card, CatalogueVersion.number).join(Card, Card.id == Indicator.card_id)
                            .join(CatalogueVersion, CatalogueVersion.id == Card.version_id)
                            .where(Indicator.id.in_(ids))
-                           .order_by(CatalogueVersion.number, Card.position, Indicator.age_band, Indicator.position)).all()
+                           .order_by(CatalogueVersion.number, Card.position, Indicator.age_band,
+                                     Indicator.position)).all()
     cards: dict = {}
     for ind, card, version in rows:
         entry = cards.setdefault((version, card.code), {"card_code": card.code, "card_title": card.title,

@@ -1,30 +1,34 @@
+"""Statistics (PRE-04, PRE-05) and the control of filling and guardians' activity (PRE-11)."""
+from __future__ import annotations
+
+from typing import Any
+
 from flask import Response
 from flask_smorest import Blueprint
 
-from .. import schemas as s
 from .. import stats
 from ..report import analytical_report
+from . import schemas as s
 from .common import caller, db, deps
 
-blp = Blueprint("control", __name__, description="Statistics (§2.4) and the department's control (§4.5, §6.1)")
+blp = Blueprint("control", __name__, description="Statistics (PRE-04, PRE-05) and the department's control (PRE-11)")
 
 
 @blp.get("/statistics")
 @blp.arguments(s.StatsQuery, location="query")
 @blp.response(200, s.StatsOut)
-def statistics(query):
+def statistics(query: dict[str, Any]) -> dict[str, Any]:
     """Level distributions per card and indicator for a round number of a year, and their change
     against another round. Scope by role: ``group_id`` (its educator, the kindergarten's
     administration), ``organisation_id`` (its administration, the department), neither (the
     city: the department). Kindergarten and city cells under the threshold are hidden."""
-    settings = deps().settings
-    return stats.statistics(db(), caller(), min_cell=settings.min_cell, **query)
+    return stats.statistics(db(), caller(), min_cell=deps().settings.min_cell, **query)
 
 
 @blp.get("/control/completeness")
 @blp.arguments(s.CompletenessQuery, location="query")
 @blp.response(200, s.CompletenessOut)
-def completeness(query):
+def completeness(query: dict[str, Any]) -> dict[str, Any]:
     """Filling of the cards per kindergarten and group against the round's deadline, with the
     guardians' activity indicator."""
     return stats.completeness(db(), caller(), activity_days=deps().settings.activity_days, **query)
@@ -33,8 +37,8 @@ def completeness(query):
 @blp.get("/reports/analytical")
 @blp.arguments(s.ReportQuery, location="query")
 @blp.response(200, content_type="application/pdf", description="The analytical report (PDF, in Russian)")
-def analytical(query):
-    """The analytical report (аналитическая справка, §3.6) for a kindergarten's round, as PDF."""
+def analytical(query: dict[str, Any]) -> Response:
+    """The analytical report (аналитическая справка, PRE-09) for a kindergarten's round, as PDF."""
     settings = deps().settings
     pdf = analytical_report(db(), caller(), str(query["round_id"]), settings.min_cell, settings.activity_days)
     return Response(pdf, mimetype="application/pdf",

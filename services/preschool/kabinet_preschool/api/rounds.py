@@ -1,13 +1,18 @@
+"""Monitoring rounds with deadlines (PRE-08)."""
+from __future__ import annotations
+
+from typing import Any
+
 from flask_smorest import Blueprint
 
 from kabinet_kit.web import idempotent
 
-from .. import schemas as s
-from .. import services
+from .. import rounds
 from ..models import IDEMPOTENCY
+from . import schemas as s
 from .common import caller, db, deps, idempotency_scope
 
-blp = Blueprint("rounds", __name__, description="Monitoring rounds with deadlines (seed 000 §3.5, §4.3.1)")
+blp = Blueprint("rounds", __name__, description="Monitoring rounds with deadlines (PRE-08)")
 once = idempotent(IDEMPOTENCY, idempotency_scope)
 
 
@@ -15,26 +20,24 @@ once = idempotent(IDEMPOTENCY, idempotency_scope)
 @once
 @blp.arguments(s.RoundIn)
 @blp.response(201, s.RoundOut)
-def open_round(body):
+def open_round(body: dict[str, Any]) -> dict[str, Any]:
     """Department: open a monitoring round for a kindergarten and year, with its deadline."""
     session = db()
-    r = services.open_round(deps(), session, caller(), body)
-    return services.round_out(session, r)
+    return rounds.round_out(session, rounds.open_round(deps(), session, caller(), body))
 
 
 @blp.get("/rounds")
 @blp.arguments(s.RoundQuery, location="query")
 @blp.response(200, s.RoundOut(many=True))
-def list_rounds(query):
+def list_rounds(query: dict[str, Any]) -> list[dict[str, Any]]:
     """The department sees every round; kindergarten staff see their own kindergarten's."""
-    return services.list_rounds(db(), caller(), query["organisation_id"], query["academic_year_id"])
+    return rounds.list_rounds(db(), caller(), query["organisation_id"], query["academic_year_id"])
 
 
 @blp.patch("/rounds/<uuid:round_id>")
 @blp.arguments(s.RoundPatch)
 @blp.response(200, s.RoundOut)
-def change_round(body, round_id):
+def change_round(body: dict[str, Any], round_id: Any) -> dict[str, Any]:
     """Department: move the deadline, or close the round (closed rounds accept no observations)."""
     session = db()
-    r = services.change_round(deps(), session, caller(), str(round_id), body)
-    return services.round_out(session, r)
+    return rounds.round_out(session, rounds.change_round(deps(), session, caller(), str(round_id), body))

@@ -1,4 +1,4 @@
-"""Consent (seed 000 §3.3): a name appears only while the preschool_cabinet consent is in
+"""Consent (PRE-06): a name appears only while the preschool_cabinet consent is in
 force; revocation erases it from this service within seconds and every screen shows the
 pseudonym again."""
 import time

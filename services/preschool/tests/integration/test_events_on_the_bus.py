@@ -40,7 +40,7 @@ def test_relay_publishes_events_without_personal_data(world, rounds):
     events = [json.loads(b) for b in bodies]
     types = {e["type"] for e in events}
     assert {"preschool.round.opened.v1", "preschool.observation.recorded.v1"} <= types
-    for raw, event in zip(bodies, events):
+    for raw, event in zip(bodies, events, strict=True):
         text = raw.decode() if isinstance(raw, bytes) else raw
         assert not (PERSONAL_DATA_FIELDS & set(event["data"])) and "note" not in event["data"]
         assert "секретная" not in text and "Соколов" not in text and "Воспитанник" not in text

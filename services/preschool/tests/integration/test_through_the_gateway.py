@@ -15,10 +15,11 @@ from kabinet_kit.tokens import LocalKeySource, TokenVerifier
 @pytest.fixture(scope="module")
 def gateway_url(world):
     keys = world.identity_app.extensions["identity.deps"].keys
+    verifier = TokenVerifier(LocalKeySource(keys.public_key), audience="kabinet", issuer="kabinet-identity")
     with migrated_database(GATEWAY_DIR, "gateway") as gateway_db, serve(world.app) as preschool_url:
         gateway = create_gateway_app({
             "database_url": gateway_db, "upstreams": {"preschool": preschool_url},
-            "authenticator": Authenticator("unused", verifier=TokenVerifier(LocalKeySource(keys.public_key)))})
+            "authenticator": Authenticator("unused", verifier=verifier)})
         with serve(gateway) as url:
             yield url
         gateway.extensions["kabinet.gateway"].close()

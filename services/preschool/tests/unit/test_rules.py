@@ -1,13 +1,20 @@
 """Pure rules: who reaches what, and how small cells are hidden."""
-from kabinet_preschool.access import Caller, Grant, can_read_child, can_read_group, can_see_organisation, \
-    can_write_child, pseudonym
+from kabinet_preschool.access import (
+    Caller,
+    Grant,
+    can_read_child,
+    can_read_group,
+    can_see_organisation,
+    can_write_child,
+    pseudonym,
+)
 from kabinet_preschool.report import _card_shares
 from kabinet_preschool.stats import _cells
 
-EDUCATOR = Caller("a1", "p1", (Grant("educator", "kg1", "g1"),))
-ADMIN = Caller("a2", "p2", (Grant("institution_admin", "kg1"),))
-DEPARTMENT = Caller("a3", "p3", (Grant("department_officer", "dept"),))
-GUARDIAN = Caller("a4", "p4", (), frozenset({"c1"}))
+EDUCATOR = Caller("a1", "p1", grants=(Grant("educator", "kg1", "g1"),))
+ADMIN = Caller("a2", "p2", grants=(Grant("institution_admin", "kg1"),))
+DEPARTMENT = Caller("a3", "p3", grants=(Grant("department_officer", "dept"),))
+GUARDIAN = Caller("a4", "p4", children=frozenset({"c1"}))
 
 
 def test_an_educator_reaches_only_the_own_group():
