@@ -15,7 +15,12 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import kabinet_kit.tokens as kit_tokens
+from kabinet_identity.bootstrap import create_app as create_identity_app
+from kabinet_identity.bootstrap import create_relay as create_identity_relay
+from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
+from kabinet_identity.config import Settings as IdentitySettings
+from kabinet_identity.models import OUTBOX as IDENTITY_OUTBOX
+from kabinet_identity.seed import DEMO_PASSWORD, seed
 from kabinet_kit.testing import migrated_database, private_vhost, service_amqp_url
 from kabinet_kit.testing.client import ApiClient
 from kabinet_kit.testing.feed import RunningConsumer
@@ -28,26 +33,6 @@ from kabinet_preschool.replicas import HANDLERS
 
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 
-
-def _identity_as_it_is() -> None:
-    """Identity is not on the new kit in this branch: it still imports the kit's former token
-    constants and builds its verifier without audience/issuer. Both are supplied in identity's
-    own names only (nothing else sees a default; explicit arguments still win)."""
-    if not hasattr(kit_tokens, "AUDIENCE"):
-        kit_tokens.AUDIENCE, kit_tokens.ISSUER = "kabinet", "kabinet-identity"  # type: ignore[attr-defined]
-    from kabinet_identity import bootstrap
-    if not isinstance(getattr(bootstrap, "TokenVerifier", None), (type(None), functools.partial)):
-        bootstrap.TokenVerifier = functools.partial(  # type: ignore[attr-defined]
-            kit_tokens.TokenVerifier, audience="kabinet", issuer="kabinet-identity")
-
-
-_identity_as_it_is()
-from kabinet_identity.bootstrap import create_app as create_identity_app  # noqa: E402
-from kabinet_identity.bootstrap import create_relay as create_identity_relay  # noqa: E402
-from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR  # noqa: E402
-from kabinet_identity.config import Settings as IdentitySettings  # noqa: E402
-from kabinet_identity.models import OUTBOX as IDENTITY_OUTBOX  # noqa: E402
-from kabinet_identity.seed import DEMO_PASSWORD, seed  # noqa: E402
 
 
 class World:
