@@ -1,9 +1,11 @@
-"""Helpers for the gateway's tests and the end-to-end tests: loopback servers and ports."""
+"""Real HTTP on loopback for tests and benchmarks: free ports, and a WSGI app served in a thread."""
 from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from werkzeug.serving import make_server
 
@@ -20,7 +22,7 @@ def closed_port_url() -> str:
 
 
 @contextmanager
-def serve(app, threaded: bool = True):
+def serve(app: Any, threaded: bool = True) -> Iterator[str]:
     """Serve a WSGI app on a free loopback port in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=threaded)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
