@@ -27,25 +27,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kabinet_kit.testing.http import free_port
+from kabinet_kit.testing.http import free_port, wait_ready
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    parts = urlsplit(url)
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"process for {url} exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
 
 
 def start_stack(tmp: Path, workers: str) -> tuple[str, str, list[subprocess.Popen]]:

@@ -1,11 +1,15 @@
 """Real HTTP on loopback for tests and benchmarks: free ports, and a WSGI app served in a thread."""
 from __future__ import annotations
 
+import http.client
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from werkzeug.serving import make_server
 
@@ -32,3 +36,22 @@ def serve(app: Any, threaded: bool = True) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def wait_ready(url: str, proc: subprocess.Popen[Any], timeout: float = 30, path: str = "/healthz") -> None:
+    """Wait until the process serving ``url`` answers ``path`` with 200; SystemExit if it dies
+    or stays silent (benchmarks stop there, with the reason)."""
+    deadline = time.monotonic() + timeout
+    parts = urlsplit(url)
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"process for {url} exited with {proc.returncode}")
+        try:
+            conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=1)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
