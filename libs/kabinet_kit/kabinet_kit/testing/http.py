@@ -17,7 +17,8 @@ from werkzeug.serving import make_server
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def closed_port_url() -> str:
