@@ -4,7 +4,10 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
+from typing import Any
 
+from kabinet_kit.settings import ServiceSettings
 from kabinet_kit.tokens import CachingVerifier, InvalidToken, JwksKeySource, Principal, TokenVerifier, bearer_token
 
 # Paths (below /api/<service>) that need no token. Exact matches only.
@@ -40,13 +43,27 @@ def has_dot_segments(path: str) -> bool:
 
 
 class Authenticator:
-    """Verifies bearer tokens with identity's JWKS, each token once until it expires (see
-    CachingVerifier). Revocation is checked on every call regardless (see RevocationList)."""
+    """Verifies bearer tokens, each token once until it expires (see CachingVerifier).
+    Revocation is checked on every call regardless (see RevocationList).
 
-    def __init__(self, jwks_url: str, *, verifier: TokenVerifier | None = None, cache_size: int = 10_000,
-                 clock=time.time):
-        self.verifier = CachingVerifier(verifier or TokenVerifier(JwksKeySource(jwks_url, timeout=2.0)),
-                                        size=cache_size, clock=clock)
+    ``verifier`` replaces the check with keys from ``jwks_url``, which needs the tokens'
+    ``audience`` and ``issuer``."""
+
+    def __init__(self, jwks_url: str, *, verifier: Any = None, audience: str | None = None,
+                 issuer: str | None = None, cache_size: int = 10_000, clock: Callable[[], float] = time.time):
+        if verifier is None:
+            if audience is None or issuer is None:
+                raise ValueError("verifying with the JWKS needs the tokens' audience and issuer")
+            verifier = TokenVerifier(JwksKeySource(jwks_url, timeout=2.0), audience=audience, issuer=issuer)
+        self.verifier = CachingVerifier(verifier, size=cache_size, clock=clock)
+
+    @classmethod
+    def for_settings(cls, settings: ServiceSettings) -> Authenticator:
+        """Identity's JWKS, or the key source the settings carry (tests)."""
+        if settings.key_source is None:
+            return cls(settings.jwks_url, audience=settings.token_audience, issuer=settings.token_issuer)
+        return cls(settings.jwks_url, verifier=TokenVerifier(settings.key_source, audience=settings.token_audience,
+                                                             issuer=settings.token_issuer))
 
     def authenticate(self, authorization: str | None) -> Principal:
         token = bearer_token(authorization)

@@ -1,28 +1,28 @@
-"""Gateway settings from the environment, with working local defaults.
+"""Gateway settings: the kit's ``ServiceSettings`` (``GATEWAY_*``) plus the gateway's own.
 
 Upstreams: every known service has a default local URL (``http://127.0.0.1:<port>``, the port
 taken from ``<SERVICE>_PORT`` when set). ``<SERVICE>_URL`` overrides one; ``GATEWAY_UPSTREAMS``
 (``identity=http://10.0.0.5:8101,journal=http://...``) overrides several, and an empty URL
-(``reports=``) removes a service from the gateway altogether.
+(``reports=``) removes a service from the gateway altogether. A mapping given in code (tests)
+replaces the defaults whole.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated, Any
 
-from kabinet_kit.bus import amqp_url
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import NoDecode
+
+from kabinet_kit.settings import ServiceSettings
 
 SERVICE = "gateway"
 SERVICE_DIR = Path(__file__).resolve().parent.parent
-REPO_ROOT = SERVICE_DIR.parent
 
 # The services behind the gateway and their default local ports.
 DEFAULT_PORTS = {"identity": 8101, "journal": 8102, "preschool": 8103, "portfolio": 8104, "reports": 8105}
-
-
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"GATEWAY_{name}", default)
 
 
 def parse_rate(text: str) -> tuple[int, float]:
@@ -34,69 +34,105 @@ def parse_rate(text: str) -> tuple[int, float]:
     return count_i, seconds_f
 
 
-def default_upstreams(environ=None) -> dict[str, str]:
+def default_upstreams(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     env = os.environ if environ is None else environ
     upstreams = {}
     for name, port in DEFAULT_PORTS.items():
-        port = env.get(f"{name.upper()}_PORT", str(port))
-        upstreams[name] = env.get(f"{name.upper()}_URL", f"http://127.0.0.1:{port}")
-    for item in filter(None, (p.strip() for p in env.get("GATEWAY_UPSTREAMS", "").split(","))):
+        local_port = env.get(f"{name.upper()}_PORT", str(port))
+        upstreams[name] = env.get(f"{name.upper()}_URL", f"http://127.0.0.1:{local_port}")
+    return upstreams
+
+
+def parse_upstreams(text: str, base: Mapping[str, str]) -> dict[str, str]:
+    """``identity=http://...,reports=`` applied on top of ``base`` (an empty URL removes one)."""
+    upstreams = dict(base)
+    for item in filter(None, (p.strip() for p in text.split(","))):
         name, _, url = item.partition("=")
-        name = name.strip()
         if url.strip():
-            upstreams[name] = url.strip().rstrip("/")
+            upstreams[name.strip()] = url.strip()
         else:
-            upstreams.pop(name, None)
-    return {k: v.rstrip("/") for k, v in upstreams.items()}
+            upstreams.pop(name.strip(), None)
+    return upstreams
 
 
-@dataclass
-class Settings:
-    database_url: str = field(default_factory=lambda: os.environ.get(
-        "GATEWAY_DATABASE_URL", os.environ.get("DATABASE_URL", f"sqlite:///{REPO_ROOT / 'var' / 'gateway.db'}")))
-    amqp_url: str = field(default_factory=lambda: amqp_url(SERVICE))
-    upstreams: dict[str, str] = field(default_factory=default_upstreams)
+class Settings(ServiceSettings, env_prefix="GATEWAY_"):
+    service = SERVICE
+    default_port = 8080
+
+    # Empty: identity's JWKS behind the identity upstream.
+    jwks_url: str = ""
+    # False runs without a database: revocations live in memory only (unit tests).
+    database: bool = True
+    upstreams: Annotated[dict[str, str], NoDecode] = Field(default_factory=default_upstreams)
     # Services the gateway cannot work without: /readyz fails when one is down.
-    required_upstreams: tuple[str, ...] = field(default_factory=lambda: tuple(
-        s.strip() for s in _env("REQUIRED_UPSTREAMS", "identity").split(",") if s.strip()))
-    jwks_url: str | None = field(default_factory=lambda: os.environ.get("GATEWAY_JWKS_URL"))
-    connect_timeout: float = field(default_factory=lambda: float(_env("CONNECT_TIMEOUT", "1.0")))
-    read_timeout: float = field(default_factory=lambda: float(_env("READ_TIMEOUT", "30")))
-    pool_maxsize: int = field(default_factory=lambda: int(_env("POOL_MAXSIZE", "16")))
-    max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", str(25 * 1024 * 1024))))
+    required_upstreams: Annotated[tuple[str, ...], NoDecode] = ("identity",)
+    connect_timeout: float = Field(default=1.0, gt=0)
+    read_timeout: float = Field(default=30.0, gt=0)
+    pool_maxsize: int = Field(default=16, ge=1)
+    max_body_bytes: int = Field(default=25 * 1024 * 1024, ge=0)
     # Login and access-code redemption, per client IP: <count>/<seconds>.
-    login_rate: str = field(default_factory=lambda: _env("LOGIN_RATE", "10/60"))
-    redeem_rate: str = field(default_factory=lambda: _env("REDEEM_RATE", "5/300"))
+    login_rate: str = "10/60"
+    redeem_rate: str = "5/300"
     # How many proxies in front of the gateway append to X-Forwarded-For (0: the peer is the client).
-    trusted_proxy_hops: int = field(default_factory=lambda: int(_env("TRUSTED_PROXY_HOPS", "0")))
-    overview_deadline: float = field(default_factory=lambda: float(_env("OVERVIEW_DEADLINE", "1.5")))
-    revocation_poll: float = field(default_factory=lambda: float(_env("REVOCATION_POLL", "0.25")))
+    trusted_proxy_hops: int = Field(default=0, ge=0)
+    overview_deadline: float = Field(default=1.5, gt=0)
+    revocation_poll: float = Field(default=0.25, gt=0)
     # A worker that could not read the revocation list for this long refuses authenticated calls.
-    revocation_max_staleness: float = field(default_factory=lambda: float(_env("REVOCATION_MAX_STALENESS", "5")))
+    revocation_max_staleness: float = Field(default=5.0, gt=0)
     # Revocations are kept longer than any access token lives, then pruned by the consumer.
-    revocation_retention: float = field(default_factory=lambda: float(_env("REVOCATION_RETENTION", str(24 * 3600))))
-    docs_cache_seconds: float = field(default_factory=lambda: float(_env("DOCS_CACHE_SECONDS", "30")))
+    revocation_retention: float = Field(default=24 * 3600.0)
+    # The consumer's queue is gateway.<name>; tests sharing a vhost give each run its own.
+    revocation_queue: str = "revocations"
+    docs_cache_seconds: float = Field(default=30.0, ge=0)
     # What the AsyncAPI document tells outside subscribers about the broker.
-    public_broker_host: str = field(default_factory=lambda: _env("PUBLIC_BROKER_HOST", "127.0.0.1:5672"))
-    public_broker_vhost: str = field(default_factory=lambda: _env("PUBLIC_BROKER_VHOST", "kabinet"))
-    health_timeout: float = field(default_factory=lambda: float(_env("HEALTH_TIMEOUT", "1.0")))
+    public_broker_host: str = "127.0.0.1:5672"
+    public_broker_vhost: str = "kabinet"
+    health_timeout: float = Field(default=1.0, gt=0)
 
-    def __post_init__(self):
-        self.login_limit = parse_rate(self.login_rate)
-        self.redeem_limit = parse_rate(self.redeem_rate)
+    @model_validator(mode="before")
+    @classmethod
+    def _no_database(cls, data: Any) -> Any:
+        # ``database_url=None`` (the tests' way of saying "no database") is ``database=False``.
+        if isinstance(data, dict) and "database_url" in data and data["database_url"] is None:
+            data = {**data, "database": False}
+            del data["database_url"]
+        return data
+
+    @field_validator("upstreams", mode="before")
+    @classmethod
+    def _upstreams(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_upstreams(value, default_upstreams())
+        return value
+
+    @field_validator("upstreams")
+    @classmethod
+    def _strip_slashes(cls, value: dict[str, str]) -> dict[str, str]:
+        return {name: url.rstrip("/") for name, url in value.items()}
+
+    @field_validator("required_upstreams", mode="before")
+    @classmethod
+    def _names(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(s.strip() for s in value.split(",") if s.strip())
+        return value
+
+    @field_validator("login_rate", "redeem_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value
+
+    @model_validator(mode="after")
+    def _identity_jwks(self) -> Settings:
+        if not self.jwks_url:
+            self.jwks_url = f"{self.upstreams.get('identity', 'http://127.0.0.1:8101')}/.well-known/jwks.json"
+        return self
 
     @property
-    def effective_jwks_url(self) -> str:
-        if self.jwks_url:
-            return self.jwks_url
-        return f"{self.upstreams.get('identity', 'http://127.0.0.1:8101')}/.well-known/jwks.json"
+    def login_limit(self) -> tuple[int, float]:
+        return parse_rate(self.login_rate)
 
-    @classmethod
-    def from_mapping(cls, overrides: dict | None) -> "Settings":
-        settings = cls()
-        for key, value in (overrides or {}).items():
-            if not hasattr(settings, key):
-                raise KeyError(f"unknown gateway setting {key!r}")
-            setattr(settings, key, value)
-        settings.__post_init__()
-        return settings
+    @property
+    def redeem_limit(self) -> tuple[int, float]:
+        return parse_rate(self.redeem_rate)

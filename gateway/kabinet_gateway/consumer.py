@@ -8,8 +8,10 @@ password-change events; each is written to the gateway's ``revocations`` table (
 from __future__ import annotations
 
 import logging
-import os
 import threading
+from typing import Any
+
+from sqlalchemy.orm import sessionmaker
 
 from kabinet_contracts import REGISTRY
 from kabinet_kit.consumer import Binding, EventConsumer, run_forever
@@ -21,21 +23,20 @@ from .models import processed_events
 from .revocations import REVOCATION_TYPES, handle_revocation, prune
 
 log = logging.getLogger("kabinet.gateway.consumer")
-QUEUE_NAME = "revocations"
 
 
-def build_consumer(settings: Settings, session_factory, *, name: str | None = None, **kwargs) -> EventConsumer:
-    """Queue ``gateway.<name>``; the name defaults to GATEWAY_REVOCATION_QUEUE or ``revocations``
-    (tests sharing a vhost give each run its own)."""
-    name = name or os.environ.get("GATEWAY_REVOCATION_QUEUE", QUEUE_NAME)
+def build_consumer(settings: Settings, session_factory: sessionmaker[Any], *, name: str | None = None,
+                   **kwargs: Any) -> EventConsumer:
+    """Queue ``gateway.<name>``; the name defaults to GATEWAY_REVOCATION_QUEUE (``revocations``)."""
     return EventConsumer(
-        service=SERVICE, name=name, amqp_url=settings.amqp_url,
+        service=SERVICE, name=name or settings.revocation_queue, amqp_url=settings.amqp_url,
         bindings=[Binding("identity.events", t) for t in REVOCATION_TYPES],
         handlers={t: handle_revocation for t in REVOCATION_TYPES},
         session_factory=session_factory, processed=processed_events, registry=REGISTRY, **kwargs)
 
 
-def _pruner(session_factory, settings: Settings, stop: threading.Event, every: float = 600.0) -> None:
+def _pruner(session_factory: sessionmaker[Any], settings: Settings, stop: threading.Event,
+            every: float = 600.0) -> None:
     while not stop.wait(every):
         try:
             removed = prune(session_factory, settings.revocation_retention)
@@ -47,7 +48,7 @@ def _pruner(session_factory, settings: Settings, stop: threading.Event, every: f
 
 def main() -> None:
     configure_logging(SERVICE)
-    settings = Settings()
+    settings = Settings.load()
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
     stop = threading.Event()

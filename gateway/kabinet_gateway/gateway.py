@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import os
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import urllib3
 from flask import current_app
+from sqlalchemy.orm import sessionmaker
 
 from .auth import LOGIN_PATH, REDEEM_PATH, Authenticator
 from .config import Settings
@@ -19,13 +19,15 @@ from .revocations import RevocationList
 
 
 class Gateway:
-    def __init__(self, settings: Settings, *, session_factory=None, authenticator: Authenticator | None = None):
+    def __init__(self, settings: Settings, *, session_factory: sessionmaker[Any] | None = None,
+                 authenticator: Authenticator | None = None):
         self.settings = settings
+        self.session_factory = session_factory
         self.upstreams: dict[str, Upstream] = {
             name: make_upstream(name, url, maxsize=settings.pool_maxsize, connect_timeout=settings.connect_timeout,
                                 read_timeout=settings.read_timeout)
             for name, url in settings.upstreams.items()}
-        self.authenticator = authenticator or Authenticator(settings.effective_jwks_url)
+        self.authenticator = authenticator or Authenticator.for_settings(settings)
         self.revocations = RevocationList(session_factory, poll=settings.revocation_poll,
                                           max_staleness=settings.revocation_max_staleness,
                                           retention=settings.revocation_retention)
@@ -64,7 +66,8 @@ class Gateway:
         try:
             return fwd.status, json.loads(raw) if raw else None
         except ValueError:
-            raise UpstreamFailure(service, 502, "Bad gateway", f"The {service} service returned invalid JSON.")
+            raise UpstreamFailure(service, 502, "Bad gateway",
+                                  f"The {service} service returned invalid JSON.") from None
 
     def close(self) -> None:
         self.revocations.stop()
@@ -76,7 +79,3 @@ class Gateway:
 
 def current_gateway() -> Gateway:
     return current_app.extensions["kabinet.gateway"]
-
-
-def monotonic_deadline(seconds: float) -> float:
-    return time.monotonic() + seconds

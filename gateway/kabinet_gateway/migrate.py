@@ -9,7 +9,7 @@ from .config import SERVICE, SERVICE_DIR, Settings
 
 def main() -> None:
     configure_logging(SERVICE)
-    upgrade(SERVICE_DIR, Settings().database_url)
+    upgrade(SERVICE_DIR, Settings.load().database_url)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from flask import g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from .auth import identity_headers
+from .edge import authenticate_request, forwarding_headers
 from .gateway import current_gateway
 from .problems import GatewayProblem
 from .proxy import UpstreamFailure
@@ -34,9 +36,7 @@ blp = Blueprint("overview", __name__, description="Composite reads for front-end
 
 
 @blp.before_request
-def _authenticate_composite():
-    from .auth import identity_headers
-    from .bootstrap import authenticate_request, forwarding_headers
+def _authenticate_composite() -> None:
     g.upstream = "composite"
     principal = authenticate_request()
     g.forward_headers = {"Authorization": request.headers["Authorization"], **identity_headers(principal),

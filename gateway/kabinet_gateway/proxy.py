@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import urllib3
-from urllib3.exceptions import (ConnectTimeoutError, HTTPError, MaxRetryError, NewConnectionError, ProtocolError,
-                                ReadTimeoutError)
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 log = logging.getLogger("kabinet.gateway.proxy")
 

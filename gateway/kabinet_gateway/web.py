@@ -1,16 +1,14 @@
 """``python -m kabinet_gateway.web``: the gateway under gunicorn (GATEWAY_PORT, default 8080)."""
 from __future__ import annotations
 
-from kabinet_kit.logs import configure_logging
-from kabinet_kit.serve import run_gunicorn
+from kabinet_kit.serve import serve_web
 
 from .bootstrap import create_app
-from .config import SERVICE
+from .config import Settings
 
 
 def main() -> None:
-    configure_logging(SERVICE)
-    run_gunicorn(create_app, service=SERVICE, default_port=8080)
+    serve_web(Settings.load(), create_app)
 
 
 if __name__ == "__main__":

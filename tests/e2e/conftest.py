@@ -2,8 +2,9 @@
 and the gateway (web + consumer) as real processes started with ``python -m ...`` on free
 loopback ports, the demo city seeded the way ``make run`` does it (queues declared, identity
 seeded and relayed, each consumer applying what is queued, then each service's own seed), fresh databases from
-kabinet_kit.testing (SQLite or PostgreSQL by KABINET_TEST_DB), and the real broker on the test
-vhost with each service's own account from deploy/rabbitmq. Tests talk to the gateway only.
+kabinet_kit.testing (SQLite or PostgreSQL by KABINET_TEST_DB), and the real broker on a vhost of
+the run's own (``private_vhost``, deleted afterwards) with each service's own account from
+deploy/rabbitmq. Tests talk to the gateway only.
 
 Nothing here skips: a missing broker, database server or a process that does not come up
 fails the tests (with the tail of its log).
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,12 +25,11 @@ import requests
 from kombu import Connection
 
 from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
-from kabinet_gateway.testing import free_port
 from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
 from kabinet_journal.config import SERVICE_DIR as JOURNAL_DIR
+from kabinet_kit.testing import admin_amqp_url, migrated_database, private_vhost, service_amqp_url
+from kabinet_kit.testing.http import free_port
 from kabinet_preschool.config import SERVICE_DIR as PRESCHOOL_DIR
-from kabinet_kit import broker_definitions
-from kabinet_kit.testing import TEST_VHOST, admin_amqp_url, migrated_database, service_amqp_url
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "kabinet-demo"
@@ -40,11 +41,10 @@ class Process:
         self.log_path = log_dir / f"{name}.log"
         self.popen: subprocess.Popen | None = None
 
-    def start(self) -> "Process":
-        log = open(self.log_path, "ab")
-        self.popen = subprocess.Popen([sys.executable, "-m", self.module], cwd=REPO, env=self.env, stdout=log,
-                                      stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
+    def start(self) -> Process:
+        with open(self.log_path, "ab") as log:
+            self.popen = subprocess.Popen([sys.executable, "-m", self.module], cwd=REPO, env=self.env, stdout=log,
+                                          stderr=subprocess.STDOUT, start_new_session=True)
         return self
 
     def alive(self) -> bool:
@@ -82,9 +82,9 @@ def wait_http(url: str, process: Process, timeout: float = 30) -> None:
     pytest.fail(f"{process.name} did not answer {url} within {timeout}s:\n{process.tail()}", pytrace=False)
 
 
-def wait_queue(queue: str, process: Process, timeout: float = 30) -> None:
+def wait_queue(vhost: str, queue: str, process: Process, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    with Connection(admin_amqp_url(), transport="pyamqp", connect_timeout=5) as conn:
+    with Connection(admin_amqp_url(vhost), transport="pyamqp", connect_timeout=5) as conn:
         while time.monotonic() < deadline:
             if not process.alive():
                 pytest.fail(f"{process.name} exited:\n{process.tail()}", pytrace=False)
@@ -104,8 +104,9 @@ def run_module(module: str, env: dict, *args: str) -> None:
 
 
 class Stack:
-    def __init__(self, log_dir: Path):
+    def __init__(self, log_dir: Path, vhost: str):
         self.log_dir = log_dir
+        self.vhost = vhost
         self.processes: dict[str, Process] = {}
         self.identity_port = free_port()
         self.gateway_port = free_port()
@@ -163,12 +164,10 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def broker() -> str:
-    try:
-        broker_definitions.load(TEST_VHOST)
-    except Exception as exc:  # noqa: BLE001 - no broker means failure, never a skip
-        pytest.fail(f"cannot load the broker definitions into {TEST_VHOST}: {exc!r}", pytrace=False)
-    return admin_amqp_url()
+def broker() -> Iterator[str]:
+    """The run's own vhost (its name), with deploy/rabbitmq's accounts and exchanges."""
+    with private_vhost("e2e") as vhost:
+        yield vhost
 
 
 @pytest.fixture(scope="session")
@@ -178,31 +177,30 @@ def stack(broker, tmp_path_factory):
             migrated_database(JOURNAL_DIR, "journal") as journal_db, \
             migrated_database(PRESCHOOL_DIR, "preschool") as preschool_db, \
             migrated_database(GATEWAY_DIR, "gateway") as gateway_db:
-        s = Stack(log_dir)
+        s = Stack(log_dir, broker)
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith(("IDENTITY_", "GATEWAY_", "JOURNAL_", "PRESCHOOL_"))}
         base.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
         identity_env = {**base, "IDENTITY_DATABASE_URL": identity_db, "IDENTITY_PORT": str(s.identity_port),
-                        "IDENTITY_AMQP_URL": service_amqp_url("identity"), "IDENTITY_WORKERS": "1",
+                        "IDENTITY_AMQP_URL": service_amqp_url("identity", broker), "IDENTITY_WORKERS": "1",
                         "IDENTITY_THREADS": "4", "IDENTITY_ARGON2_TIME_COST": "1",
                         "IDENTITY_ARGON2_MEMORY_KIB": "1024"}
         service_envs = {}
         for name, db in (("journal", journal_db), ("preschool", preschool_db)):
             p = name.upper()
             service_envs[name] = {**base, f"{p}_DATABASE_URL": db, f"{p}_PORT": str(s.ports[name]),
-                                  f"{p}_AMQP_URL": service_amqp_url(name), f"{p}_WORKERS": "1",
+                                  f"{p}_AMQP_URL": service_amqp_url(name, broker), f"{p}_WORKERS": "1",
                                   f"{p}_JWKS_URL": f"{s.identity}/.well-known/jwks.json",
                                   f"{p}_CONSUMER_QUEUE": f"identity-e2e-{s.run_id}"}
         absent = f"http://127.0.0.1:{free_port()}"  # services not started in this run
         gateway_env = {**base, "GATEWAY_DATABASE_URL": gateway_db, "GATEWAY_PORT": str(s.gateway_port),
-                       "GATEWAY_AMQP_URL": service_amqp_url("gateway"), "GATEWAY_WORKERS": "2",
+                       "GATEWAY_AMQP_URL": service_amqp_url("gateway", broker), "GATEWAY_WORKERS": "2",
                        "GATEWAY_REVOCATION_QUEUE": s.revocation_queue,
                        "GATEWAY_UPSTREAMS": (f"identity={s.identity},journal={s.url('journal')},"
                                              f"preschool={s.url('preschool')},portfolio={absent},reports={absent}"),
-                       "GATEWAY_PUBLIC_BROKER_VHOST": TEST_VHOST,
+                       "GATEWAY_PUBLIC_BROKER_VHOST": broker,
                        # Every test logs in from 127.0.0.1; the limit itself is tested in the gateway's own tests.
                        "GATEWAY_LOGIN_RATE": "500/60"}
-        s.consumer_queues = [f"{name}.identity-e2e-{s.run_id}" for name in service_envs]
         try:
             # The demo city, in the order `make seed` uses.
             for name, env in service_envs.items():
@@ -224,15 +222,7 @@ def stack(broker, tmp_path_factory):
             for name in service_envs:
                 wait_http(f"{s.url(name)}/healthz", s.processes[f"{name}-web"])
             wait_http(f"{s.gateway}/healthz", s.processes["gateway-web"])
-            wait_queue(f"gateway.{s.revocation_queue}", consumer)
+            wait_queue(broker, f"gateway.{s.revocation_queue}", consumer)
             yield s
         finally:
             s.stop_all()
-            try:
-                with Connection(admin_amqp_url(), transport="pyamqp", connect_timeout=5) as conn:
-                    channel = conn.channel()
-                    for queue in [f"gateway.{s.revocation_queue}", *s.consumer_queues]:
-                        for suffix in ("", ".retry", ".dead"):
-                            channel.queue_delete(queue=f"{queue}{suffix}")
-            except Exception:
-                pass

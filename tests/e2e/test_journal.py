@@ -22,22 +22,23 @@ def test_teacher_grid_absence_event_and_the_diary(stack):
     loads = stack.get("/api/journal/loads?mine=true", teacher)
     assert loads.status_code == 200, loads.text
     school = loads.json()[0]["organisation_id"]
-    subjects = {s["id"]: s["name"] for s in stack.get(f"/api/journal/subjects?organisation_id={school}", teacher).json()}
+    subjects = {s["id"]: s["name"]
+                for s in stack.get(f"/api/journal/subjects?organisation_id={school}", teacher).json()}
     terms = stack.get(f"/api/journal/terms?organisation_id={school}", teacher).json()
     q1, q2 = terms[0], terms[1]
     assert q1["kind"] == "quarter" and q1["closed_at"] is not None
 
-    grids = {l["id"]: stack.get(f"/api/journal/loads/{l['id']}/grid?term_id={q1['id']}", teacher).json()
-             for l in loads.json() if subjects[l["subject_id"]] == "Математика"}
+    grids = {load["id"]: stack.get(f"/api/journal/loads/{load['id']}/grid?term_id={q1['id']}", teacher).json()
+             for load in loads.json() if subjects[load["subject_id"]] == "Математика"}
     load_id, grid = _first(grids.items(), lambda kv: any(p["last_name"] == "Петров" for p in kv[1]["pupils"]))
     ivan = _first(grid["pupils"], lambda p: p["last_name"] == "Петров")
     assert ivan["marks"] and ivan["term_mark"] and all(lesson["topic"] for lesson in grid["lessons"])
 
     lessons = stack.get(f"/api/journal/loads/{load_id}/lessons?term_id={q2['id']}", teacher).json()
-    lesson = _first(lessons, lambda l: l["topic"] is None)
+    lesson = _first(lessons, lambda each: each["topic"] is None)
 
     queue = f"e2e-journal-absences-{uuid.uuid4().hex[:8]}"
-    with Connection(admin_amqp_url(), transport="pyamqp", connect_timeout=5) as conn:
+    with Connection(admin_amqp_url(stack.vhost), transport="pyamqp", connect_timeout=5) as conn:
         channel = conn.channel()
         channel.queue_declare(queue=queue, durable=False, auto_delete=False)
         channel.queue_bind(queue=queue, exchange="journal.events", routing_key="journal.attendance.marked.v1")

@@ -5,7 +5,6 @@ import time
 
 import requests
 
-
 _TOKENS: dict[str, str] = {}  # one login per user: the gateway rate-limits logins
 
 

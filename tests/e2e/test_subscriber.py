@@ -14,12 +14,15 @@ import uuid
 import pytest
 from kombu import Connection
 
-from kabinet_kit.testing import BROKER_HOST, TEST_VHOST, admin_amqp_url
+from kabinet_kit.testing import BROKER_HOST, admin_amqp_url
 
 from .conftest import REPO
 
 SUBSCRIBER = REPO / "deploy" / "examples" / "subscriber.py"
-EXTERNAL_URL = f"amqp://external:kabinet-external@{BROKER_HOST}/{TEST_VHOST}"
+
+
+def external_url(vhost: str) -> str:
+    return f"amqp://external:kabinet-external@{BROKER_HOST}/{vhost}"
 
 
 def _lines(stream, sink: queue.Queue):
@@ -32,13 +35,13 @@ def _lines(stream, sink: queue.Queue):
 def external_queue(broker):
     name = f"external.e2e-{uuid.uuid4().hex[:8]}"
     yield name
-    with Connection(admin_amqp_url(), transport="pyamqp") as conn:
+    with Connection(admin_amqp_url(broker), transport="pyamqp") as conn:
         conn.channel().queue_delete(queue=name)
 
 
 def test_subscriber_receives_logout_caused_through_gateway(stack, external_queue):
-    proc = subprocess.Popen([sys.executable, str(SUBSCRIBER), "--url", EXTERNAL_URL, "--queue", external_queue,
-                             "identity.account.logged_out.v1", "identity.account.deactivated.v1"],
+    proc = subprocess.Popen([sys.executable, str(SUBSCRIBER), "--url", external_url(stack.vhost), "--queue",
+                             external_queue, "identity.account.logged_out.v1", "identity.account.deactivated.v1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = queue.Queue(), queue.Queue()
     threading.Thread(target=_lines, args=(proc.stdout, out), daemon=True).start()
@@ -72,9 +75,9 @@ def test_subscriber_receives_logout_caused_through_gateway(stack, external_queue
         proc.wait(10)
 
 
-def test_subscriber_refused_on_personal_data_exchange(external_queue):
+def test_subscriber_refused_on_personal_data_exchange(broker, external_queue):
     # The queue itself is the external account's own (declared before the refused bind).
-    done = subprocess.run([sys.executable, str(SUBSCRIBER), "--url", EXTERNAL_URL, "--queue",
+    done = subprocess.run([sys.executable, str(SUBSCRIBER), "--url", external_url(broker), "--queue",
                            external_queue, "--exchange", "identity.pd",
                            "identity.person.registered.v1"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 2, done.stderr

@@ -6,10 +6,10 @@
 
 Without URLs it starts its own identity web (fresh SQLite database, demo city seeded) and
 gateway web as real gunicorn processes on free loopback ports, logs in as ``guardian1`` and
-calls identity's ``GET /me`` (and ``GET /healthz``, the hop alone) under concurrent load (bounded threads, bounded time, loopback
-only): directly at ``<identity>/me`` and through ``<gateway>/api/identity/me``, alternating
-``--rounds`` times. Prints requests/s and p50/p99 for both, the throughput ratio and the
-latency added at p50. Goal: ratio ≥ 70 %, added p50 ≤ 2 ms.
+calls identity's ``GET /me`` (and ``GET /healthz``, the hop alone) under concurrent load
+(bounded threads, bounded time, loopback only): directly at ``<identity>/me`` and through
+``<gateway>/api/identity/me``, alternating ``--rounds`` times. Prints requests/s and p50/p99
+for both, the throughput ratio and the latency added at p50. Goal: ratio ≥ 70 %, added p50 ≤ 2 ms.
 """
 from __future__ import annotations
 
@@ -27,30 +27,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kabinet_kit.testing.http import free_port, wait_ready
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    parts = urlsplit(url)
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"process for {url} exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
 
 
 def start_stack(tmp: Path, workers: str) -> tuple[str, str, list[subprocess.Popen]]:
@@ -63,13 +42,13 @@ def start_stack(tmp: Path, workers: str) -> tuple[str, str, list[subprocess.Pope
              "IDENTITY_WORKERS": workers, "IDENTITY_ARGON2_TIME_COST": "1", "IDENTITY_ARGON2_MEMORY_KIB": "1024"}
     env_g = {**base, "GATEWAY_DATABASE_URL": f"sqlite:///{tmp}/gateway.db", "GATEWAY_PORT": str(gateway_port),
              "GATEWAY_WORKERS": workers, "GATEWAY_UPSTREAMS": f"identity={identity}"}
-    log = open(tmp / "processes.log", "ab")
-    for module, env in (("kabinet_identity.migrate", env_i), ("kabinet_identity.seed", env_i),
-                        ("kabinet_gateway.migrate", env_g)):
-        subprocess.run([sys.executable, "-m", module], cwd=REPO, env=env, check=True, stdout=log, stderr=log)
-    procs = [subprocess.Popen([sys.executable, "-m", m], cwd=REPO, env=e, stdout=log, stderr=log,
-                              start_new_session=True)
-             for m, e in (("kabinet_identity.web", env_i), ("kabinet_gateway.web", env_g))]
+    with open(tmp / "processes.log", "ab") as log:
+        for module, env in (("kabinet_identity.migrate", env_i), ("kabinet_identity.seed", env_i),
+                            ("kabinet_gateway.migrate", env_g)):
+            subprocess.run([sys.executable, "-m", module], cwd=REPO, env=env, check=True, stdout=log, stderr=log)
+        procs = [subprocess.Popen([sys.executable, "-m", m], cwd=REPO, env=e, stdout=log, stderr=log,
+                                  start_new_session=True)
+                 for m, e in (("kabinet_identity.web", env_i), ("kabinet_gateway.web", env_g))]
     wait_ready(identity, procs[0])
     wait_ready(gateway, procs[1])
     return identity, gateway, procs

@@ -12,7 +12,7 @@ import time
 import pytest
 from flask import Flask, Response, jsonify, request, stream_with_context
 
-from kabinet_gateway.testing import serve
+from kabinet_kit.testing.http import serve
 
 
 class Signals:
@@ -68,10 +68,9 @@ def make_upstream_app(jwks: dict, signals: Signals) -> Flask:
             sent = 0
             yield block
             sent += len(block)
-            if request.args.get("handshake"):
-                # Wait until the client got the first block through the gateway.
-                if not signals.download_first_chunk_seen.wait(10):
-                    return
+            # With a handshake: wait until the client got the first block through the gateway.
+            if request.args.get("handshake") and not signals.download_first_chunk_seen.wait(10):
+                return
             while sent < size:
                 part = block[: min(len(block), size - sent)]
                 yield part

@@ -12,15 +12,14 @@ import pytest
 import requests
 
 from kabinet_gateway.bootstrap import create_app
-
-from kabinet_gateway.testing import closed_port_url, serve
+from kabinet_kit.testing.http import closed_port_url, serve
 
 BLOCK = 64 * 1024
 
 
 @pytest.fixture(scope="module")
-def gateway(upstream_url, static_authenticator):
-    app = create_app({"database_url": None, "authenticator": static_authenticator, "read_timeout": 0.5,
+def gateway(upstream_url, minter):
+    app = create_app({"database_url": None, "key_source": minter.key_source, "read_timeout": 0.5,
                       "max_body_bytes": 64 * 1024 * 1024,
                       "upstreams": {"identity": upstream_url, "journal": upstream_url,
                                     "preschool": upstream_url, "portfolio": closed_port_url()}})
@@ -85,8 +84,8 @@ def test_streaming_upload_is_not_buffered(gateway, auth, signals):
     assert response.json() == {"bytes": size, "sha256": hashlib.sha256(block * (size // BLOCK)).hexdigest()}
 
 
-def test_upload_with_content_length_and_limit(upstream_url, static_authenticator, auth):
-    app = create_app({"database_url": None, "authenticator": static_authenticator, "max_body_bytes": 1024 * 1024,
+def test_upload_with_content_length_and_limit(upstream_url, minter, auth):
+    app = create_app({"database_url": None, "key_source": minter.key_source, "max_body_bytes": 1024 * 1024,
                       "upstreams": {"identity": upstream_url}})
     with serve(app) as url:
         ok = requests.post(f"{url}/api/identity/upload", data=b"a" * (512 * 1024), headers=auth, timeout=10)
@@ -121,7 +120,7 @@ def test_unreachable_is_503_problem(gateway, auth):
     assert "Traceback" not in response.text
 
 
-def test_bad_upstream_is_502_problem(static_authenticator, auth):
+def test_bad_upstream_is_502_problem(minter, auth):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -138,7 +137,7 @@ def test_bad_upstream_is_502_problem(static_authenticator, auth):
             conn.sendall(b"this is not HTTP\r\n\r\n")
             conn.close()
     threading.Thread(target=garbage, daemon=True).start()
-    app = create_app({"database_url": None, "authenticator": static_authenticator,
+    app = create_app({"database_url": None, "key_source": minter.key_source,
                       "upstreams": {"journal": f"http://127.0.0.1:{listener.getsockname()[1]}"}})
     try:
         with serve(app) as url:

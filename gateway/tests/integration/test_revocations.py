@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from kombu import Connection, Exchange, Producer
@@ -16,11 +16,11 @@ from kabinet_gateway.config import SERVICE_DIR, Settings
 from kabinet_gateway.consumer import build_consumer
 from kabinet_gateway.models import revocations
 from kabinet_gateway.revocations import prune
-from kabinet_gateway.testing import serve
 from kabinet_kit import broker_definitions
 from kabinet_kit.db import make_engine, make_session_factory
 from kabinet_kit.events import CloudEvent
 from kabinet_kit.testing import TEST_VHOST, admin_amqp_url, migrated_database, service_amqp_url
+from kabinet_kit.testing.http import serve
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def database_url():
 @pytest.fixture(scope="module")
 def consumer(broker, database_url):
     name = f"revocations-test-{uuid.uuid4().hex[:8]}"
-    settings = Settings.from_mapping({"database_url": database_url, "amqp_url": service_amqp_url("gateway")})
+    settings = Settings.load({"database_url": database_url, "amqp_url": service_amqp_url("gateway")})
     engine = make_engine(database_url)
     consumer = build_consumer(settings, make_session_factory(engine), name=name)
     thread = threading.Thread(target=consumer.run, daemon=True)
@@ -87,8 +87,8 @@ def publish(broker):
 
 
 @pytest.fixture(scope="module")
-def gateway(database_url, upstream_url, static_authenticator):
-    app = create_app({"database_url": database_url, "authenticator": static_authenticator,
+def gateway(database_url, upstream_url, minter):
+    app = create_app({"database_url": database_url, "key_source": minter.key_source,
                       "upstreams": {"identity": upstream_url}})
     with serve(app) as url:
         yield app, url
@@ -138,7 +138,7 @@ def test_password_change_refuses_older_tokens_only(consumer, gateway, publish, m
     now = int(time.time())
     old, claims = mint(iat=now - 120)
     assert _status(client, old) == 200
-    cutoff = datetime.fromtimestamp(now - 60, timezone.utc)
+    cutoff = datetime.fromtimestamp(now - 60, UTC)
     publish("identity.account.password_changed.v1", {"account_id": claims["sub"],
                                                      "sessions_revoked_before": cutoff.isoformat()})
     assert _time_until_refused(client, old) < 1.0

@@ -29,14 +29,14 @@ def test_response_headers_drop_hop_by_hop_only():
 
 
 def test_gateway_sets_its_own_identity_and_forwarding_headers(make_app, mint, monkeypatch):
-    import kabinet_gateway.bootstrap as bootstrap
+    import kabinet_gateway.routing as routing
     seen = {}
 
     def fake_forward(upstream, method, path, query, headers, body, chunked=False):
         seen.update(headers=headers, path=path, query=query, method=method)
         from kabinet_gateway.proxy import UpstreamFailure
         raise UpstreamFailure("identity", 503, "Service unavailable", "stop here")
-    monkeypatch.setattr(bootstrap, "forward", fake_forward)
+    monkeypatch.setattr(routing, "forward", fake_forward)
     token, claims = mint()
     client = make_app().test_client()
     client.get("/api/identity/children/42?x=1&y=%20z", headers={

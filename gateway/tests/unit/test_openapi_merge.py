@@ -37,7 +37,8 @@ def test_paths_prefixed_and_components_namespaced():
     assert schemas["journal.Error"]["description"] == "journal error"
     assert schemas["journal.Thing"]["properties"]["error"]["$ref"] == "#/components/schemas/journal.Error"
     op = merged["paths"]["/api/journal/things/{id}"]["get"]
-    assert op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/journal.Thing"
+    schema = op["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["$ref"] == "#/components/schemas/journal.Thing"
     assert op["responses"]["default"]["$ref"] == "#/components/responses/journal.Default"
     assert merged["paths"]["/api/journal/things/{id}"]["parameters"][0]["$ref"] == "#/components/parameters/journal.Id"
     assert op["operationId"] == "journal.get_thing"

@@ -1,5 +1,4 @@
 """Upstream failures and limits become problem+json with the right status."""
-import socket
 
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
 
@@ -12,7 +11,7 @@ def test_classification():
     assert _classify("journal", conn_error).status == 503
     assert _classify("journal", MaxRetryError(None, "/x", reason=conn_error)).status == 503
     assert _classify("journal", ProtocolError("Connection aborted", ConnectionResetError())).status == 502
-    failure = _classify("journal", socket.timeout())
+    failure = _classify("journal", TimeoutError())
     assert failure.status == 502 and failure.service == "journal" and "journal" in failure.detail
 
 

@@ -70,10 +70,11 @@ def test_alg_none(client, mint):
     _refused(client, f"Bearer {unsigned}", "algorithm")
 
 
-def test_symmetric_alg_with_public_key_as_secret(client, mint, rsa_key):
+def test_symmetric_alg_with_public_key_as_secret(client, mint, minter):
     from cryptography.hazmat.primitives import serialization
     _token, claims = mint()
-    pem = rsa_key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    pem = minter.private_key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                       serialization.PublicFormat.SubjectPublicKeyInfo)
     forged = f"{_b64({'alg': 'HS256', 'typ': 'JWT', 'kid': 'test-key-1'})}.{_b64(claims)}"
     import hashlib
     import hmac
@@ -148,15 +149,16 @@ def test_identity_headers_set_after_verification(client, mint):
     assert json.loads(headers["X-Kabinet-Roles"]) == claims["roles"]
 
 
-def test_verified_tokens_are_cached_until_expiry(static_authenticator, mint):
+def test_verified_tokens_are_cached_until_expiry(minter, mint):
     from kabinet_gateway.auth import Authenticator
-    from kabinet_kit.tokens import InvalidToken
+    from kabinet_kit.tokens import InvalidToken, TokenVerifier
     calls = []
+    verifier = TokenVerifier(minter.key_source, audience=minter.audience, issuer=minter.issuer)
 
     class Counting:
         def verify(self, token):
             calls.append(token)
-            return static_authenticator.verifier.verify(token)
+            return verifier.verify(token)
     now = [time.time()]
     auth = Authenticator("unused", verifier=Counting(), cache_size=3, clock=lambda: now[0])
     token, claims = mint(exp=int(now[0]) + 60)

@@ -1,6 +1,7 @@
 """One token minter for every test and benchmark: access tokens signed as identity signs them."""
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Any
@@ -28,6 +29,14 @@ class TokenMinter:
         self.private_key = private_key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.keys: dict[str, Any] = {kid: self.private_key.public_key()}
         self.key_source = StaticKeySource(lambda: self.keys)
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys as the issuer publishes them (``/.well-known/jwks.json``)."""
+        keys = []
+        for kid, public_key in self.keys.items():
+            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(public_key))
+            keys.append({**jwk, "kid": kid, "use": "sig", "alg": ALGORITHM})
+        return {"keys": keys}
 
     def claims(self, account_id: str, person_id: str, *, roles: tuple[dict[str, Any], ...] | list[Any] = (),
                ttl: int = 900, **extra: Any) -> dict[str, Any]:

@@ -1,0 +1,54 @@
+"""What the gateway works out about each request: the client, the forwarding headers, the caller."""
+from __future__ import annotations
+
+from flask import g, request
+
+from kabinet_kit.tokens import InvalidToken, Principal
+
+from .auth import KEYS_UNAVAILABLE
+from .gateway import current_gateway
+from .observability import count_auth_failure
+from .problems import GatewayProblem, unauthenticated
+
+
+def client_ip() -> str:
+    hops = current_gateway().settings.trusted_proxy_hops
+    if hops > 0:
+        chain = [p.strip() for p in request.headers.get("X-Forwarded-For", "").split(",") if p.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return request.remote_addr or "unknown"
+
+
+def forwarding_headers(prefix: str) -> dict[str, str]:
+    return {
+        "X-Request-ID": g.request_id,
+        "X-Correlation-ID": g.correlation_id,
+        "X-Forwarded-For": client_ip(),
+        "X-Forwarded-Proto": request.scheme,
+        "X-Forwarded-Host": request.host,
+        "X-Forwarded-Prefix": prefix,
+    }
+
+
+def authenticate_request() -> Principal:
+    """Verify the bearer token and check revocations; raises GatewayProblem (401/503)."""
+    gw = current_gateway()
+    try:
+        principal = gw.authenticator.authenticate(request.headers.get("Authorization"))
+    except InvalidToken as exc:
+        if str(exc).startswith(KEYS_UNAVAILABLE):
+            raise GatewayProblem(503, "Service unavailable",
+                                 "Token signing keys cannot be fetched from identity; retry later.",
+                                 service="identity") from None
+        count_auth_failure(str(exc))
+        raise unauthenticated(str(exc)) from None
+    gw.revocations.start()
+    if not gw.revocations.fresh:
+        raise GatewayProblem(503, "Service unavailable",
+                             "The revocation list cannot be read; authenticated calls are refused until it can.")
+    if gw.revocations.is_revoked(principal.account_id, principal.session_id, principal.issued_at):
+        count_auth_failure("revoked")
+        raise unauthenticated("token revoked")
+    g.principal = principal
+    return principal
