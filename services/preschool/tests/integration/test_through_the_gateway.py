@@ -4,22 +4,21 @@ the gateway's home screen calls."""
 import pytest
 import requests
 
-from kabinet_gateway.auth import Authenticator
 from kabinet_gateway.bootstrap import create_app as create_gateway_app
 from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
-from kabinet_gateway.testing import serve
+from kabinet_kit.service import app_deps
 from kabinet_kit.testing import migrated_database
-from kabinet_kit.tokens import LocalKeySource, TokenVerifier
+from kabinet_kit.testing.http import serve
+from kabinet_kit.tokens import LocalKeySource
 
 
 @pytest.fixture(scope="module")
 def gateway_url(world):
-    keys = world.identity_app.extensions["identity.deps"].keys
-    verifier = TokenVerifier(LocalKeySource(keys.public_key), audience="kabinet", issuer="kabinet-identity")
+    keys = app_deps(world.identity_app).keys
     with migrated_database(GATEWAY_DIR, "gateway") as gateway_db, serve(world.app) as preschool_url:
         gateway = create_gateway_app({
             "database_url": gateway_db, "upstreams": {"preschool": preschool_url},
-            "authenticator": Authenticator("unused", verifier=verifier)})
+            "key_source": LocalKeySource(keys.public_key)})
         with serve(gateway) as url:
             yield url
         gateway.extensions["kabinet.gateway"].close()
