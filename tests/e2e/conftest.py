@@ -25,7 +25,7 @@ from kombu import Connection
 from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
 from kabinet_gateway.testing import free_port
 from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
-from kabinet_journal.config import SERVICE_DIR as JOURNAL_DIR
+from kabinet_journal.settings import SERVICE_DIR as JOURNAL_DIR
 from kabinet_preschool.config import SERVICE_DIR as PRESCHOOL_DIR
 from kabinet_kit import broker_definitions
 from kabinet_kit.testing import TEST_VHOST, admin_amqp_url, migrated_database, service_amqp_url

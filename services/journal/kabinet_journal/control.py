@@ -9,18 +9,18 @@ same figures for the groups and the institution, without names, teachers or pupi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import PermissionDenied
 
-from .bootstrap import Deps
+from .deps import Deps, local_today
 from .fees import parse_month
-from .models import (Account, Attendance, Group, Lesson, Mark, Membership, PersonName, Subject, TeachingLoad,
-                     Term)
-from .services import local_today
+from .models import Account, Attendance, Group, Lesson, Mark, Membership, PersonName, Subject, TeachingLoad, Term
 
 COUNTS = ("lessons", "lessons_due", "without_topic", "late_topics", "without_attendance", "pupils_without_marks")
 
@@ -78,7 +78,7 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
         stays = defaultdict(list)
         for row in session.execute(select(Membership.group_id, Membership.child_id, Membership.starts_on,
                                           Membership.ends_on).where(
-                Membership.group_id.in_({l.group_id for l in loads.values()}))):
+                Membership.group_id.in_({ld.group_id for ld in loads.values()}))):
             stays[row.group_id].append(row)
         for term in terms:
             until = min(term.ends_on, local_today(deps))
@@ -102,7 +102,7 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
         add(institution, counts)
         add(by_group[load.group_id], counts)
         add(by_teacher[load.teacher_account_id], counts)
-    group_names = {l.group_id: l.group for l in loads.values()}
+    group_names = {ld.group_id: ld.group for ld in loads.values()}
     report = {"organisation_id": organisation_id, "month": month, "counted_until": due_until.isoformat(),
               "terms": [{"id": t.id, "number": t.number, "kind": t.kind} for t in terms],
               "institution": institution,
@@ -111,8 +111,8 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
     if not full:
         return report
 
-    persons = dict(session.execute(select(Account.id, Account.person_id).where(Account.id.in_(list(by_teacher)))).all()) \
-        if by_teacher else {}
+    persons = dict(session.execute(select(Account.id, Account.person_id)
+                                   .where(Account.id.in_(list(by_teacher)))).all()) if by_teacher else {}
     names = {r.person_id: r for r in session.scalars(select(PersonName).where(
         PersonName.person_id.in_(set(persons.values()) | {c for _, c, _ in unmarked})))}
 
@@ -126,10 +126,15 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
                 "group": load.group, "subject": load.subject, "teacher_account_id": load.teacher_account_id}
 
     report["teachers"] = sorted(({"teacher_account_id": a, "teacher": full_name(persons.get(a)), **c}
-                                 for a, c in by_teacher.items()), key=lambda r: (r["teacher"] or "", r["teacher_account_id"]))
-    report["lessons_without_topic"] = [lesson_row(l) for l in sorted(missing_topic, key=lambda l: l.date)]
-    report["late_topics"] = [lesson_row(l) for l in sorted(late, key=lambda l: l.date)]
-    report["lessons_without_attendance"] = [lesson_row(l) for l in sorted(missing_attendance, key=lambda l: l.date)]
+                                 for a, c in by_teacher.items()),
+                                key=lambda r: (r["teacher"] or "", r["teacher_account_id"]))
+
+    def by_date(lessons: Iterable[Any]) -> list[dict[str, Any]]:
+        return [lesson_row(lesson) for lesson in sorted(lessons, key=lambda lesson: lesson.date)]
+
+    report["lessons_without_topic"] = by_date(missing_topic)
+    report["late_topics"] = by_date(late)
+    report["lessons_without_attendance"] = by_date(missing_attendance)
     report["pupils_without_marks"] = [
         {"child_id": c, "pupil": full_name(c), "load_id": load_id, "group": loads[load_id].group,
          "subject": loads[load_id].subject, "term_id": term_id} for load_id, c, term_id in unmarked]

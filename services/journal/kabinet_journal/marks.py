@@ -14,13 +14,25 @@ from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.outbox import bulk_insert
 
 from . import access
 from .access import LoadFacts
-from .bootstrap import Deps
-from .models import (Attendance, Lesson, Mark, MarkChange, Membership, PersonName, Substitution, TeachingLoad, Term,
-                     TermMark, new_id)
-from .services import bulk_insert, get_load, load_facts, mark_kinds, readable_load, record_many
+from .deps import Deps
+from .lookups import get_load, load_facts, mark_kinds, readable_load
+from .models import (
+    Attendance,
+    Lesson,
+    Mark,
+    MarkChange,
+    Membership,
+    PersonName,
+    Substitution,
+    TeachingLoad,
+    Term,
+    TermMark,
+    new_id,
+)
 
 FIVE = ("1", "2", "3", "4", "5")
 PASS_FAIL = ("pass", "fail")
@@ -47,7 +59,7 @@ class Stays:
             self.by_child[child_id].append((start, end))
 
     @classmethod
-    def of_group(cls, session: Session, group_id: str) -> "Stays":
+    def of_group(cls, session: Session, group_id: str) -> Stays:
         return cls(session.execute(select(Membership.child_id, Membership.starts_on, Membership.ends_on)
                                    .where(Membership.group_id == group_id)).all())
 
@@ -70,7 +82,8 @@ def save_cells(deps: Deps, session: Session, caller, load_id: str, body: dict) -
     facts = load_facts(session, load)
     if not (access.is_load_teacher(caller, facts) or access.substitutes(caller, facts)):
         raise PermissionDenied("You do not keep this group's journal for this subject.")
-    marks_in, deletions, attendance_in = body.get("marks") or [], body.get("deletions") or [], body.get("attendance") or []
+    marks_in, deletions = body.get("marks") or [], body.get("deletions") or []
+    attendance_in = body.get("attendance") or []
 
     lesson_ids = {str(c["lesson_id"]) for c in marks_in + attendance_in if c.get("lesson_id")}
     dates = {c["date"] for c in marks_in + attendance_in if c.get("date") and not c.get("lesson_id")}
@@ -90,7 +103,7 @@ def save_cells(deps: Deps, session: Session, caller, load_id: str, body: dict) -
         if missing:
             for lesson in session.scalars(select(Lesson).where(Lesson.load_id == load.id, Lesson.id.in_(missing))):
                 lessons_by_id.setdefault(lesson.id, lesson)
-    term_ids = {l.term_id for l in lessons_by_id.values()} | {m.term_id for m in existing.values()}
+    term_ids = {lesson.term_id for lesson in lessons_by_id.values()} | {m.term_id for m in existing.values()}
     closed = set(session.scalars(select(Term.id).where(Term.id.in_(term_ids), Term.closed_at.is_not(None)))) \
         if term_ids else set()
     stays = Stays.of_group(session, load.group_id)
@@ -170,7 +183,8 @@ def save_cells(deps: Deps, session: Session, caller, load_id: str, body: dict) -
         if cell.get("status") not in ATTENDANCE:
             fail("attendance", i, "status", f"One of: {', '.join(ATTENDANCE)}.")
         lesson = lesson_for("attendance", i, cell)
-        if lesson is None or not check_lesson("attendance", i, lesson, child_id) or cell.get("status") not in ATTENDANCE:
+        if (lesson is None or not check_lesson("attendance", i, lesson, child_id)
+                or cell.get("status") not in ATTENDANCE):
             continue
         marked.append((lesson, child_id, cell["status"]))
     if errors:
@@ -232,7 +246,7 @@ def save_cells(deps: Deps, session: Session, caller, load_id: str, body: dict) -
     if audit:
         bulk_insert(session, MarkChange.__table__, audit)
     session.flush()
-    record_many(deps, session, events)
+    deps.events.record_many(session, events)
     return results
 
 
@@ -247,6 +261,13 @@ def _mark_event(load: TeachingLoad, placement: dict, row: dict, on: date, previo
             "child_id": row["child_id"], "date": on, "scale": load.scale, "kind": row["kind"],
             "weight": row["weight"], "value": row["value"], "previous_value": previous,
             "author_account_id": row["author_account_id"]}
+
+
+def get_mark(session: Session, mark_id: str) -> Mark:
+    mark = session.get(Mark, mark_id)
+    if mark is None:
+        raise NotFound("No such mark.")
+    return mark
 
 
 def mark_history(session: Session, caller, mark_id: str) -> list[MarkChange]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text)
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime
@@ -115,7 +115,8 @@ class PersonName(Base):
 # -- the school year structure --------------------------------------------------------------
 class Term(Base):
     __tablename__ = "terms"
-    __table_args__ = (UniqueConstraint("organisation_id", "academic_year_id", "number", name="uq_terms_org_year_number"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "academic_year_id", "number",
+                                       name="uq_terms_org_year_number"),)
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     organisation_id: Mapped[str] = mapped_column(Id, index=True)
     academic_year_id: Mapped[str] = mapped_column(Id)
@@ -194,7 +195,8 @@ class Substitution(Base):
 
 class TimetableSlot(Base):
     __tablename__ = "timetable_slots"
-    __table_args__ = (UniqueConstraint("term_id", "group_id", "weekday", "period", name="uq_timetable_slots_group_slot"),)
+    __table_args__ = (UniqueConstraint("term_id", "group_id", "weekday", "period",
+                                       name="uq_timetable_slots_group_slot"),)
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     term_id: Mapped[str] = mapped_column(ForeignKey("terms.id"), index=True)
     load_id: Mapped[str] = mapped_column(ForeignKey("teaching_loads.id"), index=True)

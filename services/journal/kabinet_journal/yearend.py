@@ -22,10 +22,9 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import Conflict, InvalidInput, PermissionDenied
 from kabinet_kit.events import utcnow
 
-from .bootstrap import Deps
+from .deps import Deps, local_today
 from .marks import FIVE, Stays
 from .models import AcademicYear, Group, Membership, TeachingLoad, Term, TermAudit, TermMark, YearClosing
-from .services import local_today, record_many
 
 
 # -- the rule (pure) ------------------------------------------------------------------------
@@ -85,7 +84,7 @@ def close_year(deps: Deps, session: Session, caller, organisation_id: str, acade
     on = min(local_today(deps), terms[-1].ends_on if terms else year.ends_on)
     loads = session.scalars(select(TeachingLoad).where(TeachingLoad.organisation_id == organisation_id,
                                                        TeachingLoad.academic_year_id == academic_year_id)).all()
-    load_ids = [l.id for l in loads]
+    load_ids = [ld.id for ld in loads]
     term_values, year_set = defaultdict(list), set()
     if load_ids:
         for load_id, child_id, period, value in session.execute(
@@ -96,7 +95,7 @@ def close_year(deps: Deps, session: Session, caller, organisation_id: str, acade
             else:
                 year_set.add((load_id, child_id))
     stays_by_group = defaultdict(list)
-    group_ids = {l.group_id for l in loads}
+    group_ids = {ld.group_id for ld in loads}
     if group_ids:
         for row in session.execute(select(Membership.group_id, Membership.child_id, Membership.starts_on,
                                           Membership.ends_on).where(Membership.group_id.in_(group_ids))):
@@ -131,7 +130,7 @@ def close_year(deps: Deps, session: Session, caller, organisation_id: str, acade
         "organisation_id": organisation_id, "academic_year_id": academic_year_id, "terms_closed": terms_closed,
         "year_marks_computed": computed, "year_marks_kept": kept, "pupils_without_term_marks": missing,
         "account_id": author}))
-    record_many(deps, session, events)
+    deps.events.record_many(session, events)
     return year_report(session, caller, organisation_id, academic_year_id)
 
 
