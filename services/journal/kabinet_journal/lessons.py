@@ -1,7 +1,9 @@
 """Lessons of a teaching load: made, filled in (topic, homework, material), removed, read."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,17 +70,36 @@ def update_lesson(deps: Deps, session: Session, caller: Caller, lesson_id: str, 
     return lesson
 
 
-def _fill(deps: Deps, session: Session, caller: Caller, load: TeachingLoad, lesson: Lesson, data: dict) -> None:
+@dataclass(frozen=True)
+class TopicEntry:
+    #: The lesson's first topic ever: it is now conducted (later entries only update it).
+    conducted_now: bool
+    #: Entered after the lesson's local day (JRN-01).
+    late: bool
+
+
+def topic_entry(current_topic: str | None, entered_before: bool, new_topic: str | None, lesson_date: date,
+                today: date) -> TopicEntry | None:
+    """What writing ``new_topic`` into a lesson records: nothing unless it gives a topic to a
+    lesson without one; then whether the lesson is conducted now, and whether the topic is late."""
+    if not new_topic or current_topic:
+        return None
+    return TopicEntry(conducted_now=not entered_before, late=today > lesson_date)
+
+
+def _fill(deps: Deps, session: Session, caller: Caller, load: TeachingLoad, lesson: Lesson,
+          data: dict[str, Any]) -> None:
     conducted_now = False
     for name in ("topic", "homework", "material"):
         if name in data:
             value = (data[name] or "").strip() or None
-            if name == "topic" and value and not lesson.topic:
-                # Topics belong in the journal on the day of the lesson (seed 004 §3.2).
-                conducted_now = lesson.topic_entered_at is None
-                lesson.topic_entered_at = utcnow()
-                lesson.topic_entered_by = caller.account_id
-                lesson.topic_late = local_today(deps) > lesson.date
+            if name == "topic":
+                entry = topic_entry(lesson.topic, lesson.topic_entered_at is not None, value, lesson.date,
+                                    local_today(deps))
+                if entry is not None:
+                    conducted_now = entry.conducted_now
+                    lesson.topic_entered_at, lesson.topic_entered_by = utcnow(), caller.account_id
+                    lesson.topic_late = entry.late
             setattr(lesson, name, value)
     if data.get("kind"):
         lesson.kind = data["kind"]

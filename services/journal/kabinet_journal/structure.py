@@ -2,6 +2,11 @@
 subjects, curriculum hours and mark kinds."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,27 +20,50 @@ from .models import AcademicYear, CurriculumHours, Holiday, MarkKind, Subject, T
 TERM_COUNTS = {"quarter": 4, "half": 2, "trimester": 3}
 
 
-def create_term(deps: Deps, session: Session, caller: Caller, data: dict) -> Term:
+@dataclass(frozen=True)
+class TermSpan:
+    kind: str
+    number: int
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class YearSpan:
+    name: str
+    starts_on: date
+    ends_on: date
+
+
+def term_problems(term: TermSpan, year: YearSpan, siblings: Sequence[TermSpan]) -> dict[str, list[str]]:
+    """Why ``term`` does not fit the institution's year beside its other terms (empty: it fits).
+    A year is divided into terms of one kind, numbered within that kind, never overlapping."""
+    errors: dict[str, list[str]] = {}
+    if term.number > TERM_COUNTS[term.kind]:
+        errors["number"] = [f"A year has {TERM_COUNTS[term.kind]} terms of kind {term.kind}."]
+    if term.ends_on < term.starts_on:
+        errors["ends_on"] = ["Ends before it starts."]
+    if term.starts_on < year.starts_on or term.ends_on > year.ends_on:
+        errors["starts_on"] = [f"The term must lie within the academic year {year.name}."]
+    if any(t.kind != term.kind for t in siblings):
+        errors["kind"] = ["The institution's year is divided into terms of another kind."]
+    if any(t.number == term.number for t in siblings):
+        errors["number"] = ["This term exists already."]
+    if any(t.starts_on <= term.ends_on and term.starts_on <= t.ends_on for t in siblings):
+        errors.setdefault("starts_on", []).append("Overlaps another term.")
+    return errors
+
+
+def create_term(deps: Deps, session: Session, caller: Caller, data: dict[str, Any]) -> Term:
     org, year_id = str(data["organisation_id"]), str(data["academic_year_id"])
     require_manager(caller, org)
     year = session.get(AcademicYear, year_id)
     if year is None:
         raise InvalidInput("Unknown academic year.", errors={"academic_year_id": ["No such academic year."]})
     kind, number, starts, ends = data["kind"], data["number"], data["starts_on"], data["ends_on"]
-    errors = {}
-    if number > TERM_COUNTS[kind]:
-        errors["number"] = [f"A year has {TERM_COUNTS[kind]} terms of kind {kind}."]
-    if ends < starts:
-        errors["ends_on"] = ["Ends before it starts."]
-    if starts < year.starts_on or ends > year.ends_on:
-        errors["starts_on"] = [f"The term must lie within the academic year {year.name}."]
     siblings = session.scalars(select(Term).where(Term.organisation_id == org, Term.academic_year_id == year_id)).all()
-    if any(t.kind != kind for t in siblings):
-        errors["kind"] = ["The institution's year is divided into terms of another kind."]
-    if any(t.number == number for t in siblings):
-        errors["number"] = ["This term exists already."]
-    if any(t.starts_on <= ends and starts <= t.ends_on for t in siblings):
-        errors.setdefault("starts_on", []).append("Overlaps another term.")
+    errors = term_problems(TermSpan(kind, number, starts, ends), YearSpan(year.name, year.starts_on, year.ends_on),
+                           [TermSpan(t.kind, t.number, t.starts_on, t.ends_on) for t in siblings])
     if errors:
         raise InvalidInput("The term does not fit the year.", errors=errors)
     term = Term(organisation_id=org, academic_year_id=year_id, kind=kind, number=number, starts_on=starts, ends_on=ends)

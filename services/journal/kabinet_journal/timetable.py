@@ -1,7 +1,9 @@
 """The timetable of a term, and the lessons generated from it."""
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -13,6 +15,36 @@ from .loads import readable_load_ids
 from .lookups import get_load, get_term, require_manager
 from .models import Holiday, Lesson, TeachingLoad, TimetableSlot
 
+
+@dataclass(frozen=True)
+class SlotFacts:
+    load_id: str
+    group_id: str
+    weekday: int  # ISO: Monday is 1
+    period: int
+
+
+@dataclass(frozen=True)
+class PlannedLesson:
+    load_id: str
+    group_id: str
+    date: date
+    period: int
+
+
+def lessons_to_generate(starts_on: date, ends_on: date, slots: Sequence[SlotFacts],
+                        holidays: Sequence[tuple[date, date]],
+                        existing: Collection[tuple[str, date, int | None]]) -> list[PlannedLesson]:
+    """One lesson per slot on each of its weekdays from ``starts_on`` to ``ends_on``, none on a
+    holiday, none where the load already has a lesson at that date and period."""
+    planned = []
+    day = starts_on
+    while day <= ends_on:
+        if not any(start <= day <= end for start, end in holidays):
+            planned += [PlannedLesson(slot.load_id, slot.group_id, day, slot.period) for slot in slots
+                        if slot.weekday == day.isoweekday() and (slot.load_id, day, slot.period) not in existing]
+        day += timedelta(days=1)
+    return planned
 
 def add_timetable_slot(session: Session, caller: Caller, data: dict) -> TimetableSlot:
     term = get_term(session, str(data["term_id"]))
@@ -66,17 +98,13 @@ def generate_lessons(session: Session, caller: Caller, term_id: str, group_id: s
     holidays = session.scalars(select(Holiday).where(Holiday.organisation_id == term.organisation_id,
                                                      Holiday.starts_on <= term.ends_on,
                                                      Holiday.ends_on >= term.starts_on)).all()
-    existing = {tuple(r) for r in session.execute(select(Lesson.load_id, Lesson.date, Lesson.period)
-                                                  .where(Lesson.term_id == term.id))}
-    created = []
-    day = term.starts_on
-    while day <= term.ends_on:
-        if not any(h.starts_on <= day <= h.ends_on for h in holidays):
-            for slot in slots:
-                if slot.weekday == day.isoweekday() and (slot.load_id, day, slot.period) not in existing:
-                    created.append(Lesson(load_id=slot.load_id, term_id=term.id, group_id=slot.group_id, date=day,
-                                          period=slot.period, kind="lesson", created_by=caller.account_id))
-        day += timedelta(days=1)
+    existing = {(r.load_id, r.date, r.period) for r in session.execute(
+        select(Lesson.load_id, Lesson.date, Lesson.period).where(Lesson.term_id == term.id))}
+    planned = lessons_to_generate(term.starts_on, term.ends_on,
+                                  [SlotFacts(s.load_id, s.group_id, s.weekday, s.period) for s in slots],
+                                  [(h.starts_on, h.ends_on) for h in holidays], existing)
+    created = [Lesson(load_id=p.load_id, term_id=term.id, group_id=p.group_id, date=p.date, period=p.period,
+                      kind="lesson", created_by=caller.account_id) for p in planned]
     session.add_all(created)
     session.flush()
     return created
