@@ -18,7 +18,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .marks import grid
+from .grid_view import grid
 from .models import Account, Group, Organisation, PersonName, Subject
 
 FONT = "DejaVuSans"

@@ -1,6 +1,6 @@
 from flask_smorest import Blueprint
 
-from .. import lessons, lookups, marks
+from .. import grid_view, lessons, lookups, marks
 from . import schemas as s
 from .common import caller, db, deps, once, raw_json
 
@@ -49,7 +49,7 @@ def delete_lesson(lesson_id):
 @blp.response(200, s.GridOut)
 def get_grid(query, load_id):
     """The teacher's grid: one group × subject × term."""
-    return raw_json(marks.grid(db(), caller(), str(load_id), str(query["term_id"])))
+    return raw_json(grid_view.grid(db(), caller(), str(load_id), str(query["term_id"])))
 
 
 @blp.post("/loads/<uuid:load_id>/grid")
