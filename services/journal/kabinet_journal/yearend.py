@@ -13,7 +13,9 @@ them to its memberships. ``year_movements`` shows, in figures, where each group'
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
@@ -41,6 +43,37 @@ def year_mark(scale: str, term_values: list[str]) -> str | None:
     if not values:
         return None
     return "pass" if all(v == "pass" for v in values) else "fail"
+
+
+@dataclass
+class YearMarks:
+    #: (load, child, year mark) to record.
+    computed: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Pupils whose year mark the teacher had set already.
+    kept: int = 0
+    #: Pupils with no term mark to compute one from.
+    missing: int = 0
+
+
+def decide_year_marks(on: date, loads: Sequence[tuple[str, str, str]],
+                      stays_by_group: Mapping[str, Sequence[tuple[str, date, date | None]]],
+                      term_values: Mapping[tuple[str, str], list[str]],
+                      year_set: Collection[tuple[str, str]]) -> YearMarks:
+    """Year marks for the pupils in each load's group ``on`` the day (``loads`` as (id, group,
+    scale)): a mark already set is kept, otherwise computed from the term marks."""
+    out = YearMarks()
+    for load_id, group_id, scale in loads:
+        stays = Stays(stays_by_group.get(group_id, []))
+        for child_id in sorted(c for c in stays.by_child if stays.member(c, on)):
+            if (load_id, child_id) in year_set:
+                out.kept += 1
+                continue
+            value = year_mark(scale, term_values.get((load_id, child_id), []))
+            if value is None:
+                out.missing += 1
+            else:
+                out.computed.append((load_id, child_id, value))
+    return out
 
 
 # -- the frozen year ------------------------------------------------------------------------
@@ -100,26 +133,20 @@ def close_year(deps: Deps, session: Session, caller, organisation_id: str, acade
         for row in session.execute(select(Membership.group_id, Membership.child_id, Membership.starts_on,
                                           Membership.ends_on).where(Membership.group_id.in_(group_ids))):
             stays_by_group[row.group_id].append((row.child_id, row.starts_on, row.ends_on))
-    computed = kept = missing = 0
+    marks = decide_year_marks(on, [(ld.id, ld.group_id, ld.scale) for ld in loads], stays_by_group, term_values,
+                              year_set)
+    computed, kept, missing = len(marks.computed), marks.kept, marks.missing
+    by_id = {ld.id: ld for ld in loads}
     rows = []
-    for load in loads:
-        stays = Stays(stays_by_group.get(load.group_id, []))
-        for child_id in sorted(c for c in stays.by_child if stays.member(c, on)):
-            if (load.id, child_id) in year_set:
-                kept += 1
-                continue
-            value = year_mark(load.scale, term_values.get((load.id, child_id), []))
-            if value is None:
-                missing += 1
-                continue
-            computed += 1
-            rows.append(TermMark(load_id=load.id, child_id=child_id, period="year", term_id=academic_year_id,
-                                 value=value, author_account_id=author, recorded_at=now))
-            events.append(("journal.final_mark.set.v1", {
-                "load_id": load.id, "organisation_id": load.organisation_id, "group_id": load.group_id,
-                "subject_id": load.subject_id, "child_id": child_id, "period": "year", "term_id": None,
-                "academic_year_id": academic_year_id, "scale": load.scale, "value": value,
-                "author_account_id": author}))
+    for load_id, child_id, value in marks.computed:
+        load = by_id[load_id]
+        rows.append(TermMark(load_id=load.id, child_id=child_id, period="year", term_id=academic_year_id,
+                             value=value, author_account_id=author, recorded_at=now))
+        events.append(("journal.final_mark.set.v1", {
+            "load_id": load.id, "organisation_id": load.organisation_id, "group_id": load.group_id,
+            "subject_id": load.subject_id, "child_id": child_id, "period": "year", "term_id": None,
+            "academic_year_id": academic_year_id, "scale": load.scale, "value": value,
+            "author_account_id": author}))
     session.add_all(rows)
     closing = YearClosing(organisation_id=organisation_id, academic_year_id=academic_year_id, closed_by=author,
                           closed_at=now, terms_closed=terms_closed, year_marks_computed=computed,
