@@ -77,7 +77,7 @@ def can_fill_lesson(caller: Caller, load: LoadFacts, on: date) -> bool:
 
 
 def can_read_diary(caller: Caller, child_id: str, consent_in_force: bool) -> bool:
-    """The pupil reads their own diary; a guardian only while e_diary consent is in force."""
+    """The pupil reads their own diary; a guardian only while e_diary consent is in force (JRN-11)."""
     if caller.person_kind == "child" and caller.person_id == child_id:
         return True
     return child_id in caller.children and consent_in_force

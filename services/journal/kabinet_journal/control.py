@@ -1,9 +1,9 @@
-"""Control of the journal's keeping (seed 004 §6.2: at least monthly, by the director and the
+"""Control of the journal's keeping (JRN-06: at least monthly, by the director and the
 deputy): for a month, per teacher, group and institution — lessons without a topic, topics
 entered late, lessons without attendance, and pupils without a single mark in a term.
 
 A lesson counts as missing its topic or attendance only once its day is over (topics are
-entered on the day, §3.2). The administration sees who and which; the department sees the
+entered on the day, JRN-01). The administration sees who and which; the department sees the
 same figures for the groups and the institution, without names, teachers or pupils.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The journal as a document (seed 004 §2.2: "вывод информации … на бумажный носитель"): one
+"""The journal as a document (JRN-05): one
 group × subject × term as a PDF in Russian and as CSV for Excel. Built from the teacher's grid,
 so the same people may print it as may read it."""
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Kindergartens and supplementary associations (seed 001 §4.1): attendance of the group per
+"""Kindergartens and supplementary associations (JRN-08, JRN-09): attendance of the group per
 day and the monthly parent fee computed from it.
 
-The fee rule (seed 001 leaves the figures to the institution's order; this is the rule the
-journal applies, per 273-FZ art. 65):
+The fee rule (JRN-09; the figures are the institution's order, this is the rule the journal
+applies):
 - a day is charged when the child attended it, or was absent without a valid reason; days
   absent through illness or for a valid reason (leave, quarantine, …) are not charged;
 - the day's rate is the group's own rate in force that day, else the institution's;

@@ -129,7 +129,7 @@ class Term(Base):
 
 
 class TermAudit(Base):
-    """Closing and reopening a term: who, when, why (seed 004 §6.3)."""
+    """Closing and reopening a term: who, when, why (JRN-07)."""
     __tablename__ = "term_audit"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     term_id: Mapped[str] = mapped_column(ForeignKey("terms.id"), index=True)
@@ -183,7 +183,7 @@ class TeachingLoad(Base):
 
 
 class Substitution(Base):
-    """A colleague fills the load's journal for a period (seed 004 §5)."""
+    """A colleague fills the load's journal for a period (JRN-03)."""
     __tablename__ = "substitutions"
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     load_id: Mapped[str] = mapped_column(ForeignKey("teaching_loads.id"), index=True)
@@ -311,7 +311,7 @@ from sqlalchemy import Numeric  # noqa: E402  (this section's own import)
 
 
 class ThematicPlan(Base):
-    """A teaching load's calendar-thematic plan (seed 004 §5): saved whole, its hours equal to
+    """A teaching load's calendar-thematic plan (JRN-04): saved whole, its hours equal to
     the curriculum's."""
     __tablename__ = "thematic_plans"
     load_id: Mapped[str] = mapped_column(ForeignKey("teaching_loads.id"), primary_key=True)
@@ -333,7 +333,7 @@ class PlanTopic(Base):
 
 
 class DayAttendance(Base):
-    """A child's day in a kindergarten group or an association (seed 001 §4): present, or
+    """A child's day in a kindergarten group or an association (JRN-08): present, or
     absent with a reason."""
     __tablename__ = "day_attendance"
     __table_args__ = (Index("ix_day_attendance_child_date", "child_id", "date"),)

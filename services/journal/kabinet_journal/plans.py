@@ -1,4 +1,4 @@
-"""Calendar-thematic plans (seed 004 §5): per teaching load, the topics in order with their
+"""Calendar-thematic plans (JRN-04): per teaching load, the topics in order with their
 hours, drawn up before the year starts; their total must equal the curriculum's hours for the
 group's grade and subject.
 

@@ -1,7 +1,7 @@
 """What the journal knows of identity, kept up to date from identity's events.
 
 Each handler runs in the consumer's transaction together with the processed-event record,
-so a redelivered event is never applied twice. Rules for personal data (152-FZ):
+so a redelivered event is never applied twice. Rules for personal data (JRN-11):
 children's names are kept only while the child is enrolled (erased on withdrawal), guardians'
 names are never stored, and a guardian's diary access lives only as long as the ``e_diary``
 consent row it depends on (deleted when the consent is revoked or expires).

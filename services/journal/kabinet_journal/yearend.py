@@ -1,4 +1,4 @@
-"""Closing an institution's academic year (seed 001 §4.1, seed 004 §6.3).
+"""Closing an institution's academic year (JRN-10).
 
 Closing is the administrator's, once and for good: every term still open is closed (and
 audited), year marks are computed from the term marks for the pupils in each group at the

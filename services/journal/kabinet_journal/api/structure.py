@@ -117,7 +117,7 @@ def change_teacher(body, load_id):
 @blp.arguments(s.SubstitutionIn)
 @blp.response(201, s.SubstitutionOut)
 def add_substitution(body, load_id):
-    """A colleague keeps this load's journal for a period (seed 004 §5)."""
+    """A colleague keeps this load's journal for a period (JRN-03)."""
     return loads.add_substitution(db(), caller(), str(load_id), body)
 
 

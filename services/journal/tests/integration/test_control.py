@@ -1,4 +1,4 @@
-"""Control (seed 004 §6): a month's completeness per teacher, group and institution for the
+"""Control (JRN-06): a month's completeness per teacher, group and institution for the
 administration; the same figures without names for the department; nobody else."""
 import json
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Kindergartens and associations (seed 001 §4.1): attendance per day, and the monthly parent
+"""Kindergartens and associations (JRN-08, JRN-09): attendance per day, and the monthly parent
 fee from attended days, the daily rate and exemptions; who may see and do what."""
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Calendar-thematic plans (seed 004 §5): saved whole, hours equal to the curriculum's, and
+"""Calendar-thematic plans (JRN-04): saved whole, hours equal to the curriculum's, and
 their topics suggested for the load's lessons in order."""
 from datetime import timedelta
 
