@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 from datetime import timezone
 
-from sqlalchemy import BigInteger, DateTime, Integer, TypeDecorator, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Integer, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 # Autoincrementing 64-bit key that SQLite also accepts as its rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# Entity ids are UUID strings, so that they travel unchanged in events.
+Id = String(36)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
 
 
 def make_engine(url: str, **kwargs) -> Engine:
