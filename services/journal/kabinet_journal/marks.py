@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from kabinet_kit.db import new_id
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 from kabinet_kit.outbox import bulk_insert
@@ -31,7 +32,6 @@ from .models import (
     Membership,
     TeachingLoad,
     Term,
-    new_id,
 )
 
 FIVE = ("1", "2", "3", "4", "5")

@@ -3,29 +3,20 @@ year structure, lessons, marks, attendance and term results. Ids are UUID string
 they travel unchanged in events."""
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime
-from kabinet_kit.outbox import add_messaging_tables
-from kabinet_kit.web import idempotency_table
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
+from kabinet_kit.db import NAMING_CONVENTION, BigId, Id, UtcDateTime, new_id
+from kabinet_kit.service import service_tables
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-OUTBOX, PROCESSED = add_messaging_tables(Base.metadata)
-IDEMPOTENCY = idempotency_table(Base.metadata)
-
-Id = String(36)
+OUTBOX, PROCESSED, IDEMPOTENCY = service_tables(Base.metadata)
 
 
 # -- replicas of identity (written only by the consumer) ----------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from kabinet_kit.db import new_id
 from kabinet_kit.errors import Conflict, InvalidInput, PermissionDenied
 from kabinet_kit.events import utcnow
 
@@ -20,7 +21,7 @@ from . import access
 from .deps import Deps
 from .lessons import update_lesson
 from .lookups import get_lesson, get_load, load_facts, readable_load
-from .models import CurriculumHours, Group, Lesson, PlanTopic, Subject, TeachingLoad, ThematicPlan, new_id
+from .models import CurriculumHours, Group, Lesson, PlanTopic, Subject, TeachingLoad, ThematicPlan
 from .yearend import require_open_year
 
 
