@@ -71,7 +71,8 @@ def grid(session: Session, caller: Caller, load_id: str, term_id: str) -> dict[s
         names[child_id] = (last, first, middle)
         if start <= t_ends and (end is None or end >= t_starts):
             pupil_ids[child_id] = True
-    marks_by_child, attendance_by_child = defaultdict(list), defaultdict(dict)
+    marks_by_child: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    attendance_by_child: dict[str, dict[str, str]] = defaultdict(dict)
     for child_id, mark_id, lesson_id, kind, weight, value, author in conn.execute(_GRID_MARKS, keys).all():
         marks_by_child[child_id].append({"id": mark_id, "lesson_id": lesson_id, "kind": kind, "weight": weight,
                                          "value": value, "author_account_id": author})

@@ -14,7 +14,7 @@ from kabinet_kit.events import utcnow
 from . import access
 from .access import Caller
 from .deps import Deps, local_today
-from .lookups import get_lesson, get_load, load_facts, readable_load, term_of
+from .lookups import get_lesson, get_load, get_term, load_facts, readable_load, term_of
 from .models import Attendance, Holiday, Lesson, Mark, TeachingLoad, Term
 
 
@@ -58,7 +58,7 @@ def update_lesson(deps: Deps, session: Session, caller: Caller, lesson_id: str, 
     facts = load_facts(session, load)
     if not access.can_fill_lesson(caller, facts, lesson.date):
         raise PermissionDenied("You do not keep this group's journal for this subject on this day.")
-    term = session.get(Term, lesson.term_id)
+    term = get_term(session, lesson.term_id)
     if term.closed_at is not None:
         raise Conflict("The term is closed: its journal is locked.")
     if "date" in data and data["date"] != lesson.date:
@@ -120,7 +120,7 @@ def delete_lesson(session: Session, caller: Caller, lesson_id: str) -> None:
     facts = load_facts(session, load)
     if not (caller.manages(load.organisation_id) or access.is_load_teacher(caller, facts)):
         raise PermissionDenied("You do not keep this group's journal for this subject.")
-    term = session.get(Term, lesson.term_id)
+    term = get_term(session, lesson.term_id)
     if term.closed_at is not None:
         raise Conflict("The term is closed: its journal is locked.")
     recorded = session.scalar(select(Mark.id).where(Mark.lesson_id == lesson.id).limit(1)) or session.scalar(
@@ -142,7 +142,7 @@ def list_lessons(session: Session, caller: Caller, load_id: str, term_id: str | 
     query = select(Lesson).where(Lesson.load_id == load.id)
     if term_id:
         query = query.where(Lesson.term_id == term_id)
-    return session.scalars(query.order_by(Lesson.date, Lesson.period)).all()
+    return list(session.scalars(query.order_by(Lesson.date, Lesson.period)))
 
 
 def read_lesson(session: Session, caller: Caller, lesson_id: str) -> Lesson:

@@ -1,6 +1,8 @@
 """Teaching loads (a group's subject and its teacher) and the colleagues who substitute."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -53,7 +55,7 @@ def change_load_teacher(session: Session, caller: Caller, load_id: str, teacher_
     return load
 
 
-def readable_load_ids(session: Session, caller: Caller, loads: list[TeachingLoad]) -> set[str]:
+def readable_load_ids(session: Session, caller: Caller, loads: Sequence[TeachingLoad]) -> set[str]:
     """Ids of the loads the caller may read, with the substitutions of all of them in one query."""
     subs: dict[str, list] = {}
     if loads:

@@ -29,7 +29,7 @@ def get_load(session: Session, load_id: str) -> TeachingLoad:
 
 
 def load_facts(session: Session, load: TeachingLoad) -> LoadFacts:
-    subs = tuple(tuple(r) for r in session.execute(
+    subs = tuple((r.account_id, r.starts_on, r.ends_on) for r in session.execute(
         select(Substitution.account_id, Substitution.starts_on, Substitution.ends_on)
         .where(Substitution.load_id == load.id)))
     return LoadFacts(load.organisation_id, load.group_id, load.teacher_account_id, subs)

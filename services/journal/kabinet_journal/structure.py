@@ -77,7 +77,7 @@ def list_terms(session: Session, caller: Caller, organisation_id: str, academic_
     query = select(Term).where(Term.organisation_id == organisation_id)
     if academic_year_id:
         query = query.where(Term.academic_year_id == academic_year_id)
-    return session.scalars(query.order_by(Term.starts_on)).all()
+    return list(session.scalars(query.order_by(Term.starts_on)))
 
 
 def create_holiday(session: Session, caller: Caller, data: dict) -> Holiday:
@@ -93,8 +93,8 @@ def create_holiday(session: Session, caller: Caller, data: dict) -> Holiday:
 
 def list_holidays(session: Session, caller: Caller, organisation_id: str) -> list[Holiday]:
     require_structure_reader(session, caller, organisation_id)
-    return session.scalars(select(Holiday).where(Holiday.organisation_id == organisation_id)
-                           .order_by(Holiday.starts_on)).all()
+    return list(session.scalars(select(Holiday).where(Holiday.organisation_id == organisation_id)
+                                .order_by(Holiday.starts_on)))
 
 
 def list_curriculum(session: Session, caller: Caller, organisation_id: str,
@@ -103,7 +103,7 @@ def list_curriculum(session: Session, caller: Caller, organisation_id: str,
     query = select(CurriculumHours).where(CurriculumHours.organisation_id == organisation_id)
     if academic_year_id:
         query = query.where(CurriculumHours.academic_year_id == academic_year_id)
-    return session.scalars(query.order_by(CurriculumHours.grade_level, CurriculumHours.subject_id)).all()
+    return list(session.scalars(query.order_by(CurriculumHours.grade_level, CurriculumHours.subject_id)))
 
 
 def create_subject(session: Session, caller: Caller, data: dict) -> Subject:
