@@ -32,17 +32,17 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import create_engine, text
 
 from kabinet_journal.config import SERVICE_DIR
 from kabinet_kit.migrations import upgrade
+from kabinet_kit.testing.tokens import TokenMinter
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER = os.environ.get("PERF_PG", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
@@ -74,7 +74,7 @@ def copy_rows(raw, table: str, columns: tuple[str, ...], rows) -> int:
 
 def seed_school(url: str) -> dict:
     rng = random.Random(2026)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     org, year = uid(), uid()
     groups, pupils_of, loads, teachers = [], {}, [], [(uid(), uid()) for _ in range(TEACHERS)]
     subjects = [(uid(), org, name) for name in SUBJECTS]
@@ -102,7 +102,7 @@ def seed_school(url: str) -> dict:
             while day <= term[6]:
                 if day.isoweekday() in days:
                     lid = uid()
-                    entered = datetime(day.year, day.month, day.day, 10, tzinfo=timezone.utc)
+                    entered = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
                     lesson_rows.append((lid, load_id, term[0], group_id, day, period, "lesson",
                                         f"Тема урока {n + 1}", f"§ {n + 1}, № {n * 3 + 1}–{n * 3 + 5}", None, False,
                                         entered, teacher, teacher, teacher, entered))
@@ -116,7 +116,7 @@ def seed_school(url: str) -> dict:
             for term in terms:
                 lessons = lessons_of[(load_id, term[0])]
                 for child in pupils_of[group_id]:
-                    for lid, day in rng.sample(lessons, MARKS_PER_TERM):
+                    for lid, _day in rng.sample(lessons, MARKS_PER_TERM):
                         kind, weight = KINDS[rng.randrange(4)]
                         yield (uid(), lid, load_id, term[0], child, kind, weight, str(rng.choice("2334445555")),
                                teacher, now)
@@ -124,7 +124,7 @@ def seed_school(url: str) -> dict:
     def attendance():
         for load_id, _o, _y, group_id, _s, teacher, _sc in loads:
             for term in terms:
-                for lid, day in lessons_of[(load_id, term[0])]:
+                for lid, _day in lessons_of[(load_id, term[0])]:
                     for child in pupils_of[group_id]:
                         roll = rng.random()
                         status = ("absent_ill" if roll < 0.03 else "absent_valid" if roll < 0.04
@@ -175,7 +175,8 @@ def seed_school(url: str) -> dict:
                                 "closed_at"), terms)
         counts["lessons"] = copy_rows(db, "lessons", (
             "id", "load_id", "term_id", "group_id", "date", "period", "kind", "topic", "homework", "material",
-            "topic_late", "topic_entered_at", "topic_entered_by", "created_by", "updated_by", "updated_at"), lesson_rows)
+            "topic_late", "topic_entered_at", "topic_entered_by", "created_by", "updated_by", "updated_at"),
+            lesson_rows)
         counts["marks"] = copy_rows(db, "marks", ("id", "lesson_id", "load_id", "term_id", "child_id", "kind", "weight",
                                                   "value", "author_account_id", "recorded_at"), marks())
         counts["attendance"] = copy_rows(db, "attendance", ("lesson_id", "child_id", "load_id", "term_id", "status",
@@ -189,22 +190,21 @@ def seed_school(url: str) -> dict:
         conn.execute(text("VACUUM ANALYZE"))
     engine.dispose()
     teacher_person = {a: p for a, p in teachers}
-    return {"loads": [(l[0], l[3], l[5], teacher_person[l[5]]) for l in loads], "terms": [t[0] for t in terms],
+    return {"loads": [(ld[0], ld[3], ld[5], teacher_person[ld[5]]) for ld in loads], "terms": [t[0] for t in terms],
             "pupils_of": pupils_of, "guardians": guardians, "lessons_of": lessons_of, "counts": counts}
 
 
 # -- tokens and the JWKS this script serves ---------------------------------------------------
 class Keys:
+    """The kit's token minter, with its public key served as identity's JWKS would be."""
+
     def __init__(self):
-        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private.public_key()))
+        self.minter = TokenMinter(KID)
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.minter.private_key.public_key()))
         self.jwks = json.dumps({"keys": [{**jwk, "kid": KID, "use": "sig", "alg": "RS256"}]}).encode()
 
     def token(self, account: str, person: str) -> str:
-        now = int(time.time())
-        return jwt.encode({"iss": "kabinet-identity", "aud": "kabinet", "typ": "access", "sub": account, "pid": person,
-                           "sid": uid(), "iat": now, "exp": now + 3600, "roles": []}, self.private,
-                          algorithm="RS256", headers={"kid": KID})
+        return self.minter.token(account, person, ttl=3600)
 
 
 def serve_jwks(keys: Keys) -> tuple[ThreadingHTTPServer, str]:
@@ -259,7 +259,7 @@ def start_processes(tmp: Path, journal_db: str, jwks_url: str, workers: str) -> 
     env_g = {**base, "GATEWAY_DATABASE_URL": f"sqlite:///{tmp}/gateway.db", "GATEWAY_PORT": str(gateway_port),
              "GATEWAY_WORKERS": workers, "GATEWAY_UPSTREAMS": f"journal={journal}", "GATEWAY_JWKS_URL": jwks_url,
              "GATEWAY_REQUIRED_UPSTREAMS": "journal"}
-    log = open(tmp / "processes.log", "ab")
+    log = open(tmp / "processes.log", "ab")  # noqa: SIM115 - the processes write to it until they stop
     subprocess.run([sys.executable, "-m", "kabinet_gateway.migrate"], cwd=REPO, env=env_g, check=True, stdout=log,
                    stderr=log)
     procs = [subprocess.Popen([sys.executable, "-m", m], cwd=REPO, env=e, stdout=log, stderr=log,
@@ -369,12 +369,12 @@ class CpuMeter:
         return self
 
     def __exit__(self, *exc):
-        self.used = [group_cpu_seconds(pgid) - s for (_, pgid), s in zip(self.groups, self.start)]
+        self.used = [group_cpu_seconds(pgid) - s for (_, pgid), s in zip(self.groups, self.start, strict=True)]
 
     def per_request(self, requests: int, via_gateway: bool) -> str:
         if not requests:
             return ""
-        parts = [f"{name} {1000 * used / requests:.1f}" for (name, _), used in zip(self.groups, self.used)
+        parts = [f"{name} {1000 * used / requests:.1f}" for (name, _), used in zip(self.groups, self.used, strict=True)
                  if via_gateway or name == "journal"]
         return "   CPU ms/req: " + ", ".join(parts)
 

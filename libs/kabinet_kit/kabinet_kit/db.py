@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 # Autoincrementing 64-bit key that SQLite also accepts as its rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 # Entity ids are UUID strings, so that they travel unchanged in events.
-EntityId = String(36)
+Id = String(36)
 
 
 def new_id() -> str:

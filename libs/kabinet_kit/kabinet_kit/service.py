@@ -12,18 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
-from sqlalchemy import Table
+from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from .bus import broker_reachable, events_exchange
 from .consumer import Binding, EventConsumer, Handler
 from .db import make_engine, make_session_factory
-from .outbox import ContractRegistry, EventRecorder
+from .outbox import ContractRegistry, EventRecorder, add_messaging_tables
 from .relay import OutboxRelay
 from .settings import ServiceSettings
 from .tokens import CachingVerifier, JwksKeySource, TokenVerifier
-from .web import RequestTransaction, create_base_app, current_correlation_id, database_check
+from .web import RequestTransaction, create_base_app, current_correlation_id, database_check, idempotency_table
+
+
+def service_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
+    """The kit's tables in a service's metadata: outbox, processed events, idempotency keys."""
+    outbox, processed = add_messaging_tables(metadata)
+    return outbox, processed, idempotency_table(metadata)
 
 
 @dataclass(frozen=True)

@@ -3,30 +3,20 @@ identity's role assignments, never from the token's claims) and the object's pla
 service layer loads the facts and calls these for every object it touches."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+
+from kabinet_kit.callers import Caller as KitCaller
+from kabinet_kit.callers import Grant
 
 MANAGERS = ("institution_admin", "deputy_director")
 
-
-@dataclass(frozen=True)
-class Grant:
-    role: str
-    organisation_id: str | None = None
-    group_id: str | None = None
+__all__ = ["MANAGERS", "Caller", "Grant", "LoadFacts"]
 
 
 @dataclass(frozen=True)
-class Caller:
-    account_id: str
-    person_id: str
-    person_kind: str
-    grants: tuple[Grant, ...] = ()
-    children: frozenset[str] = field(default_factory=frozenset)  # as guardian, consent not yet checked
-
-    def has(self, role: str, organisation_id: str | None = None) -> bool:
-        return any(g.role == role and (organisation_id is None or g.organisation_id == organisation_id)
-                   for g in self.grants)
+class Caller(KitCaller):
+    """The kit's caller with the questions the journal's rules ask."""
 
     @property
     def is_department(self) -> bool:
@@ -34,19 +24,19 @@ class Caller:
 
     def manages(self, organisation_id: str | None) -> bool:
         """Administrator or deputy director of the institution (its structure and control)."""
-        return organisation_id is not None and any(self.has(r, organisation_id) for r in MANAGERS)
+        return organisation_id is not None and self.has_any(MANAGERS, organisation_id)
 
     def administers(self, organisation_id: str | None) -> bool:
         return organisation_id is not None and self.has("institution_admin", organisation_id)
 
     def tutors(self, group_id: str) -> bool:
-        return any(g.role == "tutor" and g.group_id == group_id for g in self.grants)
+        return group_id in self.groups("tutor")
 
     def teaches_in(self, organisation_id: str) -> bool:
         return self.has("teacher", organisation_id)
 
     def works_in(self, organisation_id: str) -> bool:
-        return any(g.organisation_id == organisation_id for g in self.grants)
+        return organisation_id in self.organisations()
 
 
 def can_read_structure(caller: Caller, organisation_id: str, family_organisations: set[str]) -> bool:
@@ -87,7 +77,7 @@ def can_fill_lesson(caller: Caller, load: LoadFacts, on: date) -> bool:
 
 
 def can_read_diary(caller: Caller, child_id: str, consent_in_force: bool) -> bool:
-    """The pupil reads their own diary; a guardian only while e_diary consent is in force."""
+    """The pupil reads their own diary; a guardian only while e_diary consent is in force (JRN-11)."""
     if caller.person_kind == "child" and caller.person_id == child_id:
         return True
     return child_id in caller.children and consent_in_force

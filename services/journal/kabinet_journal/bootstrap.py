@@ -1,81 +1,41 @@
-"""The one place that wires the journal together: engine, sessions, outbox, token checks,
-the app, the relay and the consumer of identity's events."""
+"""The one place that wires the journal: what it is to the kit, its dependencies, the app, the
+relay and the consumer of identity's events."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy.orm import sessionmaker
+from flask import Flask
 
 from kabinet_contracts import REGISTRY
-from kabinet_kit.bus import broker_reachable, events_exchange
-from kabinet_kit.consumer import Binding, EventConsumer
-from kabinet_kit.db import make_engine, make_session_factory
-from kabinet_kit.outbox import EventRecorder
+from kabinet_kit import service as kit
+from kabinet_kit.consumer import EventConsumer
 from kabinet_kit.relay import OutboxRelay
-from kabinet_kit.tokens import CachingVerifier, JwksKeySource, StaticKeySource, TokenVerifier
-from kabinet_kit.web import RequestTransaction, create_base_app, current_correlation_id, database_check
 
-from .config import SERVICE, Settings
+from .deps import Deps
 from .models import OUTBOX, PROCESSED
 from .replicas import HANDLERS
+from .config import SERVICE, SERVICE_DIR, Settings
 
-
-@dataclass
-class Deps:
-    settings: Settings
-    session_factory: sessionmaker
-    events: EventRecorder
-    verifier: CachingVerifier
+SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet journal & diary", directory=SERVICE_DIR, outbox=OUTBOX,
+                       processed=PROCESSED, registry=REGISTRY, handlers=HANDLERS)
 
 
 def build_deps(settings: Settings) -> Deps:
-    engine = make_engine(settings.database_url)
-    if settings.key_source is not None:
-        keys = settings.key_source
-    elif settings.static_keys is not None:
-        keys = StaticKeySource(lambda: settings.static_keys)
-    else:
-        keys = JwksKeySource(settings.jwks_url)
-    return Deps(settings=settings, session_factory=make_session_factory(engine),
-                events=EventRecorder(SERVICE, OUTBOX, REGISTRY, correlation_id=current_correlation_id),
-                verifier=CachingVerifier(TokenVerifier(keys)))
+    return Deps(**kit.base_deps(SPEC, settings))
 
 
-def create_app(test_config: dict | None = None):
-    settings = Settings.from_mapping(test_config)
-    deps = build_deps(settings)
-    app, api = create_base_app(SERVICE, title="Kabinet journal & diary", readiness={
-        "database": database_check(deps.session_factory),
-        "broker": lambda: broker_reachable(settings.amqp_url),
-    })
-    RequestTransaction(deps.session_factory).init_app(app)
-    app.extensions["journal.deps"] = deps
-
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .api import control, diary, documents, fees, lessons, plans, structure, terms
-    for blueprint in (structure.blp, lessons.blp, terms.blp, diary.blp, plans.blp, fees.blp, control.blp,
-                      documents.blp):
-        api.register_blueprint(blueprint)
-    return app
+    deps = build_deps(Settings.load(test_config))
+    return kit.create_service_app(SPEC, deps, kit.blueprints_of(structure, lessons, terms, diary, plans, fees,
+                                                                control, documents))
 
 
-def create_relay(settings: Settings | None = None) -> OutboxRelay:
-    settings = settings or Settings()
-    engine = make_engine(settings.database_url)
-    exchanges = sorted({c.exchange for c in REGISTRY.for_service(SERVICE)} | {events_exchange(SERVICE).name})
-    return OutboxRelay(engine, OUTBOX, settings.amqp_url, exchanges)
+def create_relay(settings: Settings | None = None, **options: Any) -> OutboxRelay:
+    return kit.create_relay(SPEC, settings or Settings.load(), **options)
 
 
-def identity_bindings() -> list[Binding]:
-    bindings = [Binding("identity.events", t) for t in sorted(HANDLERS) if not t.startswith("identity.person.")]
-    return bindings + [Binding("identity.pd", "identity.person.#")]
-
-
-def create_consumer(settings: Settings | None = None, *, name: str = "identity", session_factory=None,
-                    **options) -> EventConsumer:
+def create_consumer(settings: Settings | None = None, *, name: str | None = None, **options: Any) -> EventConsumer:
     """Queue ``journal.identity``: the replicas of identity's facts (and names from identity.pd)."""
-    settings = settings or Settings()
-    if session_factory is None:
-        session_factory = make_session_factory(make_engine(settings.database_url))
-    return EventConsumer(service=SERVICE, name=name, amqp_url=settings.amqp_url, bindings=identity_bindings(),
-                         handlers=HANDLERS, session_factory=session_factory, processed=PROCESSED,
-                         registry=REGISTRY, **options)
+    settings = settings or Settings.load()
+    return kit.create_consumer(SPEC, settings, name=name or settings.consumer_queue, **options)

@@ -1,38 +1,32 @@
-"""Journal settings from the environment, with working local defaults."""
+"""Journal settings: the kit's base (database, broker, tokens, web) and the journal's own."""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kabinet_kit.bus import amqp_url
+from pydantic import field_validator
+
+from kabinet_kit.settings import ServiceSettings
 
 SERVICE = "journal"
+#: The folder holding alembic.ini and migrations/.
 SERVICE_DIR = Path(__file__).resolve().parent.parent
-REPO_ROOT = SERVICE_DIR.parent.parent
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"JOURNAL_{name}", default)
+class Settings(ServiceSettings, env_prefix="JOURNAL_"):
+    service = SERVICE
+    default_port = 8102
 
+    # The institution's local day decides whether a topic was entered on the day (JRN-01).
+    timezone: str = "Asia/Yekaterinburg"
+    # The queue journal.<name> of identity's events (test runs sharing a vhost use their own).
+    consumer_queue: str = "identity"
 
-@dataclass
-class Settings:
-    database_url: str = field(default_factory=lambda: os.environ.get(
-        "JOURNAL_DATABASE_URL", os.environ.get("DATABASE_URL", f"sqlite:///{REPO_ROOT / 'var' / 'journal.db'}")))
-    amqp_url: str = field(default_factory=lambda: amqp_url(SERVICE))
-    jwks_url: str = field(default_factory=lambda: _env("JWKS_URL", "http://127.0.0.1:8101/.well-known/jwks.json"))
-    # "Topics are entered on the day" (seed 004 §3.2): the day is the institution's local day.
-    timezone: str = field(default_factory=lambda: _env("TIMEZONE", "Asia/Yekaterinburg"))
-    # Signing keys for tests (StaticKeySource); None in production, where JWKS is used.
-    static_keys: dict | None = None
-    # Or any key source (tests pass identity's LocalKeySource).
-    key_source: object = None
-
+    @field_validator("timezone")
     @classmethod
-    def from_mapping(cls, overrides: dict | None) -> "Settings":
-        settings = cls()
-        for key, value in (overrides or {}).items():
-            if hasattr(settings, key):
-                setattr(settings, key, value)
-        return settings
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value

@@ -1,32 +1,103 @@
-"""Control of the journal's keeping (seed 004 §6.2: at least monthly, by the director and the
+"""Control of the journal's keeping (JRN-06: at least monthly, by the director and the
 deputy): for a month, per teacher, group and institution — lessons without a topic, topics
 entered late, lessons without attendance, and pupils without a single mark in a term.
 
 A lesson counts as missing its topic or attendance only once its day is over (topics are
-entered on the day, §3.2). The administration sees who and which; the department sees the
+entered on the day, JRN-01). The administration sees who and which; the department sees the
 same figures for the groups and the institution, without names, teachers or pupils.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import PermissionDenied
 
-from .bootstrap import Deps
+from .deps import Deps, local_today
 from .fees import parse_month
-from .models import (Account, Attendance, Group, Lesson, Mark, Membership, PersonName, Subject, TeachingLoad,
-                     Term)
-from .services import local_today
+from .models import Account, Attendance, Group, Lesson, Mark, Membership, PersonName, Subject, TeachingLoad, Term
 
 COUNTS = ("lessons", "lessons_due", "without_topic", "late_topics", "without_attendance", "pupils_without_marks")
 
 
 def _zero() -> dict:
     return {k: 0 for k in COUNTS}
+
+
+class LessonFacts(Protocol):
+    id: str
+    load_id: str
+    date: date
+    topic: str | None
+    topic_late: bool
+
+
+@dataclass
+class LessonGaps:
+    #: Per load: the COUNTS (pupils_without_marks is counted apart).
+    by_load: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(_zero))
+    without_topic: list[Any] = field(default_factory=list)
+    without_attendance: list[Any] = field(default_factory=list)
+    late: list[Any] = field(default_factory=list)
+
+
+def lesson_gaps(lessons: Iterable[LessonFacts], attended: Collection[str], due_until: date) -> LessonGaps:
+    """A month's lessons against the rules of keeping (JRN-01, JRN-06): a late topic counts
+    whenever the lesson is; a missing topic or attendance only once the lesson's day is over."""
+    gaps = LessonGaps()
+    for lesson in lessons:
+        counts = gaps.by_load[lesson.load_id]
+        counts["lessons"] += 1
+        if lesson.topic_late:
+            counts["late_topics"] += 1
+            gaps.late.append(lesson)
+        if lesson.date > due_until:
+            continue
+        counts["lessons_due"] += 1
+        if not lesson.topic:
+            counts["without_topic"] += 1
+            gaps.without_topic.append(lesson)
+        if lesson.id not in attended:
+            counts["without_attendance"] += 1
+            gaps.without_attendance.append(lesson)
+    return gaps
+
+
+class Stay(NamedTuple):
+    child_id: str
+    starts_on: date
+    ends_on: date | None
+
+
+class TermFacts(NamedTuple):
+    id: str
+    academic_year_id: str
+    starts_on: date
+    ends_on: date
+
+
+def unmarked_pupils(terms: Sequence[TermFacts], loads: Sequence[tuple[str, str, str]],
+                    stays: Mapping[str, Sequence[Stay]], marked: Collection[tuple[Any, ...]],
+                    today: date) -> list[tuple[str, str, str]]:
+    """(load, child, term) for each pupil of a load's group (``loads`` as (id, group, year))
+    without a single mark in a term of the load's year, over the part of the term that has passed."""
+    out = []
+    for term in terms:
+        until = min(term.ends_on, today)
+        for load_id, group_id, year_id in loads:
+            if year_id != term.academic_year_id:
+                continue
+            pupils = {s.child_id for s in stays.get(group_id, ())
+                      if s.starts_on <= until and (s.ends_on is None or s.ends_on >= term.starts_on)}
+            out += [(load_id, child_id, term.id) for child_id in sorted(pupils)
+                    if (load_id, child_id, term.id) not in marked]
+    return out
 
 
 def completeness(deps: Deps, session: Session, caller, organisation_id: str, month: str) -> dict:
@@ -49,48 +120,28 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
         Lesson, Lesson.id == Attendance.lesson_id).join(TeachingLoad, TeachingLoad.id == Lesson.load_id).where(
         TeachingLoad.organisation_id == organisation_id, Lesson.date.between(first, last))))
 
-    by_load = defaultdict(_zero)
-    missing_topic, missing_attendance, late = [], [], []
-    for lesson in lessons:
-        counts = by_load[lesson.load_id]
-        counts["lessons"] += 1
-        if lesson.topic_late:
-            counts["late_topics"] += 1
-            late.append(lesson)
-        if lesson.date > due_until:
-            continue
-        counts["lessons_due"] += 1
-        if not lesson.topic:
-            counts["without_topic"] += 1
-            missing_topic.append(lesson)
-        if lesson.id not in attended:
-            counts["without_attendance"] += 1
-            missing_attendance.append(lesson)
+    gaps = lesson_gaps(lessons, attended, due_until)
+    by_load = gaps.by_load
+    missing_topic, missing_attendance, late = gaps.without_topic, gaps.without_attendance, gaps.late
 
     # Pupils with no mark at all in a term that overlaps the month, per load, counted over the
     # part of the term that has passed.
     terms = session.scalars(select(Term).where(Term.organisation_id == organisation_id, Term.starts_on <= last,
                                                Term.ends_on >= first).order_by(Term.starts_on)).all()
-    unmarked = []
+    unmarked: list[tuple[str, str, str]] = []
     if terms and loads:
         marked = {tuple(r) for r in session.execute(select(Mark.load_id, Mark.child_id, Mark.term_id).distinct().where(
             Mark.term_id.in_([t.id for t in terms]), Mark.load_id.in_(list(loads))))}
-        stays = defaultdict(list)
+        stays: dict[str, list[Stay]] = defaultdict(list)
         for row in session.execute(select(Membership.group_id, Membership.child_id, Membership.starts_on,
                                           Membership.ends_on).where(
-                Membership.group_id.in_({l.group_id for l in loads.values()}))):
-            stays[row.group_id].append(row)
-        for term in terms:
-            until = min(term.ends_on, local_today(deps))
-            for load in loads.values():
-                if load.academic_year_id != term.academic_year_id:
-                    continue
-                pupils = {s.child_id for s in stays[load.group_id]
-                          if s.starts_on <= until and (s.ends_on is None or s.ends_on >= term.starts_on)}
-                for child_id in sorted(pupils):
-                    if (load.id, child_id, term.id) not in marked:
-                        by_load[load.id]["pupils_without_marks"] += 1
-                        unmarked.append((load.id, child_id, term.id))
+                Membership.group_id.in_({ld.group_id for ld in loads.values()}))):
+            stays[row.group_id].append(Stay(row.child_id, row.starts_on, row.ends_on))
+        unmarked = unmarked_pupils([TermFacts(t.id, t.academic_year_id, t.starts_on, t.ends_on) for t in terms],
+                                   [(ld.id, ld.group_id, ld.academic_year_id) for ld in loads.values()], stays,
+                                   marked, local_today(deps))
+        for load_id, _child, _term in unmarked:
+            by_load[load_id]["pupils_without_marks"] += 1
 
     def add(into: dict, counts: dict) -> None:
         for k in COUNTS:
@@ -102,7 +153,7 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
         add(institution, counts)
         add(by_group[load.group_id], counts)
         add(by_teacher[load.teacher_account_id], counts)
-    group_names = {l.group_id: l.group for l in loads.values()}
+    group_names = {ld.group_id: ld.group for ld in loads.values()}
     report = {"organisation_id": organisation_id, "month": month, "counted_until": due_until.isoformat(),
               "terms": [{"id": t.id, "number": t.number, "kind": t.kind} for t in terms],
               "institution": institution,
@@ -111,8 +162,8 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
     if not full:
         return report
 
-    persons = dict(session.execute(select(Account.id, Account.person_id).where(Account.id.in_(list(by_teacher)))).all()) \
-        if by_teacher else {}
+    persons = dict(session.execute(select(Account.id, Account.person_id)
+                                   .where(Account.id.in_(list(by_teacher)))).all()) if by_teacher else {}
     names = {r.person_id: r for r in session.scalars(select(PersonName).where(
         PersonName.person_id.in_(set(persons.values()) | {c for _, c, _ in unmarked})))}
 
@@ -126,10 +177,15 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
                 "group": load.group, "subject": load.subject, "teacher_account_id": load.teacher_account_id}
 
     report["teachers"] = sorted(({"teacher_account_id": a, "teacher": full_name(persons.get(a)), **c}
-                                 for a, c in by_teacher.items()), key=lambda r: (r["teacher"] or "", r["teacher_account_id"]))
-    report["lessons_without_topic"] = [lesson_row(l) for l in sorted(missing_topic, key=lambda l: l.date)]
-    report["late_topics"] = [lesson_row(l) for l in sorted(late, key=lambda l: l.date)]
-    report["lessons_without_attendance"] = [lesson_row(l) for l in sorted(missing_attendance, key=lambda l: l.date)]
+                                 for a, c in by_teacher.items()),
+                                key=lambda r: (r["teacher"] or "", r["teacher_account_id"]))
+
+    def by_date(lessons: Iterable[Any]) -> list[dict[str, Any]]:
+        return [lesson_row(lesson) for lesson in sorted(lessons, key=lambda lesson: lesson.date)]
+
+    report["lessons_without_topic"] = by_date(missing_topic)
+    report["late_topics"] = by_date(late)
+    report["lessons_without_attendance"] = by_date(missing_attendance)
     report["pupils_without_marks"] = [
         {"child_id": c, "pupil": full_name(c), "load_id": load_id, "group": loads[load_id].group,
          "subject": loads[load_id].subject, "term_id": term_id} for load_id, c, term_id in unmarked]

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import NotFound, PermissionDenied
 
 from . import access
-from .bootstrap import Deps
+from .deps import Deps, local_today
+from .lookups import term_of
 from .marks import weighted_average
 from .models import Attendance, Consent, Group, Lesson, Mark, Membership, Subject, TeachingLoad, Term, TermMark
-from .services import local_today, term_of
 
 ABSENT = ("absent_ill", "absent_valid", "absent_unexcused")
 # A literal, not a parameter, so that PostgreSQL's generic plans still use the partial index.
@@ -157,5 +157,6 @@ def term_diary(deps: Deps, session: Session, caller, child_id: str, term_id: str
                      "term_mark": term_marks.get(load_id), "absences": entry["absences"], "late": entry["late"]})
     return {"child_id": child_id, "group_id": group_id, "group": group_name, "term": term,
             "subjects": rows,
-            "homework": [{"date": d.isoformat(), "subject": subjects.get(l), "homework": h} for l, d, h in homework],
+            "homework": [{"date": d.isoformat(), "subject": subjects.get(load_id), "homework": h}
+                         for load_id, d, h in homework],
             "attendance": absences}

@@ -1,4 +1,4 @@
-"""The journal as a document (seed 004 §2.2: "вывод информации … на бумажный носитель"): one
+"""The journal as a document (JRN-05): one
 group × subject × term as a PDF in Russian and as CSV for Excel. Built from the teacher's grid,
 so the same people may print it as may read it."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .marks import grid
+from .grid_view import grid
 from .models import Account, Group, Organisation, PersonName, Subject
 
 FONT = "DejaVuSans"
@@ -91,8 +91,9 @@ def journal_csv(doc: dict) -> bytes:
     """Semicolon-separated, UTF-8 with a BOM: Excel in a Russian locale opens it as is."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["№", "Ученик"] + [_ru(l["date"]) for l in doc["lessons"]] + ["Средний балл", "Итог за период"])
-    writer.writerow(["", "Тема урока"] + [l["topic"] or "" for l in doc["lessons"]] + ["", ""])
+    writer.writerow(["№", "Ученик"] + [_ru(lesson["date"]) for lesson in doc["lessons"]]
+                    + ["Средний балл", "Итог за период"])
+    writer.writerow(["", "Тема урока"] + [lesson["topic"] or "" for lesson in doc["lessons"]] + ["", ""])
     for pupil in doc["pupils"]:
         writer.writerow([pupil["number"], pupil["name"]] + pupil["cells"] + [pupil["average"], pupil["term_mark"]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -131,8 +132,8 @@ def journal_pdf(doc: dict) -> bytes:
     story.append(Paragraph(LEGEND, text))
     story += [Spacer(1, 0.4 * cm), Paragraph("Темы уроков и домашние задания", title)]
     topic_rows = [["Дата", "Вид", "Тема урока", "Домашнее задание"]] + [
-        [_ru(l["date"]), KIND_NAMES.get(l["kind"], l["kind"]), Paragraph(l["topic"] or "—", cell),
-         Paragraph(l["homework"] or "", cell)] for l in lessons]
+        [_ru(lesson["date"]), KIND_NAMES.get(lesson["kind"], lesson["kind"]), Paragraph(lesson["topic"] or "—", cell),
+         Paragraph(lesson["homework"] or "", cell)] for lesson in lessons]
     topics = Table(topic_rows, colWidths=[2.2 * cm, 3.2 * cm, 11 * cm, 9.6 * cm], repeatRows=1)
     topics.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 7.5), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),

@@ -1,8 +1,8 @@
-"""Kindergartens and supplementary associations (seed 001 §4.1): attendance of the group per
+"""Kindergartens and supplementary associations (JRN-08, JRN-09): attendance of the group per
 day and the monthly parent fee computed from it.
 
-The fee rule (seed 001 leaves the figures to the institution's order; this is the rule the
-journal applies, per 273-FZ art. 65):
+The fee rule (JRN-09; the figures are the institution's order, this is the rule the journal
+applies):
 - a day is charged when the child attended it, or was absent without a valid reason; days
   absent through illness or for a valid reason (leave, quarantine, …) are not charged;
 - the day's rate is the group's own rate in force that day, else the institution's;
@@ -27,9 +27,8 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 
-from .bootstrap import Deps
+from .deps import Deps, local_today
 from .models import DayAttendance, FeeExemption, FeeRate, Group, Holiday, Membership, PersonName, TeachingLoad
-from .services import local_today
 from .yearend import require_open_year
 
 DAY_STATUSES = ("present", "absent_ill", "absent_valid", "absent_unexcused")
@@ -194,9 +193,11 @@ def save_day_attendance(deps: Deps, session: Session, caller, group_id: str, bod
 
 def _names(session: Session, ids) -> dict:
     ids = list(ids)
+    if not ids:
+        return {}
     return {r.person_id: r for r in session.execute(select(PersonName.person_id, PersonName.last_name,
-                                                           PersonName.first_name).where(PersonName.person_id.in_(ids)))} \
-        if ids else {}
+                                                           PersonName.first_name)
+                                                    .where(PersonName.person_id.in_(ids)))}
 
 
 def _members_during(session: Session, group_id: str, first: date, last: date) -> dict[str, list[tuple]]:
@@ -237,8 +238,9 @@ def set_fee_rate(session: Session, caller, body: dict) -> FeeRate:
         if group is None or group.organisation_id != org:
             raise InvalidInput("Unknown group.", errors={"group_id": ["Not a group of this institution."]})
         _day_group(group)
+    same_group = FeeRate.group_id == group_id if group_id else FeeRate.group_id.is_(None)
     rate = session.scalar(select(FeeRate).where(FeeRate.organisation_id == org, FeeRate.starts_on == body["starts_on"],
-                                                FeeRate.group_id == group_id if group_id else FeeRate.group_id.is_(None)))
+                                                same_group))
     if rate is None:
         rate = FeeRate(organisation_id=org, group_id=group_id, starts_on=body["starts_on"],
                        daily_rate=body["daily_rate"], created_by=caller.account_id, created_at=utcnow())

@@ -7,20 +7,32 @@ written — a grid save is atomic, and a bad cell is named in the errors.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import bindparam, delete, or_, select, tuple_
+from sqlalchemy import delete, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from kabinet_kit.db import new_id
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.outbox import bulk_insert
 
 from . import access
-from .access import LoadFacts
-from .bootstrap import Deps
-from .models import (Attendance, Lesson, Mark, MarkChange, Membership, PersonName, Substitution, TeachingLoad, Term,
-                     TermMark, new_id)
-from .services import bulk_insert, get_load, load_facts, mark_kinds, readable_load, record_many
+from .access import Caller, LoadFacts
+from .deps import Deps
+from .lookups import get_load, load_facts, mark_kinds, readable_load
+from .models import (
+    Attendance,
+    Lesson,
+    Mark,
+    MarkChange,
+    MarkKind,
+    Membership,
+    TeachingLoad,
+    Term,
+)
 
 FIVE = ("1", "2", "3", "4", "5")
 PASS_FAIL = ("pass", "fail")
@@ -47,7 +59,7 @@ class Stays:
             self.by_child[child_id].append((start, end))
 
     @classmethod
-    def of_group(cls, session: Session, group_id: str) -> "Stays":
+    def of_group(cls, session: Session, group_id: str) -> Stays:
         return cls(session.execute(select(Membership.child_id, Membership.starts_on, Membership.ends_on)
                                    .where(Membership.group_id == group_id)).all())
 
@@ -64,14 +76,46 @@ def _placement(load: TeachingLoad) -> dict:
             "subject_id": load.subject_id}
 
 
-def save_cells(deps: Deps, session: Session, caller, load_id: str, body: dict) -> dict:
+@dataclass
+class CellFacts:
+    """What deciding a grid save needs, loaded once for all its cells."""
+    load: TeachingLoad
+    facts: LoadFacts
+    lessons_by_id: dict[str, Lesson]
+    lessons_by_date: dict[date, list[Lesson]]
+    existing: dict[str, Mark]
+    closed_terms: set[str]
+    stays: Stays
+    kinds: dict[str, MarkKind]
+
+
+@dataclass
+class CellChanges:
+    """What a grid save will write, or why nothing will (errors by section, cell index, field)."""
+    new_marks: list[tuple[Lesson, str, str, MarkKind]] = field(default_factory=list)
+    changed: list[tuple[Mark, str, MarkKind, Lesson]] = field(default_factory=list)
+    removed: list[tuple[Mark, Lesson]] = field(default_factory=list)
+    marked: list[tuple[Lesson, str, str]] = field(default_factory=list)
+    errors: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
+
+
+def save_cells(deps: Deps, session: Session, caller: Caller, load_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Apply marks (new or changed), mark deletions and attendance for one load, atomically."""
     load = get_load(session, load_id)
     facts = load_facts(session, load)
     if not (access.is_load_teacher(caller, facts) or access.substitutes(caller, facts)):
         raise PermissionDenied("You do not keep this group's journal for this subject.")
-    marks_in, deletions, attendance_in = body.get("marks") or [], body.get("deletions") or [], body.get("attendance") or []
+    marks_in, deletions = body.get("marks") or [], body.get("deletions") or []
+    attendance_in = body.get("attendance") or []
+    changes = decide_cells(caller, _cell_facts(session, load, facts, marks_in, deletions, attendance_in),
+                           marks_in, deletions, attendance_in)
+    if changes.errors:
+        raise InvalidInput("Nothing was saved: some cells are invalid; see errors.", errors=changes.errors)
+    return _apply_cells(deps, session, caller, load, changes)
 
+
+def _cell_facts(session: Session, load: TeachingLoad, facts: LoadFacts, marks_in: list[dict[str, Any]],
+                deletions: list[Any], attendance_in: list[dict[str, Any]]) -> CellFacts:
     lesson_ids = {str(c["lesson_id"]) for c in marks_in + attendance_in if c.get("lesson_id")}
     dates = {c["date"] for c in marks_in + attendance_in if c.get("date") and not c.get("lesson_id")}
     mark_ids = {str(c["mark_id"]) for c in marks_in if c.get("mark_id")} | {str(m) for m in deletions}
@@ -90,26 +134,33 @@ def save_cells(deps: Deps, session: Session, caller, load_id: str, body: dict) -
         if missing:
             for lesson in session.scalars(select(Lesson).where(Lesson.load_id == load.id, Lesson.id.in_(missing))):
                 lessons_by_id.setdefault(lesson.id, lesson)
-    term_ids = {l.term_id for l in lessons_by_id.values()} | {m.term_id for m in existing.values()}
+    term_ids = {lesson.term_id for lesson in lessons_by_id.values()} | {m.term_id for m in existing.values()}
     closed = set(session.scalars(select(Term.id).where(Term.id.in_(term_ids), Term.closed_at.is_not(None)))) \
         if term_ids else set()
-    stays = Stays.of_group(session, load.group_id)
-    kinds = mark_kinds(session, load.organisation_id)
-    errors: dict[str, dict[str, dict[str, list[str]]]] = {}
+    return CellFacts(load, facts, lessons_by_id, lessons_by_date, existing, closed,
+                     Stays.of_group(session, load.group_id), mark_kinds(session, load.organisation_id))
+
+
+def decide_cells(caller: Caller, known: CellFacts, marks_in: list[dict[str, Any]], deletions: list[Any],
+                 attendance_in: list[dict[str, Any]]) -> CellChanges:
+    """Every cell checked against the loaded facts: the lesson (by id, or the only one that
+    day), an open term, the caller keeping the journal that day, the pupil in the group that
+    day, a value on the load's scale, a known kind, a mark of this journal and this pupil."""
+    load, out = known.load, CellChanges()
 
     def fail(section: str, index: int, field: str, message: str) -> None:
-        errors.setdefault(section, {}).setdefault(str(index), {}).setdefault(field, []).append(message)
+        out.errors.setdefault(section, {}).setdefault(str(index), {}).setdefault(field, []).append(message)
 
-    def lesson_for(section: str, index: int, cell: dict) -> Lesson | None:
+    def lesson_for(section: str, index: int, cell: dict[str, Any]) -> Lesson | None:
         if cell.get("lesson_id"):
-            lesson = lessons_by_id.get(str(cell["lesson_id"]))
+            lesson = known.lessons_by_id.get(str(cell["lesson_id"]))
             if lesson is None:
                 fail(section, index, "lesson_id", "No such lesson in this group's journal for this subject.")
             return lesson
         if not cell.get("date"):
             fail(section, index, "lesson_id", "A lesson_id or a date is required.")
             return None
-        found = lessons_by_date.get(cell["date"], [])
+        found = known.lessons_by_date.get(cell["date"], [])
         if not found:
             fail(section, index, "date", f"There is no lesson of this subject on {cell['date'].isoformat()}.")
             return None
@@ -120,62 +171,66 @@ def save_cells(deps: Deps, session: Session, caller, load_id: str, body: dict) -
 
     def check_lesson(section: str, index: int, lesson: Lesson, child_id: str) -> bool:
         ok = True
-        if lesson.term_id in closed:
+        if lesson.term_id in known.closed_terms:
             fail(section, index, "lesson_id", "The term is closed: its marks are locked.")
             ok = False
-        if not access.can_fill_lesson(caller, facts, lesson.date):
+        if not access.can_fill_lesson(caller, known.facts, lesson.date):
             fail(section, index, "lesson_id", "You do not keep this journal on that day.")
             ok = False
-        if not stays.member(child_id, lesson.date):
+        if not known.stays.member(child_id, lesson.date):
             fail(section, index, "child_id", f"The pupil was not in the group on {lesson.date.isoformat()}.")
             ok = False
         return ok
 
-    new_marks, changed, removed, marked = [], [], [], []
     for i, cell in enumerate(marks_in):
         child_id = str(cell["child_id"])
         value = normalise_value(load.scale, cell.get("value"))
         if value is None:
             fail("marks", i, "value", scale_message(load.scale))
-        kind = kinds.get(cell.get("kind") or "oral")
+        kind = known.kinds.get(cell.get("kind") or "oral")
         if kind is None:
-            fail("marks", i, "kind", f"Unknown kind of mark; one of: {', '.join(sorted(kinds))}.")
+            fail("marks", i, "kind", f"Unknown kind of mark; one of: {', '.join(sorted(known.kinds))}.")
+        lesson: Lesson | None
         if cell.get("mark_id"):
-            mark = existing.get(str(cell["mark_id"]))
+            mark = known.existing.get(str(cell["mark_id"]))
             if mark is None or mark.load_id != load.id:
                 fail("marks", i, "mark_id", "No such mark in this journal.")
                 continue
             if mark.child_id != child_id:
                 fail("marks", i, "child_id", "The mark belongs to another pupil.")
                 continue
-            lesson = lessons_by_id[mark.lesson_id]
+            lesson = known.lessons_by_id[mark.lesson_id]
         else:
             lesson = lesson_for("marks", i, cell)
         if lesson is None or not check_lesson("marks", i, lesson, child_id) or value is None or kind is None:
             continue
         if cell.get("mark_id"):
-            changed.append((existing[str(cell["mark_id"])], value, kind, lesson))
+            out.changed.append((known.existing[str(cell["mark_id"])], value, kind, lesson))
         else:
-            new_marks.append((lesson, child_id, value, kind))
+            out.new_marks.append((lesson, child_id, value, kind))
     for i, mark_id in enumerate(deletions):
-        mark = existing.get(str(mark_id))
+        mark = known.existing.get(str(mark_id))
         if mark is None or mark.load_id != load.id:
             fail("deletions", i, "mark_id", "No such mark in this journal.")
             continue
-        lesson = lessons_by_id[mark.lesson_id]
+        lesson = known.lessons_by_id[mark.lesson_id]
         if check_lesson("deletions", i, lesson, mark.child_id):
-            removed.append((mark, lesson))
+            out.removed.append((mark, lesson))
     for i, cell in enumerate(attendance_in):
         child_id = str(cell["child_id"])
         if cell.get("status") not in ATTENDANCE:
             fail("attendance", i, "status", f"One of: {', '.join(ATTENDANCE)}.")
         lesson = lesson_for("attendance", i, cell)
-        if lesson is None or not check_lesson("attendance", i, lesson, child_id) or cell.get("status") not in ATTENDANCE:
+        if (lesson is None or not check_lesson("attendance", i, lesson, child_id)
+                or cell.get("status") not in ATTENDANCE):
             continue
-        marked.append((lesson, child_id, cell["status"]))
-    if errors:
-        raise InvalidInput("Nothing was saved: some cells are invalid; see errors.", errors=errors)
+        out.marked.append((lesson, child_id, cell["status"]))
+    return out
 
+
+def _apply_cells(deps: Deps, session: Session, caller: Caller, load: TeachingLoad,
+                 changes: CellChanges) -> dict[str, Any]:
+    new_marks, changed, removed, marked = changes.new_marks, changes.changed, changes.removed, changes.marked
     now, author = utcnow(), caller.account_id
     placement = _placement(load)
     events, audit = [], []
@@ -232,7 +287,7 @@ def save_cells(deps: Deps, session: Session, caller, load_id: str, body: dict) -
     if audit:
         bulk_insert(session, MarkChange.__table__, audit)
     session.flush()
-    record_many(deps, session, events)
+    deps.events.record_many(session, events)
     return results
 
 
@@ -249,7 +304,14 @@ def _mark_event(load: TeachingLoad, placement: dict, row: dict, on: date, previo
             "author_account_id": row["author_account_id"]}
 
 
-def mark_history(session: Session, caller, mark_id: str) -> list[MarkChange]:
+def get_mark(session: Session, mark_id: str) -> Mark:
+    mark = session.get(Mark, mark_id)
+    if mark is None:
+        raise NotFound("No such mark.")
+    return mark
+
+
+def mark_history(session: Session, caller: Caller, mark_id: str) -> list[MarkChange]:
     changes = session.scalars(select(MarkChange).where(MarkChange.mark_id == mark_id).order_by(MarkChange.id)).all()
     if not changes:
         raise NotFound("No such mark.")
@@ -260,7 +322,6 @@ def mark_history(session: Session, caller, mark_id: str) -> list[MarkChange]:
     return changes
 
 
-# -- the teacher's grid ---------------------------------------------------------------------
 def weighted_average(marks: list[tuple[str, int]]) -> float | None:
     """Weighted mean of five-point marks (pass/fail marks do not average)."""
     total = weight = 0
@@ -269,90 +330,3 @@ def weighted_average(marks: list[tuple[str, int]]) -> float | None:
             total += int(value) * w
             weight += w
     return round(total / weight, 2) if weight else None
-
-
-# The grid is the journal's busiest read: its statements are built once, on Core tables, so a
-# request neither rebuilds SQL nor pays the ORM's per-row machinery — rows come back as tuples.
-_loads, _terms, _subs = TeachingLoad.__table__, Term.__table__, Substitution.__table__
-_lessons, _marks, _attendance, _term_marks = Lesson.__table__, Mark.__table__, Attendance.__table__, TermMark.__table__
-_stays, _names = Membership.__table__, PersonName.__table__
-# The load, its substitutions and the asked term in one statement: one row per substitution
-# (one without any), the term's columns NULL when there is no such term.
-_GRID_LOAD = (select(_loads.c.organisation_id, _loads.c.academic_year_id, _loads.c.group_id, _loads.c.subject_id,
-                     _loads.c.teacher_account_id, _loads.c.scale, _subs.c.account_id, _subs.c.starts_on,
-                     _subs.c.ends_on, _terms.c.id, _terms.c.organisation_id, _terms.c.academic_year_id,
-                     _terms.c.number, _terms.c.kind, _terms.c.starts_on, _terms.c.ends_on, _terms.c.closed_at)
-              .select_from(_loads.outerjoin(_subs, _subs.c.load_id == _loads.c.id)
-                           .outerjoin(_terms, _terms.c.id == bindparam("term_id")))
-              .where(_loads.c.id == bindparam("load_id")))
-_GRID_LESSONS = (select(_lessons.c.id, _lessons.c.date, _lessons.c.period, _lessons.c.kind, _lessons.c.topic,
-                        _lessons.c.homework, _lessons.c.topic_late)
-                 .where(_lessons.c.load_id == bindparam("load_id"), _lessons.c.term_id == bindparam("term_id"))
-                 .order_by(_lessons.c.date, _lessons.c.period))
-# The group's stays with the pupils' names (a name is there only while the child is enrolled).
-_GRID_STAYS = (select(_stays.c.child_id, _stays.c.starts_on, _stays.c.ends_on, _names.c.last_name,
-                      _names.c.first_name, _names.c.middle_name)
-               .select_from(_stays.outerjoin(_names, _names.c.person_id == _stays.c.child_id))
-               .where(_stays.c.group_id == bindparam("group_id")))
-_GRID_MARKS = select(_marks.c.child_id, _marks.c.id, _marks.c.lesson_id, _marks.c.kind, _marks.c.weight,
-                     _marks.c.value, _marks.c.author_account_id).where(
-    _marks.c.load_id == bindparam("load_id"), _marks.c.term_id == bindparam("term_id"))
-_GRID_ATTENDANCE = select(_attendance.c.lesson_id, _attendance.c.child_id, _attendance.c.status).where(
-    _attendance.c.load_id == bindparam("load_id"), _attendance.c.term_id == bindparam("term_id"))
-_GRID_TERM_MARKS = select(_term_marks.c.child_id, _term_marks.c.value).where(
-    _term_marks.c.load_id == bindparam("load_id"), _term_marks.c.period == "term",
-    _term_marks.c.term_id == bindparam("term_id"))
-
-
-def grid(session: Session, caller, load_id: str, term_id: str) -> dict:
-    """One group × subject × term: pupils (with names while enrolled), lessons, marks,
-    attendance, weighted averages and term marks — in a fixed number of queries."""
-    conn = session.connection()
-    rows = conn.execute(_GRID_LOAD, {"load_id": load_id, "term_id": term_id}).all()
-    if not rows:
-        raise NotFound("No such teaching load.")
-    (org, year, group_id, subject_id, teacher, scale, _a, _s, _e,
-     t_id, t_org, t_year, t_number, t_kind, t_starts, t_ends, t_closed) = rows[0]
-    facts = LoadFacts(org, group_id, teacher, tuple((a, s, e) for _o, _y, _g, _su, _t, _sc, a, s, e, *_ in rows
-                                                   if a is not None))
-    if not access.can_read_load(caller, facts):
-        raise PermissionDenied("This group's journal for this subject is not yours to see.")
-    if t_id is None or t_org != org or t_year != year:
-        raise NotFound("No such term for this teaching load.")
-    keys = {"load_id": load_id, "term_id": t_id}
-    lessons = conn.execute(_GRID_LESSONS, keys).all()
-    # Pupils in the group at any time during the term, as Stays.during() counts them.
-    names, pupil_ids = {}, {}
-    for child_id, start, end, last, first, middle in conn.execute(_GRID_STAYS, {"group_id": group_id}).all():
-        names[child_id] = (last, first, middle)
-        if start <= t_ends and (end is None or end >= t_starts):
-            pupil_ids[child_id] = True
-    marks_by_child, attendance_by_child = defaultdict(list), defaultdict(dict)
-    for child_id, mark_id, lesson_id, kind, weight, value, author in conn.execute(_GRID_MARKS, keys).all():
-        marks_by_child[child_id].append({"id": mark_id, "lesson_id": lesson_id, "kind": kind, "weight": weight,
-                                         "value": value, "author_account_id": author})
-    for lesson_id, child_id, status in conn.execute(_GRID_ATTENDANCE, keys).all():
-        attendance_by_child[child_id][lesson_id] = status
-    term_marks = dict(conn.execute(_GRID_TERM_MARKS, keys).all())
-    pupils = []
-    no_name = (None, None, None)
-    for child_id in pupil_ids:
-        last, first, middle = names.get(child_id) or no_name
-        marks = marks_by_child.get(child_id, [])
-        pupils.append({
-            "child_id": child_id, "last_name": last, "first_name": first, "middle_name": middle,
-            "marks": marks,
-            "attendance": attendance_by_child.get(child_id, {}),
-            "average": weighted_average([(m["value"], m["weight"]) for m in marks]),
-            "term_mark": term_marks.get(child_id),
-        })
-    pupils.sort(key=lambda p: (p["last_name"] is None, p["last_name"] or "", p["first_name"] or "", p["child_id"]))
-    return {
-        "load": {"id": load_id, "group_id": group_id, "subject_id": subject_id, "teacher_account_id": teacher,
-                 "scale": scale},
-        "term": {"id": t_id, "number": t_number, "kind": t_kind, "starts_on": t_starts.isoformat(),
-                 "ends_on": t_ends.isoformat(), "closed": t_closed is not None},
-        "lessons": [{"id": i, "date": d.isoformat(), "period": p, "kind": k, "topic": t, "homework": h,
-                     "topic_late": late} for i, d, p, k, t, h, late in lessons],
-        "pupils": pupils,
-    }

@@ -3,29 +3,20 @@ year structure, lessons, marks, attendance and term results. Ids are UUID string
 they travel unchanged in events."""
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text)
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime
-from kabinet_kit.outbox import add_messaging_tables
-from kabinet_kit.web import idempotency_table
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
+from kabinet_kit.db import NAMING_CONVENTION, BigId, Id, UtcDateTime, new_id
+from kabinet_kit.service import service_tables
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-OUTBOX, PROCESSED = add_messaging_tables(Base.metadata)
-IDEMPOTENCY = idempotency_table(Base.metadata)
-
-Id = String(36)
+OUTBOX, PROCESSED, IDEMPOTENCY = service_tables(Base.metadata)
 
 
 # -- replicas of identity (written only by the consumer) ----------------------------------
@@ -115,7 +106,8 @@ class PersonName(Base):
 # -- the school year structure --------------------------------------------------------------
 class Term(Base):
     __tablename__ = "terms"
-    __table_args__ = (UniqueConstraint("organisation_id", "academic_year_id", "number", name="uq_terms_org_year_number"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "academic_year_id", "number",
+                                       name="uq_terms_org_year_number"),)
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     organisation_id: Mapped[str] = mapped_column(Id, index=True)
     academic_year_id: Mapped[str] = mapped_column(Id)
@@ -128,7 +120,7 @@ class Term(Base):
 
 
 class TermAudit(Base):
-    """Closing and reopening a term: who, when, why (seed 004 §6.3)."""
+    """Closing and reopening a term: who, when, why (JRN-07)."""
     __tablename__ = "term_audit"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     term_id: Mapped[str] = mapped_column(ForeignKey("terms.id"), index=True)
@@ -182,7 +174,7 @@ class TeachingLoad(Base):
 
 
 class Substitution(Base):
-    """A colleague fills the load's journal for a period (seed 004 §5)."""
+    """A colleague fills the load's journal for a period (JRN-03)."""
     __tablename__ = "substitutions"
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     load_id: Mapped[str] = mapped_column(ForeignKey("teaching_loads.id"), index=True)
@@ -194,7 +186,8 @@ class Substitution(Base):
 
 class TimetableSlot(Base):
     __tablename__ = "timetable_slots"
-    __table_args__ = (UniqueConstraint("term_id", "group_id", "weekday", "period", name="uq_timetable_slots_group_slot"),)
+    __table_args__ = (UniqueConstraint("term_id", "group_id", "weekday", "period",
+                                       name="uq_timetable_slots_group_slot"),)
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     term_id: Mapped[str] = mapped_column(ForeignKey("terms.id"), index=True)
     load_id: Mapped[str] = mapped_column(ForeignKey("teaching_loads.id"), index=True)
@@ -309,7 +302,7 @@ from sqlalchemy import Numeric  # noqa: E402  (this section's own import)
 
 
 class ThematicPlan(Base):
-    """A teaching load's calendar-thematic plan (seed 004 §5): saved whole, its hours equal to
+    """A teaching load's calendar-thematic plan (JRN-04): saved whole, its hours equal to
     the curriculum's."""
     __tablename__ = "thematic_plans"
     load_id: Mapped[str] = mapped_column(ForeignKey("teaching_loads.id"), primary_key=True)
@@ -331,7 +324,7 @@ class PlanTopic(Base):
 
 
 class DayAttendance(Base):
-    """A child's day in a kindergarten group or an association (seed 001 §4): present, or
+    """A child's day in a kindergarten group or an association (JRN-08): present, or
     absent with a reason."""
     __tablename__ = "day_attendance"
     __table_args__ = (Index("ix_day_attendance_child_date", "child_id", "date"),)

@@ -1,4 +1,4 @@
-"""Calendar-thematic plans (seed 004 §5): per teaching load, the topics in order with their
+"""Calendar-thematic plans (JRN-04): per teaching load, the topics in order with their
 hours, drawn up before the year starts; their total must equal the curriculum's hours for the
 group's grade and subject.
 
@@ -13,13 +13,15 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from kabinet_kit.db import new_id
 from kabinet_kit.errors import Conflict, InvalidInput, PermissionDenied
 from kabinet_kit.events import utcnow
 
 from . import access
-from .bootstrap import Deps
-from .models import CurriculumHours, Group, Lesson, PlanTopic, Subject, TeachingLoad, ThematicPlan, new_id
-from .services import get_lesson, get_load, load_facts, readable_load, update_lesson
+from .deps import Deps
+from .lessons import update_lesson
+from .lookups import get_lesson, get_load, load_facts, readable_load
+from .models import CurriculumHours, Group, Lesson, PlanTopic, Subject, TeachingLoad, ThematicPlan
 from .yearend import require_open_year
 
 
@@ -101,7 +103,7 @@ def _hours(topics: list[PlanTopic]) -> list[tuple[PlanTopic, int]]:
 
 def _ordered_lessons(session: Session, load_id: str) -> list[Lesson]:
     lessons = session.scalars(select(Lesson).where(Lesson.load_id == load_id)).all()
-    return sorted(lessons, key=lambda l: (l.date, l.period or 0, l.id))
+    return sorted(lessons, key=lambda les: (les.date, les.period or 0, les.id))
 
 
 def plan_lessons(session: Session, caller, load_id: str, term_id: str | None) -> list[dict]:
@@ -130,7 +132,7 @@ def take_plan_topic(deps: Deps, session: Session, caller, lesson_id: str) -> Les
     if not access.can_fill_lesson(caller, facts, lesson.date):
         raise PermissionDenied("You do not keep this group's journal for this subject on this day.")
     hours = _hours(_topics(session, lesson.load_id))
-    number = next(n for n, l in enumerate(_ordered_lessons(session, lesson.load_id), start=1) if l.id == lesson.id)
+    number = next(n for n, les in enumerate(_ordered_lessons(session, lesson.load_id), start=1) if les.id == lesson.id)
     if not hours:
         raise Conflict("The teaching load has no calendar-thematic plan.", errors={"lesson_id": ["No plan."]})
     if number > len(hours):

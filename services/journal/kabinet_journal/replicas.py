@@ -1,81 +1,61 @@
 """What the journal knows of identity, kept up to date from identity's events.
 
 Each handler runs in the consumer's transaction together with the processed-event record,
-so a redelivered event is never applied twice. Rules for personal data (152-FZ):
+so a redelivered event is never applied twice. Rules for personal data (JRN-11):
 children's names are kept only while the child is enrolled (erased on withdrawal), guardians'
 names are never stored, and a guardian's diary access lives only as long as the ``e_diary``
 consent row it depends on (deleted when the consent is revoked or expires).
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any, cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
+from kabinet_kit.replicas import Handler, as_date, copy_into, upsert
 
-from .models import (AcademicYear, Account, Consent, Group, Guardianship, Membership, Organisation, PersonName,
-                     RoleAssignment)
+from .models import (
+    AcademicYear,
+    Account,
+    Consent,
+    Group,
+    Guardianship,
+    Membership,
+    Organisation,
+    PersonName,
+    RoleAssignment,
+)
 
-
-def _upsert(session: Session, model, key: str, values: dict) -> None:
-    row = session.get(model, key)
-    if row is None:
-        session.add(model(id=key, **values))
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
-
-
-def organisation_created(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    _upsert(session, Organisation, d["organisation_id"],
-            {"kind": d["kind"], "name": d["name"], "short_name": d["short_name"], "parent_id": d["parent_id"]})
-
-
-def academic_year_created(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    _upsert(session, AcademicYear, d["academic_year_id"], {"name": d["name"], "starts_on": _date(d["starts_on"]),
-                                                           "ends_on": _date(d["ends_on"])})
-
-
-def group_created(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    _upsert(session, Group, d["group_id"], {
-        "organisation_id": d["organisation_id"], "academic_year_id": d["academic_year_id"], "kind": d["kind"],
-        "name": d["name"], "grade_level": d["grade_level"], "age_band": d["age_band"]})
-
-
-def account_created(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    _upsert(session, Account, d["account_id"], {"person_id": d["person_id"], "person_kind": d["person_kind"],
-                                                "organisation_id": d["organisation_id"], "active": True})
+organisation_created = copy_into(Organisation, key={"id": "organisation_id"}, fields={
+    "kind": "kind", "name": "name", "short_name": "short_name", "parent_id": "parent_id"})
+academic_year_created = copy_into(AcademicYear, key={"id": "academic_year_id"}, fields={
+    "name": "name", "starts_on": "starts_on", "ends_on": "ends_on"}, dates=("starts_on", "ends_on"))
+group_created = copy_into(Group, key={"id": "group_id"}, fields={
+    "organisation_id": "organisation_id", "academic_year_id": "academic_year_id", "kind": "kind", "name": "name",
+    "grade_level": "grade_level", "age_band": "age_band"})
+account_created = copy_into(Account, key={"id": "account_id"}, fields={
+    "person_id": "person_id", "person_kind": "person_kind", "organisation_id": "organisation_id"},
+    constants={"active": True})
+role_assigned = copy_into(RoleAssignment, key={"id": "assignment_id"}, fields={
+    "account_id": "account_id", "role": "role", "organisation_id": "organisation_id", "group_id": "group_id"})
+guardianship_created = copy_into(Guardianship, key={"id": "guardianship_id"}, fields={
+    "guardian_person_id": "guardian_person_id", "child_id": "child_id"})
 
 
 def account_deactivated(session: Session, event: CloudEvent) -> None:
-    # Employment ended (seed 004 §4.3): the account keeps no access to the journal.
+    # Employment ended (JRN-02): the account keeps no access to the journal.
     session.execute(update(Account).where(Account.id == event.data["account_id"]).values(active=False))
     session.execute(delete(RoleAssignment).where(RoleAssignment.account_id == event.data["account_id"]))
-
-
-def role_assigned(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    _upsert(session, RoleAssignment, d["assignment_id"], {"account_id": d["account_id"], "role": d["role"],
-                                                          "organisation_id": d["organisation_id"],
-                                                          "group_id": d["group_id"]})
 
 
 def role_revoked(session: Session, event: CloudEvent) -> None:
     session.execute(delete(RoleAssignment).where(RoleAssignment.id == event.data["assignment_id"]))
 
 
-def _date(value):
-    from datetime import date
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def _close_open(session: Session, child_id: str, effective_on) -> None:
+def _close_open(session: Session, child_id: str, effective_on: date) -> None:
     # The stay ends the day before the order takes effect; a stay that had not begun yet vanishes.
     for stay in session.scalars(select(Membership).where(Membership.child_id == child_id,
                                                          Membership.ends_on.is_(None))):
@@ -87,7 +67,7 @@ def _close_open(session: Session, child_id: str, effective_on) -> None:
 
 def child_enrolled(session: Session, event: CloudEvent) -> None:
     d = event.data
-    effective_on = _date(d["effective_on"])
+    effective_on = cast(date, as_date(d["effective_on"]))  # required by the contract
     _close_open(session, d["child_id"], effective_on)
     session.add(Membership(child_id=d["child_id"], organisation_id=d["organisation_id"], group_id=d["group_id"],
                            starts_on=effective_on))
@@ -99,26 +79,16 @@ def child_transferred(session: Session, event: CloudEvent) -> None:
 
 def child_withdrawn(session: Session, event: CloudEvent) -> None:
     d = event.data
-    _close_open(session, d["child_id"], _date(d["effective_on"]))
+    _close_open(session, d["child_id"], cast(date, as_date(d["effective_on"])))
     # The child has left: the journal keeps the marks (the school's record) under the child's
     # id, but no longer the name.
     session.execute(delete(PersonName).where(PersonName.person_id == d["child_id"]))
     session.execute(delete(Consent).where(Consent.child_id == d["child_id"]))
 
 
-def guardianship_created(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    _upsert(session, Guardianship, d["guardianship_id"], {"guardian_person_id": d["guardian_person_id"],
-                                                          "child_id": d["child_id"]})
-
-
 def consent_given(session: Session, event: CloudEvent) -> None:
     d = event.data
-    row = session.get(Consent, (d["child_id"], d["purpose"]))
-    if row is None:
-        session.add(Consent(child_id=d["child_id"], purpose=d["purpose"], consent_id=d["consent_id"]))
-    else:
-        row.consent_id = d["consent_id"]
+    upsert(session, Consent, {"child_id": d["child_id"], "purpose": d["purpose"]}, {"consent_id": d["consent_id"]})
 
 
 def consent_ended(session: Session, event: CloudEvent) -> None:
@@ -147,22 +117,16 @@ def person_updated(session: Session, event: CloudEvent) -> None:
     person_registered(session, event)
 
 
-def _upsert_name(session: Session, d: dict) -> None:
-    row = session.get(PersonName, d["person_id"])
-    values = {"kind": d["kind"], "last_name": d["last_name"], "first_name": d["first_name"],
-              "middle_name": d["middle_name"]}
-    if row is None:
-        session.add(PersonName(person_id=d["person_id"], **values))
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
+def _upsert_name(session: Session, d: dict[str, Any]) -> None:
+    upsert(session, PersonName, {"person_id": d["person_id"]}, {
+        "kind": d["kind"], "last_name": d["last_name"], "first_name": d["first_name"], "middle_name": d["middle_name"]})
 
 
 def person_erased(session: Session, event: CloudEvent) -> None:
     session.execute(delete(PersonName).where(PersonName.person_id == event.data["person_id"]))
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "identity.organisation.created.v1": organisation_created,
     "identity.academic_year.created.v1": academic_year_created,
     "identity.group.created.v1": group_created,

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import random
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import marks, services, terms
-from .bootstrap import Deps, build_deps
-from .config import Settings
+from . import marks, structure, terms, timetable
+from .bootstrap import build_deps
+from .callers import load_caller
+from .deps import Deps
 from .models import AcademicYear, Account, Group, Lesson, Organisation, PersonName, Term
+from .config import Settings
 
 YEAR = "2026/2027"
 FILLED_UNTIL = date(2026, 11, 20)   # the journal is kept up to here (deterministic, whatever today is)
@@ -104,24 +106,24 @@ def seed(deps: Deps) -> bool:
 
 
 def _build(deps: Deps, session: Session, year: AcademicYear, orgs: dict[str, Organisation]) -> None:
-    managers = {name: services.load_caller(session, _staff_account(session, *MANAGERS[name])) for name in orgs}
+    managers = {name: load_caller(session, _staff_account(session, *MANAGERS[name])) for name in orgs}
     term_ids: dict[str, list[str]] = {}
     subjects: dict[tuple[str, str], str] = {}
     for name, org in orgs.items():
         boss = managers[name]
         kind, bounds = TERMS[name]
-        term_ids[name] = [services.create_term(deps, session, boss, {
+        term_ids[name] = [structure.create_term(deps, session, boss, {
             "organisation_id": org.id, "academic_year_id": year.id, "kind": kind, "number": n,
             "starts_on": start, "ends_on": end}).id for n, (start, end) in enumerate(bounds, start=1)]
         for title, start, end in HOLIDAYS:
-            services.create_holiday(session, boss, {"organisation_id": org.id, "name": title, "starts_on": start,
+            structure.create_holiday(session, boss, {"organisation_id": org.id, "name": title, "starts_on": start,
                                                     "ends_on": end})
         for subject, (hours, _scale) in SUBJECTS.items():
-            if not any(l[0] == name and l[2] == subject for l in LOADS):
+            if not any(entry[0] == name and entry[2] == subject for entry in LOADS):
                 continue
-            subjects[(name, subject)] = services.create_subject(session, boss, {"organisation_id": org.id,
+            subjects[(name, subject)] = structure.create_subject(session, boss, {"organisation_id": org.id,
                                                                                 "name": subject}).id
-            services.set_curriculum_hours(session, boss, {"organisation_id": org.id, "academic_year_id": year.id,
+            structure.set_curriculum_hours(session, boss, {"organisation_id": org.id, "academic_year_id": year.id,
                                                           "grade_level": 5, "subject_id": subjects[(name, subject)],
                                                           "hours": hours})
     loads = []
@@ -129,27 +131,27 @@ def _build(deps: Deps, session: Session, year: AcademicYear, orgs: dict[str, Org
         group = _one(session, select(Group).where(Group.organisation_id == orgs[school].id, Group.name == group_name,
                                                   Group.academic_year_id == year.id), f"{school} {group_name}")
         teacher_account = _staff_account(session, *teacher)
-        load = services.create_load(session, managers[school], {
+        load = loads.create_load(session, managers[school], {
             "group_id": group.id, "subject_id": subjects[(school, subject)], "teacher_account_id": teacher_account,
             "scale": SUBJECTS[subject][1]})
         loads.append((school, subject, load, teacher_account))
         for term_id in term_ids[school][:2]:
             for weekday, period in slots:
-                services.add_timetable_slot(session, managers[school], {"term_id": term_id, "load_id": load.id,
+                timetable.add_timetable_slot(session, managers[school], {"term_id": term_id, "load_id": load.id,
                                                                         "weekday": weekday, "period": period})
     for school in orgs:
         for term_id in term_ids[school][:2]:
-            services.generate_lessons(session, managers[school], term_id, None)
+            timetable.generate_lessons(session, managers[school], term_id, None)
 
     rng = random.Random(20260901)
-    for school, subject, load, teacher_account in loads:
-        _fill_journal(deps, session, rng, load, subject, services.load_caller(session, teacher_account))
+    for _school, subject, load, teacher_account in loads:
+        _fill_journal(deps, session, rng, load, subject, load_caller(session, teacher_account))
     # The first quarter of Школа № 1 is over: term marks from the weighted averages, then closed.
     first_quarter = term_ids["Школа № 1"][0]
-    for school, subject, load, teacher_account in loads:
+    for school, _subject, load, teacher_account in loads:
         if school != "Школа № 1":
             continue
-        teacher = services.load_caller(session, teacher_account)
+        teacher = load_caller(session, teacher_account)
         results = terms.term_results(session, teacher, load.id, first_quarter)
         cells = [{"child_id": r["child_id"], "value": _term_mark(load.scale, r["average"])}
                  for r in results if r["marks_count"]]
@@ -179,10 +181,10 @@ def _fill_journal(deps: Deps, session: Session, rng: random.Random, load, subjec
         lesson.topic, lesson.homework = topic, homework
         lesson.kind = "practical_work" if number % 9 == 8 else "lesson"
         entered_on = lesson.date + timedelta(days=1) if late else lesson.date
-        entered = datetime.combine(entered_on, time(9, 30), tzinfo=timezone.utc)
+        entered = datetime.combine(entered_on, time(9, 30), tzinfo=UTC)
         lesson.topic_entered_at, lesson.topic_entered_by, lesson.topic_late = entered, teacher.account_id, late
         lesson.updated_by, lesson.updated_at = teacher.account_id, entered
-        events.append(("journal.lesson.conducted.v1", services.lesson_event(load, lesson, teacher.account_id)))
+        events.append(("journal.lesson.conducted.v1", lessons.lesson_event(load, lesson, teacher.account_id)))
         pupils = sorted(c for c in stays.by_child if stays.member(c, lesson.date))
         control = number % 8 == 7
         for child in pupils:
@@ -198,12 +200,12 @@ def _fill_journal(deps: Deps, session: Session, rng: random.Random, load, subjec
                 kind = "control" if control else rng.choice(["oral", "oral", "homework", "test"])
                 cells.append({"lesson_id": lesson.id, "child_id": child, "value": value, "kind": kind})
     session.flush()
-    services.record_many(deps, session, events)
+    deps.events.record_many(session, events)
     marks.save_cells(deps, session, teacher, load.id, {"marks": cells, "attendance": attendance})
 
 
 def main() -> int:
-    deps = build_deps(Settings())
+    deps = build_deps(Settings.load())
     try:
         created = seed(deps)
     except DemoCityMissing as exc:

@@ -10,10 +10,10 @@ from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenie
 from kabinet_kit.events import utcnow
 
 from . import access
-from .bootstrap import Deps
+from .deps import Deps
+from .lookups import get_term, load_facts, readable_load
 from .marks import FIVE, Stays, normalise_value, scale_message, weighted_average
 from .models import Attendance, Group, Lesson, Mark, Subject, TeachingLoad, Term, TermAudit, TermMark
-from .services import get_term, load_facts, readable_load, record_many
 
 
 def _term_event(term: Term, account_id: str) -> dict:
@@ -134,7 +134,7 @@ def set_period_marks(deps: Deps, session: Session, caller, load_id: str, body: d
             "term_id": key_term if period == "term" else None, "academic_year_id": load.academic_year_id,
             "scale": load.scale, "value": value, "author_account_id": caller.account_id}))
     session.flush()
-    record_many(deps, session, events)
+    deps.events.record_many(session, events)
     return result
 
 

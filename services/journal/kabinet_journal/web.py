@@ -1,10 +1,8 @@
 """``python -m kabinet_journal.web``: the HTTP API under gunicorn."""
-from kabinet_kit.logs import configure_logging
-from kabinet_kit.serve import run_gunicorn
+from kabinet_kit.serve import serve_web
 
 from .bootstrap import create_app
-from .config import SERVICE
+from .config import Settings
 
 if __name__ == "__main__":
-    configure_logging(SERVICE)
-    run_gunicorn(create_app, service=SERVICE, default_port=8102)
+    serve_web(Settings.load(), create_app)

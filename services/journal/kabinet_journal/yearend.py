@@ -1,4 +1,4 @@
-"""Closing an institution's academic year (seed 001 §4.1, seed 004 §6.3).
+"""Closing an institution's academic year (JRN-10).
 
 Closing is the administrator's, once and for good: every term still open is closed (and
 audited), year marks are computed from the term marks for the pupils in each group at the
@@ -13,7 +13,9 @@ them to its memberships. ``year_movements`` shows, in figures, where each group'
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
@@ -22,10 +24,9 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import Conflict, InvalidInput, PermissionDenied
 from kabinet_kit.events import utcnow
 
-from .bootstrap import Deps
+from .deps import Deps, local_today
 from .marks import FIVE, Stays
 from .models import AcademicYear, Group, Membership, TeachingLoad, Term, TermAudit, TermMark, YearClosing
-from .services import local_today, record_many
 
 
 # -- the rule (pure) ------------------------------------------------------------------------
@@ -42,6 +43,37 @@ def year_mark(scale: str, term_values: list[str]) -> str | None:
     if not values:
         return None
     return "pass" if all(v == "pass" for v in values) else "fail"
+
+
+@dataclass
+class YearMarks:
+    #: (load, child, year mark) to record.
+    computed: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Pupils whose year mark the teacher had set already.
+    kept: int = 0
+    #: Pupils with no term mark to compute one from.
+    missing: int = 0
+
+
+def decide_year_marks(on: date, loads: Sequence[tuple[str, str, str]],
+                      stays_by_group: Mapping[str, Sequence[tuple[str, date, date | None]]],
+                      term_values: Mapping[tuple[str, str], list[str]],
+                      year_set: Collection[tuple[str, str]]) -> YearMarks:
+    """Year marks for the pupils in each load's group ``on`` the day (``loads`` as (id, group,
+    scale)): a mark already set is kept, otherwise computed from the term marks."""
+    out = YearMarks()
+    for load_id, group_id, scale in loads:
+        stays = Stays(stays_by_group.get(group_id, []))
+        for child_id in sorted(c for c in stays.by_child if stays.member(c, on)):
+            if (load_id, child_id) in year_set:
+                out.kept += 1
+                continue
+            value = year_mark(scale, term_values.get((load_id, child_id), []))
+            if value is None:
+                out.missing += 1
+            else:
+                out.computed.append((load_id, child_id, value))
+    return out
 
 
 # -- the frozen year ------------------------------------------------------------------------
@@ -85,7 +117,7 @@ def close_year(deps: Deps, session: Session, caller, organisation_id: str, acade
     on = min(local_today(deps), terms[-1].ends_on if terms else year.ends_on)
     loads = session.scalars(select(TeachingLoad).where(TeachingLoad.organisation_id == organisation_id,
                                                        TeachingLoad.academic_year_id == academic_year_id)).all()
-    load_ids = [l.id for l in loads]
+    load_ids = [ld.id for ld in loads]
     term_values, year_set = defaultdict(list), set()
     if load_ids:
         for load_id, child_id, period, value in session.execute(
@@ -96,31 +128,25 @@ def close_year(deps: Deps, session: Session, caller, organisation_id: str, acade
             else:
                 year_set.add((load_id, child_id))
     stays_by_group = defaultdict(list)
-    group_ids = {l.group_id for l in loads}
+    group_ids = {ld.group_id for ld in loads}
     if group_ids:
         for row in session.execute(select(Membership.group_id, Membership.child_id, Membership.starts_on,
                                           Membership.ends_on).where(Membership.group_id.in_(group_ids))):
             stays_by_group[row.group_id].append((row.child_id, row.starts_on, row.ends_on))
-    computed = kept = missing = 0
+    marks = decide_year_marks(on, [(ld.id, ld.group_id, ld.scale) for ld in loads], stays_by_group, term_values,
+                              year_set)
+    computed, kept, missing = len(marks.computed), marks.kept, marks.missing
+    by_id = {ld.id: ld for ld in loads}
     rows = []
-    for load in loads:
-        stays = Stays(stays_by_group.get(load.group_id, []))
-        for child_id in sorted(c for c in stays.by_child if stays.member(c, on)):
-            if (load.id, child_id) in year_set:
-                kept += 1
-                continue
-            value = year_mark(load.scale, term_values.get((load.id, child_id), []))
-            if value is None:
-                missing += 1
-                continue
-            computed += 1
-            rows.append(TermMark(load_id=load.id, child_id=child_id, period="year", term_id=academic_year_id,
-                                 value=value, author_account_id=author, recorded_at=now))
-            events.append(("journal.final_mark.set.v1", {
-                "load_id": load.id, "organisation_id": load.organisation_id, "group_id": load.group_id,
-                "subject_id": load.subject_id, "child_id": child_id, "period": "year", "term_id": None,
-                "academic_year_id": academic_year_id, "scale": load.scale, "value": value,
-                "author_account_id": author}))
+    for load_id, child_id, value in marks.computed:
+        load = by_id[load_id]
+        rows.append(TermMark(load_id=load.id, child_id=child_id, period="year", term_id=academic_year_id,
+                             value=value, author_account_id=author, recorded_at=now))
+        events.append(("journal.final_mark.set.v1", {
+            "load_id": load.id, "organisation_id": load.organisation_id, "group_id": load.group_id,
+            "subject_id": load.subject_id, "child_id": child_id, "period": "year", "term_id": None,
+            "academic_year_id": academic_year_id, "scale": load.scale, "value": value,
+            "author_account_id": author}))
     session.add_all(rows)
     closing = YearClosing(organisation_id=organisation_id, academic_year_id=academic_year_id, closed_by=author,
                           closed_at=now, terms_closed=terms_closed, year_marks_computed=computed,
@@ -131,7 +157,7 @@ def close_year(deps: Deps, session: Session, caller, organisation_id: str, acade
         "organisation_id": organisation_id, "academic_year_id": academic_year_id, "terms_closed": terms_closed,
         "year_marks_computed": computed, "year_marks_kept": kept, "pupils_without_term_marks": missing,
         "account_id": author}))
-    record_many(deps, session, events)
+    deps.events.record_many(session, events)
     return year_report(session, caller, organisation_id, academic_year_id)
 
 

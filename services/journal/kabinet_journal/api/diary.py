@@ -1,7 +1,7 @@
 from flask_smorest import Blueprint
 
 from .. import diary
-from .. import schemas as s
+from . import schemas as s
 from .common import caller, db, deps, raw_json
 
 blp = Blueprint("diary", __name__, description="The diary of a pupil, for the pupil and their guardians")

@@ -2,7 +2,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from .. import documents
-from .. import schemas as s
+from . import schemas as s
 from .common import caller, db
 
 blp = Blueprint("documents", __name__, description="The journal as a document: PDF and CSV")

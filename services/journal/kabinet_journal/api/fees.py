@@ -1,15 +1,16 @@
 from flask_smorest import Blueprint
 
 from .. import fees
-from .. import schemas as s
+from . import schemas as s
+from . import schemas_records as r
 from .common import caller, db, deps
 
 blp = Blueprint("fees", __name__, description="Kindergarten and association day attendance and the parent fee")
 
 
 @blp.put("/groups/<uuid:group_id>/day-attendance")
-@blp.arguments(s.DayAttendanceIn)
-@blp.response(200, s.DayAttendanceOut(many=True))
+@blp.arguments(r.DayAttendanceIn)
+@blp.response(200, r.DayAttendanceOut(many=True))
 def save_day(body, group_id):
     """One day of a kindergarten group or association: present or absent with a reason;
     all entries valid or nothing written."""
@@ -17,31 +18,31 @@ def save_day(body, group_id):
 
 
 @blp.get("/groups/<uuid:group_id>/day-attendance")
-@blp.arguments(s.MonthQuery, location="query")
-@blp.response(200, s.DayAttendanceMonth)
+@blp.arguments(r.MonthQuery, location="query")
+@blp.response(200, r.DayAttendanceMonth)
 def month(query, group_id):
     return fees.day_attendance_month(db(), caller(), str(group_id), query["month"])
 
 
 @blp.get("/groups/<uuid:group_id>/fees")
-@blp.arguments(s.MonthQuery, location="query")
-@blp.response(200, s.GroupFees)
+@blp.arguments(r.MonthQuery, location="query")
+@blp.response(200, r.GroupFees)
 def group_fees(query, group_id):
     """The month's parent fee of every child of the group."""
     return fees.group_fees(db(), caller(), str(group_id), query["month"])
 
 
 @blp.get("/children/<uuid:child_id>/fees")
-@blp.arguments(s.MonthQuery, location="query")
-@blp.response(200, s.ChildFees)
+@blp.arguments(r.MonthQuery, location="query")
+@blp.response(200, r.ChildFees)
 def child_fees(query, child_id):
     """One child's fee for the month (their guardian, the group's staff, the administration)."""
     return fees.child_fees(db(), caller(), str(child_id), query["month"])
 
 
 @blp.post("/fee-rates")
-@blp.arguments(s.FeeRateIn)
-@blp.response(201, s.FeeRateOut)
+@blp.arguments(r.FeeRateIn)
+@blp.response(201, r.FeeRateOut)
 def set_rate(body):
     """The daily parent fee from a date (the institution's, or a group's own); administrator."""
     return fees.set_fee_rate(db(), caller(), body)
@@ -49,14 +50,14 @@ def set_rate(body):
 
 @blp.get("/fee-rates")
 @blp.arguments(s.OrganisationQuery, location="query")
-@blp.response(200, s.FeeRateOut(many=True))
+@blp.response(200, r.FeeRateOut(many=True))
 def list_rates(query):
     return fees.list_fee_rates(db(), caller(), str(query["organisation_id"]))
 
 
 @blp.post("/fee-exemptions")
-@blp.arguments(s.ExemptionIn)
-@blp.response(201, s.ExemptionOut)
+@blp.arguments(r.ExemptionIn)
+@blp.response(201, r.ExemptionOut)
 def add_exemption(body):
     """A full or partial exemption for a child, on a documented basis; administrator."""
     return fees.add_exemption(db(), caller(), body)
@@ -64,7 +65,7 @@ def add_exemption(body):
 
 @blp.get("/fee-exemptions")
 @blp.arguments(s.OrganisationQuery, location="query")
-@blp.response(200, s.ExemptionOut(many=True))
+@blp.response(200, r.ExemptionOut(many=True))
 def list_exemptions(query):
     return fees.list_exemptions(db(), caller(), str(query["organisation_id"]))
 

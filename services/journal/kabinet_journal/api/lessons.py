@@ -1,9 +1,7 @@
 from flask_smorest import Blueprint
 
-from .. import marks
-from .. import schemas as s
-from .. import services
-from ..models import Mark
+from .. import grid_view, lessons, lookups, marks
+from . import schemas as s
 from .common import caller, db, deps, once, raw_json
 
 blp = Blueprint("lessons", __name__, description="Lessons, marks, attendance and the teacher's grid")
@@ -14,20 +12,20 @@ blp = Blueprint("lessons", __name__, description="Lessons, marks, attendance and
 @blp.arguments(s.LessonIn)
 @blp.response(201, s.LessonOut)
 def create_lesson(body, load_id):
-    return services.create_lesson(deps(), db(), caller(), str(load_id), body)
+    return lessons.create_lesson(deps(), db(), caller(), str(load_id), body)
 
 
 @blp.get("/loads/<uuid:load_id>/lessons")
 @blp.arguments(s.OptionalTermQuery, location="query")
 @blp.response(200, s.LessonOut(many=True))
 def list_lessons(query, load_id):
-    return services.list_lessons(db(), caller(), str(load_id), str(query["term_id"]) if query["term_id"] else None)
+    return lessons.list_lessons(db(), caller(), str(load_id), str(query["term_id"]) if query["term_id"] else None)
 
 
 @blp.get("/lessons/<uuid:lesson_id>")
 @blp.response(200, s.LessonOut)
 def get_lesson(lesson_id):
-    return services.read_lesson(db(), caller(), str(lesson_id))
+    return lessons.read_lesson(db(), caller(), str(lesson_id))
 
 
 @blp.patch("/lessons/<uuid:lesson_id>")
@@ -36,14 +34,14 @@ def get_lesson(lesson_id):
 def update_lesson(body, lesson_id):
     """Topic, homework, material, kind. A topic entered after the lesson's day is flagged late;
     the author of each entry is kept."""
-    return services.update_lesson(deps(), db(), caller(), str(lesson_id), body)
+    return lessons.update_lesson(deps(), db(), caller(), str(lesson_id), body)
 
 
 @blp.delete("/lessons/<uuid:lesson_id>")
 @blp.response(204)
 def delete_lesson(lesson_id):
     """Remove a lesson that will not take place, while nothing is recorded in it."""
-    services.delete_lesson(db(), caller(), str(lesson_id))
+    lessons.delete_lesson(db(), caller(), str(lesson_id))
 
 
 @blp.get("/loads/<uuid:load_id>/grid")
@@ -51,7 +49,7 @@ def delete_lesson(lesson_id):
 @blp.response(200, s.GridOut)
 def get_grid(query, load_id):
     """The teacher's grid: one group × subject × term."""
-    return raw_json(marks.grid(db(), caller(), str(load_id), str(query["term_id"])))
+    return raw_json(grid_view.grid(db(), caller(), str(load_id), str(query["term_id"])))
 
 
 @blp.post("/loads/<uuid:load_id>/grid")
@@ -67,18 +65,10 @@ def save_grid(body, load_id):
 @blp.response(201, s.MarkOut)
 def add_mark(body, lesson_id):
     """One more mark for a pupil in a lesson (several per lesson are allowed)."""
-    lesson = services.get_lesson(db(), str(lesson_id))
+    lesson = lookups.get_lesson(db(), str(lesson_id))
     saved = marks.save_cells(deps(), db(), caller(), lesson.load_id,
                              {"marks": [{**body, "lesson_id": lesson.id}]})
     return saved["marks"][0]
-
-
-def _mark(mark_id: str) -> Mark:
-    mark = db().get(Mark, mark_id)
-    if mark is None:
-        from kabinet_kit.errors import NotFound
-        raise NotFound("No such mark.")
-    return mark
 
 
 @blp.patch("/marks/<uuid:mark_id>")
@@ -86,7 +76,7 @@ def _mark(mark_id: str) -> Mark:
 @blp.response(200, s.MarkOut)
 def change_mark(body, mark_id):
     """Change a mark; the old value, new value, author and time are kept."""
-    mark = _mark(str(mark_id))
+    mark = marks.get_mark(db(), str(mark_id))
     who = caller()
     saved = marks.save_cells(deps(), db(), who, mark.load_id, {"marks": [{
         "mark_id": mark.id, "child_id": mark.child_id, "value": body["value"], "kind": body["kind"] or mark.kind}]})
@@ -96,7 +86,7 @@ def change_mark(body, mark_id):
 @blp.delete("/marks/<uuid:mark_id>")
 @blp.response(204)
 def delete_mark(mark_id):
-    mark = _mark(str(mark_id))
+    mark = marks.get_mark(db(), str(mark_id))
     marks.save_cells(deps(), db(), caller(), mark.load_id, {"deletions": [mark.id]})
 
 
@@ -112,7 +102,7 @@ def mark_history(mark_id):
 @blp.response(200, s.AttendanceOut(many=True))
 def set_attendance(body, lesson_id):
     """Attendance of pupils at one lesson: present, late, absent_ill, absent_valid, absent_unexcused."""
-    lesson = services.get_lesson(db(), str(lesson_id))
+    lesson = lookups.get_lesson(db(), str(lesson_id))
     saved = marks.save_cells(deps(), db(), caller(), lesson.load_id, {"attendance": [
         {**e, "lesson_id": lesson.id} for e in body["entries"]]})
     return saved["attendance"]

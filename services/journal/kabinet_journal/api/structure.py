@@ -1,9 +1,7 @@
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from .. import schemas as s
-from .. import services
-from ..models import Subject
+from .. import loads, structure, timetable
+from . import schemas as s
 from .common import caller, db, deps, once
 
 blp = Blueprint("structure", __name__, description="The school year: terms, holidays, subjects, curriculum, "
@@ -16,14 +14,14 @@ blp = Blueprint("structure", __name__, description="The school year: terms, holi
 @blp.response(201, s.TermOut)
 def create_term(body):
     """Add a term (quarter, half or trimester) to an institution's year (administration)."""
-    return services.create_term(deps(), db(), caller(), body)
+    return structure.create_term(deps(), db(), caller(), body)
 
 
 @blp.get("/terms")
 @blp.arguments(s.TermQuery, location="query")
 @blp.response(200, s.TermOut(many=True))
 def list_terms(query):
-    return services.list_terms(db(), caller(), str(query["organisation_id"]),
+    return structure.list_terms(db(), caller(), str(query["organisation_id"]),
                                str(query["academic_year_id"]) if query["academic_year_id"] else None)
 
 
@@ -33,14 +31,14 @@ def list_terms(query):
 @blp.response(201, s.HolidayOut)
 def create_holiday(body):
     """Holidays: no lessons are generated on these days."""
-    return services.create_holiday(db(), caller(), body)
+    return structure.create_holiday(db(), caller(), body)
 
 
 @blp.get("/holidays")
 @blp.arguments(s.OrganisationQuery, location="query")
 @blp.response(200, s.HolidayOut(many=True))
 def list_holidays(query):
-    return services.list_holidays(db(), caller(), str(query["organisation_id"]))
+    return structure.list_holidays(db(), caller(), str(query["organisation_id"]))
 
 
 @blp.post("/subjects")
@@ -48,16 +46,14 @@ def list_holidays(query):
 @blp.arguments(s.SubjectIn)
 @blp.response(201, s.SubjectOut)
 def create_subject(body):
-    return services.create_subject(db(), caller(), body)
+    return structure.create_subject(db(), caller(), body)
 
 
 @blp.get("/subjects")
 @blp.arguments(s.OrganisationQuery, location="query")
 @blp.response(200, s.SubjectOut(many=True))
 def list_subjects(query):
-    services.require_structure_reader(db(), caller(), str(query["organisation_id"]))
-    return db().scalars(select(Subject).where(Subject.organisation_id == str(query["organisation_id"]))
-                        .order_by(Subject.name)).all()
+    return structure.list_subjects(db(), caller(), str(query["organisation_id"]))
 
 
 @blp.put("/curriculum")
@@ -65,7 +61,7 @@ def list_subjects(query):
 @blp.response(200, s.CurriculumOut)
 def set_curriculum(body):
     """Hours a year of a subject for a grade level."""
-    return services.set_curriculum_hours(db(), caller(), body)
+    return structure.set_curriculum_hours(db(), caller(), body)
 
 
 @blp.get("/curriculum")
@@ -73,7 +69,7 @@ def set_curriculum(body):
 @blp.response(200, s.CurriculumOut(many=True))
 def list_curriculum(query):
     """The institution's curriculum: hours a year per grade level and subject."""
-    return services.list_curriculum(db(), caller(), str(query["organisation_id"]),
+    return structure.list_curriculum(db(), caller(), str(query["organisation_id"]),
                                     str(query["academic_year_id"]) if query["academic_year_id"] else None)
 
 
@@ -82,15 +78,14 @@ def list_curriculum(query):
 @blp.response(200, s.MarkKindOut(many=True))
 def list_mark_kinds(query):
     """Kinds of marks and their weights in the term average."""
-    services.require_structure_reader(db(), caller(), str(query["organisation_id"]))
-    return sorted(services.mark_kinds(db(), str(query["organisation_id"])).values(), key=lambda k: k.code)
+    return structure.list_mark_kinds(db(), caller(), str(query["organisation_id"]))
 
 
 @blp.post("/mark-kinds")
 @blp.arguments(s.MarkKindIn)
 @blp.response(201, s.MarkKindOut)
 def create_mark_kind(body):
-    return services.create_mark_kind(db(), caller(), body)
+    return structure.create_mark_kind(db(), caller(), body)
 
 
 @blp.post("/loads")
@@ -99,7 +94,7 @@ def create_mark_kind(body):
 @blp.response(201, s.LoadOut)
 def create_load(body):
     """Teaching load: teacher × group × subject (administration)."""
-    return services.create_load(db(), caller(), body)
+    return loads.create_load(db(), caller(), body)
 
 
 @blp.get("/loads")
@@ -107,14 +102,14 @@ def create_load(body):
 @blp.response(200, s.LoadOut(many=True))
 def list_loads(query):
     """Loads the caller may read; ``mine=true``: those the caller teaches or substitutes."""
-    return services.list_loads(db(), caller(), str(query["group_id"]) if query["group_id"] else None, query["mine"])
+    return loads.list_loads(db(), caller(), str(query["group_id"]) if query["group_id"] else None, query["mine"])
 
 
 @blp.put("/loads/<uuid:load_id>/teacher")
 @blp.arguments(s.LoadTeacherIn)
 @blp.response(200, s.LoadOut)
 def change_teacher(body, load_id):
-    return services.change_load_teacher(db(), caller(), str(load_id), str(body["teacher_account_id"]))
+    return loads.change_load_teacher(db(), caller(), str(load_id), str(body["teacher_account_id"]))
 
 
 @blp.post("/loads/<uuid:load_id>/substitutions")
@@ -122,8 +117,8 @@ def change_teacher(body, load_id):
 @blp.arguments(s.SubstitutionIn)
 @blp.response(201, s.SubstitutionOut)
 def add_substitution(body, load_id):
-    """A colleague keeps this load's journal for a period (seed 004 §5)."""
-    return services.add_substitution(db(), caller(), str(load_id), body)
+    """A colleague keeps this load's journal for a period (JRN-03)."""
+    return loads.add_substitution(db(), caller(), str(load_id), body)
 
 
 @blp.post("/timetable")
@@ -131,14 +126,14 @@ def add_substitution(body, load_id):
 @blp.response(201, s.SlotOut)
 def add_slot(body):
     """A weekly slot of the timetable; a teacher or a group in two places at once is refused."""
-    return services.add_timetable_slot(db(), caller(), body)
+    return timetable.add_timetable_slot(db(), caller(), body)
 
 
 @blp.get("/timetable")
 @blp.arguments(s.TimetableQuery, location="query")
 @blp.response(200, s.SlotOut(many=True))
 def list_timetable(query):
-    return services.list_timetable(db(), caller(), str(query["term_id"]),
+    return timetable.list_timetable(db(), caller(), str(query["term_id"]),
                                    str(query["group_id"]) if query["group_id"] else None)
 
 
@@ -147,5 +142,5 @@ def list_timetable(query):
 @blp.response(201, s.LessonOut(many=True))
 def generate(body):
     """Lessons for the term from the timetable, holidays left out; existing ones kept."""
-    return services.generate_lessons(db(), caller(), str(body["term_id"]),
+    return timetable.generate_lessons(db(), caller(), str(body["term_id"]),
                                      str(body["group_id"]) if body["group_id"] else None)

@@ -1,7 +1,7 @@
 from flask_smorest import Blueprint
 
-from .. import schemas as s
 from .. import terms
+from . import schemas as s
 from .common import caller, db, deps
 
 blp = Blueprint("terms", __name__, description="Term and final marks, closing terms, statistics")

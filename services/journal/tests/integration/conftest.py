@@ -3,64 +3,141 @@ PostgreSQL by KABINET_TEST_DB), replicas built by the journal's own consumer fro
 identity-shaped events on the real broker, and tokens signed with a key of the test's own."""
 from __future__ import annotations
 
-import json
+import uuid
+from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import partial
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from flask import Flask
 
-from kabinet_journal.bootstrap import create_app
-from kabinet_journal.config import SERVICE_DIR
+from kabinet_contracts import REGISTRY
+from kabinet_journal.bootstrap import SPEC, create_app, create_consumer
+from kabinet_journal.deps import local_today
 from kabinet_journal.models import OUTBOX
-from kabinet_journal.services import local_today
-from kabinet_journal.testing import IdentityFeed, RunningConsumer, TokenMinter, World
-from kabinet_kit.testing import migrated_database
+from kabinet_journal.config import Settings
+from kabinet_kit.service import app_deps
+from kabinet_kit.testing import migrated_database, service_amqp_url
+from kabinet_kit.testing.client import ApiClient
+from kabinet_kit.testing.feed import EventFeed, RunningConsumer
+from kabinet_kit.testing.tokens import TokenMinter
 
 
-class Api:
-    def __init__(self, app, world: World, minter: TokenMinter):
-        self.app, self.world, self.minter = app, world, minter
-        self.client = app.test_client()
-        self._tokens: dict[str, str] = {}
+def new_id() -> str:
+    return str(uuid.uuid4())
 
-    def token(self, login: str) -> str:
-        if login not in self._tokens:
-            account, person = self.world.accounts[login]
-            self._tokens[login] = self.minter.token(account, person)
-        return self._tokens[login]
 
-    def as_(self, login: str, method: str, path: str, **kwargs):
-        headers = kwargs.pop("headers", {})
-        headers["Authorization"] = f"Bearer {self.token(login)}"
-        return self.client.open(path, method=method, headers=headers, **kwargs)
+class World:
+    """A small city told to the journal as identity would tell it: two schools, classes,
+    staff with roles, pupils with names, guardians, consents."""
 
-    @property
-    def deps(self):
-        return self.app.extensions["journal.deps"]
+    def __init__(self, feed: EventFeed, today: date):
+        self.feed = feed
+        self.today = today
+        self.ids: dict[str, str] = {}
+        self.accounts: dict[str, tuple[str, str]] = {}  # login → (account id, person id)
 
-    def session(self):
+    def id(self, name: str) -> str:
+        return self.ids.setdefault(name, new_id())
+
+    def build(self) -> World:
+        f, i = self.feed, self.id
+        year_start = self.today - timedelta(days=120)
+        events = [("identity.academic_year.created.v1", {"academic_year_id": i("year"), "name": "test-year",
+                                                          "starts_on": year_start,
+                                                          "ends_on": year_start + timedelta(days=364)})]
+        for org, kind in (("department", "department"), ("school1", "school"), ("school2", "school")):
+            events.append(("identity.organisation.created.v1", {"organisation_id": i(org), "kind": kind,
+                                                                 "name": org, "short_name": org, "parent_id": None}))
+        for group, org, name in (("s1-5a", "school1", "5А"), ("s1-5b", "school1", "5Б"), ("s2-5a", "school2", "5А")):
+            events.append(("identity.group.created.v1", {"group_id": i(group), "organisation_id": i(org),
+                                                          "academic_year_id": i("year"), "kind": "school_class",
+                                                          "name": name, "grade_level": 5, "age_band": None}))
+        staff = [("admin1", [("institution_admin", "school1", None)]),
+                 ("deputy1", [("deputy_director", "school1", None)]),
+                 ("teacher1", [("teacher", "school1", None)]),
+                 ("teacher3", [("teacher", "school1", None)]),
+                 ("tutor1", [("teacher", "school1", None), ("tutor", "school1", "s1-5a")]),
+                 ("admin2", [("institution_admin", "school2", None)]),
+                 ("teacher2", [("teacher", "school2", None)]),
+                 ("dept", [("department_officer", "department", None)])]
+        for login, roles in staff:
+            events += self.account_events(login, "staff", roles, last_name=login.capitalize())
+        pupils = [("ivan", "s1-5a", "school1", "Петров", "Иван"),
+                  ("maria", "s1-5a", "school1", "Александрова", "Мария"),
+                  ("artem", "s1-5a", "school1", "Борисов", "Артём"), ("olga", "s1-5b", "school1", "Смирнова", "Ольга"),
+                  ("eva", "s2-5a", "school2", "Никитина", "Ева")]
+        for child, group, org, last, first in pupils:
+            events.append(("identity.person.registered.v1", {"person_id": i(child), "kind": "child", "last_name": last,
+                                                              "first_name": first, "middle_name": None}))
+            events.append(self.movement("enrolled", child, org, group, year_start))
+        for guardian, child, consent in (("guardian1", "ivan", True), ("guardian2", "olga", True),
+                                         ("guardian3", "maria", False)):
+            events += self.account_events(guardian, "guardian", [], last_name=guardian)
+            events.append(("identity.guardianship.created.v1", {"guardianship_id": new_id(),
+                                                                 "guardian_person_id": self.person(guardian),
+                                                                 "child_id": i(child)}))
+            if consent:
+                events.append(self.consent("given", child))
+        events.append(("identity.account.created.v1", {"account_id": i("pupil1-account"), "person_id": i("ivan"),
+                                                        "person_kind": "child", "organisation_id": i("school1")}))
+        events.append(("identity.role.assigned.v1", {"assignment_id": new_id(), "account_id": i("pupil1-account"),
+                                                      "person_id": i("ivan"), "role": "pupil",
+                                                      "organisation_id": i("school1"), "group_id": None}))
+        self.accounts["pupil1"] = (i("pupil1-account"), i("ivan"))
+        f.send(*events)
+        return self
+
+    def person(self, login: str) -> str:
+        return self.accounts[login][1]
+
+    def account(self, login: str) -> str:
+        return self.accounts[login][0]
+
+    def account_events(self, login: str, kind: str, roles, last_name: str) -> list:
+        account_id, person_id = new_id(), new_id()
+        self.accounts[login] = (account_id, person_id)
+        events = [("identity.person.registered.v1", {"person_id": person_id, "kind": kind, "last_name": last_name,
+                                                      "first_name": "Тест", "middle_name": None}),
+                  ("identity.account.created.v1", {"account_id": account_id, "person_id": person_id,
+                                                    "person_kind": kind, "organisation_id": None})]
+        for role, org, group in roles:
+            events.append(("identity.role.assigned.v1", {
+                "assignment_id": self.id(f"assignment-{login}-{role}"), "account_id": account_id,
+                "person_id": person_id, "role": role, "organisation_id": self.id(org),
+                "group_id": self.id(group) if group else None}))
+        return events
+
+    def movement(self, action: str, child: str, org: str, group: str | None, on: date) -> tuple:
+        return (f"identity.child.{action}.v1", {
+            "movement_id": new_id(), "child_id": self.id(child), "organisation_id": self.id(org),
+            "group_id": self.id(group) if group else None, "from_organisation_id": None, "from_group_id": None,
+            "order_number": "1-у", "order_date": on, "effective_on": on})
+
+    def consent(self, action: str, child: str) -> tuple:
+        return (f"identity.consent.{action}.v1", {"consent_id": self.id(f"consent-{child}"), "child_id": self.id(child),
+                                                   "purpose": "e_diary", "registration_number": "ЭД-1",
+                                                   "registration_date": self.today})
+
+
+class Api(ApiClient):
+    """The kit's client calling as the world's logins, with the journal's outbox at hand."""
+
+    def __init__(self, app: Flask, world: World, minter: TokenMinter):
+        super().__init__(app, tokens=lambda login: minter.token(*world.accounts[login]))
+        self.world, self.minter = world, minter
+
+    def session(self) -> Any:
         return self.deps.session_factory()
 
-    def events(self, prefix: str = "journal.") -> list[tuple[str, dict]]:
+    def events(self, prefix: str = "journal.") -> list[tuple[str, dict[str, Any]]]:
         """The journal's outbox, oldest first: (type, data)."""
-        with self.session() as s:
-            rows = s.execute(select(OUTBOX.c.event_type, OUTBOX.c.body).where(OUTBOX.c.event_type.like(f"{prefix}%"))
-                             .order_by(OUTBOX.c.id)).all()
-        return [(t, json.loads(b)["data"]) for t, b in rows]
+        return self.outbox(OUTBOX, prefix)
 
-    def count(self, model, *where) -> int:
-        with self.session() as s:
-            return s.scalar(select(func.count()).select_from(model).where(*where))
-
-    def problem(self, login, method, path, status, **kwargs) -> dict:
-        """A refusal: the status wanted and a problem+json body."""
-        response = self.as_(login, method, path, **kwargs)
-        assert response.status_code == status, (response.status_code, response.get_json())
-        assert response.headers["Content-Type"].startswith("application/problem+json")
-        return response.get_json()
-
-    def ok(self, login, method, path, status=(200, 201, 204), **kwargs):
+    def ok(self, login: str, method: str, path: str, status: int | tuple[int, ...] = (200, 201, 204),
+           **kwargs: Any) -> Any:
         response = self.as_(login, method, path, **kwargs)
         assert response.status_code in ((status,) if isinstance(status, int) else status), \
             (response.status_code, response.get_json(silent=True))
@@ -68,42 +145,46 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def database_url():
-    with migrated_database(SERVICE_DIR, "journal") as url:
+def database_url() -> Iterator[str]:
+    with migrated_database(SPEC.directory, "journal") as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def app(database_url):
-    minter = TokenMinter()
-    app = create_app({"database_url": database_url, "static_keys": minter.keys})
-    app.extensions["test.minter"] = minter
-    yield app
-    app.extensions["journal.deps"].session_factory.kw["bind"].dispose()
+def minter() -> TokenMinter:
+    return TokenMinter()
 
 
 @pytest.fixture(scope="module")
-def consumer(app, database_url):
-    running = RunningConsumer(database_url)
+def app(database_url: str, minter: TokenMinter) -> Iterator[Flask]:
+    app = create_app({"database_url": database_url, "key_source": minter.key_source})
+    yield app
+    app_deps(app).session_factory.kw["bind"].dispose()
+
+
+@pytest.fixture(scope="module")
+def consumer(app: Flask, database_url: str) -> Iterator[RunningConsumer]:
+    settings = Settings.load({"database_url": database_url, "amqp_url": service_amqp_url("journal")})
+    running = RunningConsumer(partial(create_consumer, settings), label="identity-test")
     yield running
     running.stop()
 
 
 @pytest.fixture(scope="module")
-def feed(consumer):
-    f = IdentityFeed(consumer)
+def feed(consumer: RunningConsumer) -> Iterator[EventFeed]:
+    f = EventFeed(REGISTRY, consumer)
     yield f
     f.close()
 
 
 @pytest.fixture(scope="module")
-def world(app, feed) -> World:
-    return World(feed, local_today(app.extensions["journal.deps"])).build()
+def world(app: Flask, feed: EventFeed) -> World:
+    return World(feed, local_today(app_deps(app))).build()
 
 
 @pytest.fixture(scope="module")
-def api(app, world) -> Api:
-    return Api(app, world, app.extensions["test.minter"])
+def api(app: Flask, world: World, minter: TokenMinter) -> Api:
+    return Api(app, world, minter)
 
 
 @pytest.fixture(scope="module")
@@ -123,9 +204,11 @@ def school(api, world):
     s2_term = api.ok("admin2", "POST", "/terms", json={
         "organisation_id": w.id("school2"), "academic_year_id": w.id("year"), "kind": "half", "number": 1,
         "starts_on": year_start.isoformat(), "ends_on": (today + timedelta(days=60)).isoformat()})["id"]
-    maths = api.ok("admin1", "POST", "/subjects", json={"organisation_id": w.id("school1"), "name": "Математика"})["id"]
-    russian = api.ok("admin1", "POST", "/subjects", json={"organisation_id": w.id("school1"), "name": "Русский язык"})["id"]
-    s2_maths = api.ok("admin2", "POST", "/subjects", json={"organisation_id": w.id("school2"), "name": "Математика"})["id"]
+    def subject(login: str, school_name: str, name: str) -> str:
+        return api.ok(login, "POST", "/subjects", json={"organisation_id": w.id(school_name), "name": name})["id"]
+    maths = subject("admin1", "school1", "Математика")
+    russian = subject("admin1", "school1", "Русский язык")
+    s2_maths = subject("admin2", "school2", "Математика")
 
     def load(login, group, subject, teacher, scale="five"):
         return api.ok(login, "POST", "/loads", json={"group_id": w.id(group), "subject_id": subject,

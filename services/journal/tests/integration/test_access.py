@@ -81,9 +81,9 @@ def test_reading_single_objects_by_id(api, world, school, lessons):
         assert api.as_(login, "GET", f"/marks/{lessons[key]['mark']}/history").status_code == status, (login, key)
         assert api.as_(login, "GET", f"/loads/{lessons[key]['load']}/lessons").status_code == status, (login, key)
     # Loads: each sees only what they may read.
-    assert {l["id"] for l in api.ok("teacher1", "GET", "/loads")} == {school.maths_5a, school.maths_5b}
-    assert {l["id"] for l in api.ok("tutor1", "GET", "/loads")} == {school.maths_5a, school.russian_5a}
-    assert {l["id"] for l in api.ok("admin2", "GET", "/loads")} == {school.maths_s2}
+    assert {ld["id"] for ld in api.ok("teacher1", "GET", "/loads")} == {school.maths_5a, school.maths_5b}
+    assert {ld["id"] for ld in api.ok("tutor1", "GET", "/loads")} == {school.maths_5a, school.russian_5a}
+    assert {ld["id"] for ld in api.ok("admin2", "GET", "/loads")} == {school.maths_s2}
     assert api.ok("dept", "GET", "/loads") == []
     # Another school's structure.
     api.problem("teacher1", "GET", f"/terms?organisation_id={world.id('school2')}", 403)

@@ -1,4 +1,4 @@
-"""Control (seed 004 §6): a month's completeness per teacher, group and institution for the
+"""Control (JRN-06): a month's completeness per teacher, group and institution for the
 administration; the same figures without names for the department; nobody else."""
 import json
 from datetime import timedelta
@@ -29,12 +29,13 @@ def test_the_administration_sees_what_is_missing_and_who_is_behind(api, world, s
     report = api.ok("deputy1", "GET", f"/control/completeness?organisation_id={i('school1')}&month={m['month']}")
     inst = report["institution"]
     assert (inst["lessons"], inst["without_topic"], inst["late_topics"], inst["without_attendance"]) == (3, 1, 2, 1)
-    assert [l["lesson_id"] for l in report["lessons_without_topic"]] == [m["empty"]["id"]]
-    assert [l["lesson_id"] for l in report["lessons_without_attendance"]] == [m["empty"]["id"]]
-    assert {l["lesson_id"] for l in report["late_topics"]} == {m["late"]["id"], m["russian"]["id"]}
+    assert [row["lesson_id"] for row in report["lessons_without_topic"]] == [m["empty"]["id"]]
+    assert [row["lesson_id"] for row in report["lessons_without_attendance"]] == [m["empty"]["id"]]
+    assert {row["lesson_id"] for row in report["late_topics"]} == {m["late"]["id"], m["russian"]["id"]}
     teachers = {t["teacher_account_id"]: t for t in report["teachers"]}
     t1, tutor = teachers[world.account("teacher1")], teachers[world.account("tutor1")]
-    assert (t1["teacher"], t1["without_topic"], t1["late_topics"], t1["without_attendance"]) == ("Teacher1 Тест", 1, 1, 1)
+    assert (t1["teacher"], t1["without_topic"], t1["late_topics"], t1["without_attendance"]) == \
+        ("Teacher1 Тест", 1, 1, 1)
     assert (tutor["without_topic"], tutor["late_topics"]) == (0, 1)
     groups = {g["group"]: g for g in report["groups"]}
     assert groups["5А"]["lessons"] == 3 and groups["5А"]["without_topic"] == 1

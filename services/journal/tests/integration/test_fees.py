@@ -1,4 +1,4 @@
-"""Kindergartens and associations (seed 001 §4.1): attendance per day, and the monthly parent
+"""Kindergartens and associations (JRN-08, JRN-09): attendance per day, and the monthly parent
 fee from attended days, the daily rate and exemptions; who may see and do what."""
 from datetime import timedelta
 
@@ -14,7 +14,8 @@ def kg(api, world, feed):
     w, i = world, world.id
     year_start = w.today - timedelta(days=120)
     events = [("identity.organisation.created.v1", {"organisation_id": i("kg1"), "kind": "kindergarten",
-                                                     "name": "Детский сад № 1", "short_name": "ДС 1", "parent_id": None})]
+                                                     "name": "Детский сад № 1", "short_name": "ДС 1",
+                                                     "parent_id": None})]
     for group, name in (("kg-sun", "Солнышко"), ("kg-stars", "Звёздочки")):
         events.append(("identity.group.created.v1", {"group_id": i(group), "organisation_id": i("kg1"),
                                                       "academic_year_id": i("year"), "kind": "kindergarten_group",
@@ -50,7 +51,8 @@ def test_the_educator_marks_the_groups_day_and_bad_entries_write_nothing(api, wo
         {"child_id": i("anna"), "status": "present"}, {"child_id": i("vera"), "status": "present"}]})
     assert "not in the group" in other_group["errors"]["entries"]["1"]["child_id"][0]
     future = api.problem("educator1", "PUT", path, 422, json={
-        "date": (world.today + timedelta(days=1)).isoformat(), "entries": [{"child_id": i("anna"), "status": "present"}]})
+        "date": (world.today + timedelta(days=1)).isoformat(),
+        "entries": [{"child_id": i("anna"), "status": "present"}]})
     assert "date" in future["errors"]
     bad_status = api.problem("educator1", "PUT", path, 422, json={"date": d(1).isoformat(), "entries": [
         {"child_id": i("anna"), "status": "sleeping"}]})

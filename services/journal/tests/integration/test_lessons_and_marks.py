@@ -2,12 +2,16 @@
 substitute filling a colleague's lesson with every entry keeping its author, marks on the
 5-point and pass/fail scales with weighted kinds and their change history, attendance
 statuses, weighted averages, term and final marks, and the grid save that is all or nothing."""
+import uuid
 from datetime import timedelta
 
 import pytest
 
 from kabinet_journal.models import Attendance, Lesson, Mark, MarkChange, TermMark
-from kabinet_journal.testing import new_id
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +64,7 @@ def test_a_substitute_fills_a_colleagues_lesson_and_authors_are_kept(api, world,
         "marks": [{"lesson_id": old["id"], "child_id": ivan, "value": 5}]})
     assert "lesson_id" in refused["errors"]["marks"]["0"]
     # The substitute sees the loads they substitute among theirs.
-    assert school.maths_5a in {l["id"] for l in api.ok("teacher3", "GET", "/loads?mine=true")}
+    assert school.maths_5a in {ld["id"] for ld in api.ok("teacher3", "GET", "/loads?mine=true")}
 
 
 def test_several_weighted_marks_their_history_and_the_term_average(api, world, school, days):
@@ -125,7 +129,8 @@ def test_several_weighted_marks_their_history_and_the_term_average(api, world, s
     grid = api.ok("teacher1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}")
     assert next(p for p in grid["pupils"] if p["child_id"] == maria)["term_mark"] == "5"
     assert "value" in api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks", 422, json={
-        "period": "term", "term_id": school.terms[2], "marks": [{"child_id": ivan, "value": 7}]})["errors"]["marks"]["0"]
+        "period": "term", "term_id": school.terms[2],
+        "marks": [{"child_id": ivan, "value": 7}]})["errors"]["marks"]["0"]
 
 
 def test_pass_fail_scale(api, world, school, days):

@@ -1,4 +1,4 @@
-"""Calendar-thematic plans (seed 004 §5): saved whole, hours equal to the curriculum's, and
+"""Calendar-thematic plans (JRN-04): saved whole, hours equal to the curriculum's, and
 their topics suggested for the load's lessons in order."""
 from datetime import timedelta
 
@@ -22,7 +22,8 @@ def test_a_plan_whose_hours_do_not_add_up_is_refused_and_nothing_is_written(api,
     _curriculum(api, world, school, 6)
     short = api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", 422,
                         json={"topics": TOPICS[:2]})
-    assert short["errors"]["total_hours"] == ["The plan has 5 hours; the curriculum sets 6 for «Математика» in grade 5."]
+    assert short["errors"]["total_hours"] == [
+        "The plan has 5 hours; the curriculum sets 6 for «Математика» in grade 5."]
     bad = api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", 422, json={"topics": [
         {"title": "  ", "hours": 3}, {"title": "Дроби", "hours": 0}, {"title": "Игра", "hours": 3, "kind": "party"}]})
     assert "topics" in bad["errors"]
@@ -37,7 +38,8 @@ def test_the_teacher_saves_the_plan_whole_and_a_new_version_replaces_it(api, wor
     plan = api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", json={"topics": TOPICS})
     assert plan["total_hours"] == plan["curriculum_hours"] == 6 and plan["saved_by"] == world.account("teacher1")
     assert [(t["position"], t["title"], t["hours"], t["kind"]) for t in plan["topics"]] == [
-        (1, "Натуральные числа", 2, "lesson"), (2, "Дроби", 3, "lesson"), (3, "Контрольная работа", 1, "practical_work")]
+        (1, "Натуральные числа", 2, "lesson"), (2, "Дроби", 3, "lesson"),
+        (3, "Контрольная работа", 1, "practical_work")]
     # A failed save keeps the saved plan as it was.
     api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", 422, json={"topics": TOPICS[:1]})
     assert len(api.ok("tutor1", "GET", f"/loads/{school.maths_5a}/plan")["topics"]) == 3
@@ -67,7 +69,7 @@ def test_the_plan_suggests_topics_for_the_lessons_in_order_and_the_teacher_takes
     base = school.today - timedelta(days=50)  # term 2
     lessons = [lesson_on(school.maths_5a, base + timedelta(days=d), period=4) for d in (0, 1, 2, 7, 8, 9, 14)]
     suggested = api.ok("teacher1", "GET", f"/loads/{school.maths_5a}/plan/lessons?term_id={school.terms[2]}")
-    mine = [s for s in suggested if s["lesson_id"] in {l["id"] for l in lessons}]
+    mine = [s for s in suggested if s["lesson_id"] in {les["id"] for les in lessons}]
     assert [s["suggested_topic"] for s in mine] == ["Натуральные числа", "Натуральные числа", "Дроби", "Дроби",
                                                    "Дроби", "Контрольная работа", None]
     assert [(s["hour"], s["of_hours"]) for s in mine[:3]] == [(1, 2), (2, 2), (1, 3)]

@@ -2,10 +2,14 @@
 kind, subjects, curriculum hours, teaching loads with substitutes, the weekly timetable (a
 teacher in two places at once is refused) and the lessons generated from it for a term,
 holidays left out, each then editable on its own."""
+import uuid
 from datetime import date, timedelta
 
 from kabinet_journal.models import Lesson, TimetableSlot
-from kabinet_journal.testing import new_id
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
 
 
 def test_terms_follow_the_institutions_division_of_the_year(api, world, school):
@@ -85,7 +89,7 @@ def test_subjects_curriculum_and_loads(api, world, school):
                                                     "teacher_account_id": w.account("teacher3"),
                                                     "scale": "pass_fail"})
     assert (load["scale"], load["organisation_id"], load["academic_year_id"]) == ("pass_fail", org, w.id("year"))
-    mine = {l["id"] for l in api.ok("teacher3", "GET", "/loads?mine=true")}
+    mine = {ld["id"] for ld in api.ok("teacher3", "GET", "/loads?mine=true")}
     assert mine == {load["id"]}
 
 
@@ -120,9 +124,9 @@ def test_timetable_refuses_clashes_and_generates_lessons_without_holidays(api, w
     created = api.ok("admin1", "POST", "/timetable/generate", json={"term_id": term, "group_id": w.id("s1-5a")})
     expected = [d for d in (start + timedelta(days=i) for i in range((end - start).days + 1))
                 if d.isoweekday() in (1, 3) and not holiday_start <= d <= holiday_end]
-    maths = sorted(date.fromisoformat(l["date"]) for l in created if l["load_id"] == school.maths_5a)
+    maths = sorted(date.fromisoformat(les["date"]) for les in created if les["load_id"] == school.maths_5a)
     assert maths == expected
-    assert not any(holiday_start <= date.fromisoformat(l["date"]) <= holiday_end for l in created)
+    assert not any(holiday_start <= date.fromisoformat(les["date"]) <= holiday_end for les in created)
     # Generating again adds nothing; 5Б (not asked for) got nothing.
     assert api.ok("admin1", "POST", "/timetable/generate", json={"term_id": term, "group_id": w.id("s1-5a")}) == []
     assert api.count(Lesson, Lesson.load_id == school.maths_5b) == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import time
 from datetime import date
+from functools import partial
 
 import pytest
 import requests
@@ -26,12 +27,14 @@ from kabinet_identity.models import OUTBOX as IDENTITY_OUTBOX
 from kabinet_identity.seed import DEMO_PASSWORD
 from kabinet_identity.seed import seed as seed_identity
 from kabinet_journal import models as m
-from kabinet_journal.bootstrap import create_app
-from kabinet_journal.config import SERVICE_DIR
+from kabinet_journal.bootstrap import SPEC, create_app, create_consumer
 from kabinet_journal.replicas import HANDLERS
 from kabinet_journal.seed import seed as seed_journal
-from kabinet_journal.testing import RunningConsumer
+from kabinet_journal.config import Settings
+from kabinet_kit.service import app_deps
 from kabinet_kit.testing import migrated_database, private_vhost, service_amqp_url
+from kabinet_kit.testing.feed import RunningConsumer
+from kabinet_kit.testing.tokens import TEST_AUDIENCE, TEST_ISSUER
 from kabinet_kit.tokens import LocalKeySource, TokenVerifier
 
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
@@ -61,7 +64,7 @@ class City:
                                 headers={"Authorization": f"Bearer {self.token(login)}"}, **kwargs)
 
     def session(self):
-        return self.app.extensions["journal.deps"].session_factory()
+        return app_deps(self.app).session_factory()
 
     def sync(self, timeout: float = 20.0) -> None:
         """Publish identity's outbox; wait until the journal's consumer has applied all it handles."""
@@ -110,19 +113,21 @@ def vhost():
 @pytest.fixture(scope="module")
 def city(vhost):
     with migrated_database(IDENTITY_DIR, "identity") as identity_url, \
-            migrated_database(SERVICE_DIR, "journal") as url, \
+            migrated_database(SPEC.directory, "journal") as url, \
             migrated_database(GATEWAY_DIR, "gateway") as gateway_db:
         identity_app = create_identity_app({"database_url": identity_url, **FAST_HASHING})
         keys = identity_app.extensions["identity.deps"].keys
         app = create_app({"database_url": url, "key_source": LocalKeySource(keys.public_key),
                           "amqp_url": service_amqp_url("journal", vhost)})
         # The queue is bound before identity says anything, so every event reaches it.
-        consumer = RunningConsumer(url, vhost=vhost)
+        settings = Settings.load({"database_url": url, "amqp_url": service_amqp_url("journal", vhost)})
+        consumer = RunningConsumer(partial(create_consumer, settings), vhost=vhost, label="identity-test")
         try:
             with serve(app) as journal_url:
                 gateway = create_gateway_app({
                     "database_url": gateway_db, "upstreams": {"journal": journal_url},
-                    "authenticator": Authenticator("unused", verifier=TokenVerifier(LocalKeySource(keys.public_key)))})
+                    "authenticator": Authenticator("unused", verifier=TokenVerifier(
+                        LocalKeySource(keys.public_key), audience=TEST_AUDIENCE, issuer=TEST_ISSUER))})
                 with serve(gateway) as gateway_url:
                     c = City(identity_app, app, consumer, gateway_url, vhost)
                     seed_identity(identity_app.extensions["identity.deps"])
@@ -131,7 +136,7 @@ def city(vhost):
                 gateway.extensions["kabinet.gateway"].close()
         finally:
             consumer.stop()
-            app.extensions["journal.deps"].session_factory.kw["bind"].dispose()
+            app_deps(app).session_factory.kw["bind"].dispose()
             identity_app.extensions["identity.deps"].session_factory.kw["bind"].dispose()
 
 
@@ -142,12 +147,13 @@ def _q1(city) -> m.Term:
 
 
 def test_the_demo_year_is_seeded_once(city):
-    deps = city.app.extensions["journal.deps"]
+    deps = app_deps(city.app)
     assert seed_journal(deps) is True
     tables = (m.Term, m.Subject, m.CurriculumHours, m.TeachingLoad, m.TimetableSlot, m.Holiday, m.Lesson, m.Mark,
               m.Attendance, m.TermMark, m.MarkChange, m.TermAudit, m.OUTBOX)
     counts = [city.count(t) for t in tables]
-    assert all(counts[:-1]), dict(zip([t.__name__ if hasattr(t, "__name__") else t.name for t in tables], counts))
+    names = [t.__name__ if hasattr(t, "__name__") else t.name for t in tables]
+    assert all(counts[:-1]), dict(zip(names, counts, strict=True))
     assert seed_journal(deps) is False
     assert [city.count(t) for t in tables] == counts
     with city.session() as s:
@@ -170,12 +176,12 @@ def test_teacher1s_grid_and_guardian1s_diary_through_the_gateway(city):
                     and g["load"]["scale"] == "five")
     ivan = next(p for p in maths_5a["pupils"] if p["last_name"] == "Петров")
     assert ivan["first_name"] == "Иван" and ivan["marks"] and ivan["term_mark"]
-    assert all(l["topic"] for l in maths_5a["lessons"]) and maths_5a["term"]["closed"] is True
+    assert all(les["topic"] for les in maths_5a["lessons"]) and maths_5a["term"]["closed"] is True
     load_id = maths_5a["load"]["id"]
 
     # Marks and attendance through the gateway on a second-quarter lesson.
     lessons = city.via_gateway("teacher1", "GET", f"/loads/{load_id}/lessons").json()
-    q2_lesson = next(l for l in lessons if l["term_id"] != q1.id and l["date"] > "2026-11-20")
+    q2_lesson = next(les for les in lessons if les["term_id"] != q1.id and les["date"] > "2026-11-20")
     saved = city.via_gateway("teacher1", "POST", f"/loads/{load_id}/grid", json={
         "marks": [{"lesson_id": q2_lesson["id"], "child_id": ivan["child_id"], "value": 5, "kind": "test"}],
         "attendance": [{"lesson_id": q2_lesson["id"], "child_id": ivan["child_id"], "status": "present"}]})
@@ -218,7 +224,8 @@ def test_an_enrolment_in_identity_reaches_the_journal(city):
         maths = s.scalar(select(m.TeachingLoad.id).join(m.Subject, m.Subject.id == m.TeachingLoad.subject_id)
                          .where(m.TeachingLoad.group_id == group_5a, m.Subject.name == "Математика"))
     grid = city.via_gateway("teacher1", "GET", f"/loads/{maths}/grid?term_id={q2}").json()
-    assert {(p["last_name"], p["first_name"]) for p in grid["pupils"] if p["child_id"] == child} == {("Новиков", "Денис")}
+    assert {(p["last_name"], p["first_name"]) for p in grid["pupils"]
+            if p["child_id"] == child} == {("Новиков", "Денис")}
 
 
 def test_a_consent_revoked_in_identity_ends_the_guardians_diary(city):

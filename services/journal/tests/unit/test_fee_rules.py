@@ -1,4 +1,4 @@
-"""The parent fee rule (seed 001 §4.1): which days are charged, which rate and exemption apply."""
+"""The parent fee rule (JRN-09): which days are charged, which rate and exemption apply."""
 from datetime import date
 from decimal import Decimal
 
