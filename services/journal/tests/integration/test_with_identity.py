@@ -15,10 +15,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from kabinet_gateway.auth import Authenticator
 from kabinet_gateway.bootstrap import create_app as create_gateway_app
 from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
-from kabinet_gateway.testing import serve
 from kabinet_identity.bootstrap import create_app as create_identity_app
 from kabinet_identity.bootstrap import create_relay as create_identity_relay
 from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
@@ -34,8 +32,8 @@ from kabinet_journal.config import Settings
 from kabinet_kit.service import app_deps
 from kabinet_kit.testing import migrated_database, private_vhost, service_amqp_url
 from kabinet_kit.testing.feed import RunningConsumer
-from kabinet_kit.testing.tokens import TEST_AUDIENCE, TEST_ISSUER
-from kabinet_kit.tokens import LocalKeySource, TokenVerifier
+from kabinet_kit.testing.http import serve
+from kabinet_kit.tokens import LocalKeySource
 
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 
@@ -68,7 +66,7 @@ class City:
 
     def sync(self, timeout: float = 20.0) -> None:
         """Publish identity's outbox; wait until the journal's consumer has applied all it handles."""
-        identity_deps = self.identity_app.extensions["identity.deps"]
+        identity_deps = self.app_deps(identity_app)
         relay = create_identity_relay(IdentitySettings(database_url=identity_deps.settings.database_url,
                                                        amqp_url=service_amqp_url("identity", self.vhost)))
         try:
@@ -116,7 +114,7 @@ def city(vhost):
             migrated_database(SPEC.directory, "journal") as url, \
             migrated_database(GATEWAY_DIR, "gateway") as gateway_db:
         identity_app = create_identity_app({"database_url": identity_url, **FAST_HASHING})
-        keys = identity_app.extensions["identity.deps"].keys
+        keys = app_deps(identity_app).keys
         app = create_app({"database_url": url, "key_source": LocalKeySource(keys.public_key),
                           "amqp_url": service_amqp_url("journal", vhost)})
         # The queue is bound before identity says anything, so every event reaches it.
@@ -126,18 +124,17 @@ def city(vhost):
             with serve(app) as journal_url:
                 gateway = create_gateway_app({
                     "database_url": gateway_db, "upstreams": {"journal": journal_url},
-                    "authenticator": Authenticator("unused", verifier=TokenVerifier(
-                        LocalKeySource(keys.public_key), audience=TEST_AUDIENCE, issuer=TEST_ISSUER))})
+                    "key_source": LocalKeySource(keys.public_key)})
                 with serve(gateway) as gateway_url:
                     c = City(identity_app, app, consumer, gateway_url, vhost)
-                    seed_identity(identity_app.extensions["identity.deps"])
+                    seed_identity(app_deps(identity_app))
                     c.sync()
                     yield c
                 gateway.extensions["kabinet.gateway"].close()
         finally:
             consumer.stop()
             app_deps(app).session_factory.kw["bind"].dispose()
-            identity_app.extensions["identity.deps"].session_factory.kw["bind"].dispose()
+            app_deps(identity_app).session_factory.kw["bind"].dispose()
 
 
 def _q1(city) -> m.Term:
