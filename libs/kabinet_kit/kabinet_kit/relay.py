@@ -11,25 +11,28 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Sequence
 
 import pika  # type: ignore[import-untyped]
 from sqlalchemy import BigInteger, Table, any_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ColumnElement, Select
 
 from .bus import connect
 from .db import is_sqlite
 from .events import utcnow
-from .publisher import BrokerError, ConfirmingPublisher, ConfirmTimeout, OutboxRow, message_properties
+from .publisher import BrokerError, ConfirmingPublisher, ConfirmTimeout, OutboxRow, SentBatch, message_properties
 
 __all__ = ["BrokerError", "ConfirmTimeout", "OutboxRelay", "RelayStats", "main", "message_properties"]
 
 log = logging.getLogger("kabinet.relay")
 
+PIPELINE_DEPTH = 2  # batches in flight at once on PostgreSQL
+ROUND_BATCHES = 10  # batches per round of drain() and run(), which check their stop flag between rounds
 BROKER_ERRORS = (OSError, pika.exceptions.AMQPError, ConfirmTimeout)  # BrokerError is an OSError
 
 
@@ -47,6 +50,25 @@ def pika_parameters(amqp_url: str) -> tuple[Any, float]:
         heartbeat=max(1, round(settings.heartbeat)) if settings.heartbeat else 0, connection_attempts=1, socket_timeout=timeout,
         stack_timeout=timeout + 1)  # the relay's own deadline comes first
     return parameters, timeout
+
+
+@dataclass
+class _Batch:
+    """Claimed rows, the open transaction that holds them, and their publication."""
+    conn: Connection
+    transaction: RootTransaction
+    rows: Sequence[Any]
+    sent: SentBatch | None = None
+
+    def abandon(self) -> None:
+        try:
+            self.transaction.rollback()
+        except Exception:  # a database that is gone has rolled back anyway
+            pass
+        try:
+            self.conn.close()
+        except Exception:
+            pass
 
 
 @dataclass
@@ -108,11 +130,17 @@ class OutboxRelay:
         if self._publisher is not None:
             self._publisher.keepalive()
 
-    def _publish_batch(self, rows: Sequence[OutboxRow]) -> tuple[list[int], list[int]]:
-        """Publish rows and wait for all their confirms. Returns (confirmed ids, nacked ids)."""
+    def _publish_batch(self, rows: Sequence[OutboxRow]) -> SentBatch:
+        """Publish rows; their confirms are awaited by _confirmed()."""
         if self._publisher is None:
             raise BrokerError("not connected")
-        return self._publisher.publish(rows)
+        return self._publisher.send(rows)
+
+    def _confirmed(self, sent: SentBatch) -> tuple[list[int], list[int]]:
+        """Wait for a published batch's confirms. Returns (confirmed ids, nacked ids)."""
+        if self._publisher is None:
+            raise BrokerError("not connected")
+        return self._publisher.wait(sent)
 
     # -- database side ---------------------------------------------------------------
     def _claim_query(self) -> Select[Any]:
@@ -124,25 +152,75 @@ class OutboxRelay:
         return query
 
     def drain_once(self) -> int:
-        """One round: claim, publish, confirm, mark. Returns how many rows were published."""
+        """One round: claim one batch, publish, confirm, mark. Returns how many rows were published."""
+        return self._round(1)
+
+    def _round(self, batches: int) -> int:
+        """Up to ``batches`` batches, each claimed, published, confirmed and marked in its own
+        transaction. Returns how many rows were published.
+
+        On PostgreSQL the next batch is claimed (SKIP LOCKED passes over the rows still locked
+        by the one before) and published while the broker confirms the previous one, so the
+        broker is kept busy instead of idling while the relay marks and claims. SQLite's write
+        lock admits one claiming transaction at a time, so there batches follow each other.
+        """
         if self._publisher is None:
             self._connect()
-        options: dict[str, Any] = {"sqlite_begin": "IMMEDIATE"} if is_sqlite(self.engine) else {}
-        with self.engine.connect().execution_options(**options) as conn, conn.begin():
-            rows = conn.execute(self._claim_query()).all()
-            if rows:
-                try:
-                    confirmed, nacked = self._publish_batch(rows)
-                except BaseException:
-                    # Whatever was not confirmed stays unpublished (this transaction rolls
-                    # back); the connection is in an unknown state, so the next round opens a
-                    # new one instead of reusing it.
-                    self._drop()
-                    raise
-                self._mark(conn, confirmed, nacked)
-        if not rows:
+        sqlite = is_sqlite(self.engine)
+        depth = 1 if sqlite else PIPELINE_DEPTH
+        in_flight: deque[_Batch] = deque()
+        published = claimed = 0
+        try:
+            for _ in range(batches):
+                batch = self._claim(sqlite)
+                if batch is None:
+                    break
+                in_flight.append(batch)
+                claimed += len(batch.rows)
+                batch.sent = self._publish_batch(batch.rows)
+                if len(in_flight) >= depth:
+                    published += self._finish(in_flight[0])
+                    in_flight.popleft()
+                if len(batch.rows) < self.batch_size:
+                    break
+            while in_flight:
+                published += self._finish(in_flight[0])
+                in_flight.popleft()
+        except BaseException:
+            # Whatever was not confirmed and marked stays unpublished (its transaction rolls
+            # back); the connection is in an unknown state, so the next round opens a new one
+            # instead of reusing it.
+            for batch in in_flight:
+                batch.abandon()
+            if in_flight:
+                self._drop()
+            raise
+        if not claimed:
             self._keepalive()
-            return 0
+        return published
+
+    def _claim(self, sqlite: bool) -> _Batch | None:
+        options: dict[str, Any] = {"sqlite_begin": "IMMEDIATE"} if sqlite else {}
+        conn = self.engine.connect().execution_options(**options)
+        try:
+            transaction = conn.begin()
+            rows = conn.execute(self._claim_query()).all()
+            if not rows:
+                transaction.commit()
+                conn.close()
+                return None
+        except BaseException:
+            conn.close()
+            raise
+        return _Batch(conn, transaction, rows)
+
+    def _finish(self, batch: _Batch) -> int:
+        """Wait for a batch's confirms, mark it and commit."""
+        assert batch.sent is not None
+        confirmed, nacked = self._confirmed(batch.sent)
+        self._mark(batch.conn, confirmed, nacked)
+        batch.transaction.commit()
+        batch.conn.close()
         self.stats.published += len(confirmed)
         self.stats.nacked += len(nacked)
         self.stats.rounds += 1
@@ -169,7 +247,7 @@ class OutboxRelay:
         """Publish until the outbox is empty (used by tests and the benchmark)."""
         total = 0
         while stop is None or not stop.is_set():
-            n = self.drain_once()
+            n = self._round(ROUND_BATCHES)
             total += n
             if n == 0:
                 break
@@ -180,7 +258,7 @@ class OutboxRelay:
         log.info("relay started", extra={"exchanges": self.exchanges})
         while not stop.is_set():
             try:
-                published = self.drain_once()
+                published = self._round(ROUND_BATCHES)
                 backoff = 0.5
                 if published:
                     log.info("published", extra={"count": published})
