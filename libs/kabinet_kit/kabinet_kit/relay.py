@@ -10,79 +10,65 @@ consumers deduplicate by event id.
 from __future__ import annotations
 
 import logging
-import socket
-import struct
 import threading
-import time
+from collections import deque
 from dataclasses import dataclass, field
+from typing import Any, ClassVar, Sequence
 
-import amqp
-from amqp import spec
-from amqp.serialization import dumps
-from kombu import Exchange
-from kombu.exceptions import KombuError
+import pika  # type: ignore[import-untyped]
 from sqlalchemy import BigInteger, Table, any_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql import ColumnElement, Select
 
 from .bus import connect
 from .db import is_sqlite
-from .events import CONTENT_TYPE, utcnow
+from .events import utcnow
+from .publisher import BrokerError, ConfirmingPublisher, ConfirmTimeout, OutboxRow, SentBatch, message_properties
+
+__all__ = ["BrokerError", "ConfirmTimeout", "OutboxRelay", "RelayStats", "main", "message_properties"]
 
 log = logging.getLogger("kabinet.relay")
 
-CLOSE_TIMEOUT = 2.0  # seconds the AMQP close handshake may take before the socket is dropped
+PIPELINE_DEPTH = 2  # batches in flight at once on PostgreSQL
+ROUND_BATCHES = 10  # batches per round of drain() and run(), which check their stop flag between rounds
+BROKER_ERRORS = (OSError, pika.exceptions.AMQPError, ConfirmTimeout)  # BrokerError is an OSError
 
 
-_FRAME_END = b"\xce"
-_PUBLISH_METHOD = struct.pack(">HH", *spec.Basic.Publish)
-_WRITE_CHUNK = 256 * 1024  # bytes of frames handed to the socket at once
+def pika_parameters(amqp_url: str) -> tuple[Any, float]:
+    """pika connection parameters for a kombu-style URL (``amqp://user:pass@host:5672/vhost``),
+    with the kit's connection policy (bus.connect: heartbeat, connect timeout); and that timeout.
 
-
-def message_properties(event_type: str, event_id: str) -> dict:
-    """The AMQP properties of an outbox message (persistent, CloudEvents structured mode)."""
-    return {"content_type": CONTENT_TYPE, "content_encoding": "utf-8", "application_headers": {"ce_type": event_type},
-            "delivery_mode": 2, "message_id": event_id, "type": event_type}
-
-
-def _properties_template(event_type: str, id_length: int) -> tuple[bytes, bytes]:
-    """(bytes before, bytes after) the message id in the serialised properties of a message."""
-    serialised = [amqp.Message(b"", **message_properties(event_type, filler * id_length))._serialize_properties()
-                  for filler in ("\x01", "\x02")]
-    start = next(i for i, (a, b) in enumerate(zip(*serialised)) if a != b)
-    end = start + id_length
-    if serialised[0][start:end] != b"\x01" * id_length or serialised[0][end:] != serialised[1][end:]:
-        raise RuntimeError("cannot locate message_id in serialised AMQP properties")
-    return serialised[0][:start], serialised[0][end:]
-
-
-def publish_frames(channel_id: int, publish_args: bytes, properties: bytes, body: bytes, frame_max: int) -> bytes:
-    """The AMQP 0-9-1 frames of one basic.publish: method, content header, body frame(s).
-
-    Byte for byte what py-amqp's frame writer sends; built here so that a whole batch goes to
-    the socket in a few writes instead of one write (and one lock, promise, ...) per message.
+    kombu parses the URL so that it means the same vhost for the relay as for the consumers.
     """
-    method = _PUBLISH_METHOD + publish_args
-    header = struct.pack(">HHQ", spec.Basic.Publish[0], 0, len(body)) + properties
-    frames = [struct.pack(">BHI", 1, channel_id, len(method)), method, _FRAME_END,
-              struct.pack(">BHI", 2, channel_id, len(header)), header, _FRAME_END]
-    chunk = frame_max - 8
-    for start in range(0, len(body), chunk):
-        piece = body[start:start + chunk]
-        frames += [struct.pack(">BHI", 3, channel_id, len(piece)), piece, _FRAME_END]
-    return b"".join(frames)
+    settings = connect(amqp_url)  # kombu connects lazily: this opens nothing
+    timeout = float(settings.connect_timeout)
+    parameters = pika.ConnectionParameters(
+        host=settings.hostname, port=settings.port or 5672, virtual_host=settings.virtual_host,
+        credentials=pika.PlainCredentials(settings.userid, settings.password),
+        heartbeat=max(1, round(settings.heartbeat)) if settings.heartbeat else 0, connection_attempts=1, socket_timeout=timeout,
+        stack_timeout=timeout + 1)  # the relay's own deadline comes first
+    return parameters, timeout
 
 
-def _drop_connection(connection) -> None:
-    try:
-        connection.collect()  # closes the socket without the AMQP close handshake
-    except Exception:
-        pass
+@dataclass
+class _Batch:
+    """Claimed rows, the open transaction that holds them, and their publication."""
+    conn: Connection
+    transaction: RootTransaction
+    rows: Sequence[Any]
+    sent: SentBatch | None = None
 
-
-class ConfirmTimeout(Exception):
-    """The broker did not confirm a batch in time; the connection is treated as lost."""
+    def abandon(self) -> None:
+        try:
+            self.transaction.rollback()
+        except Exception:  # a database that is gone has rolled back anyway
+            pass
+        try:
+            self.conn.close()
+        except Exception:
+            pass
 
 
 @dataclass
@@ -93,7 +79,7 @@ class RelayStats:
     reconnects: int = 0
     errors: list[str] = field(default_factory=list)  # the most recent ones (MAX_ERRORS)
 
-    MAX_ERRORS = 100
+    MAX_ERRORS: ClassVar[int] = 100
 
     def error(self, exc: BaseException) -> None:
         self.errors.append(repr(exc))
@@ -113,58 +99,27 @@ class OutboxRelay:
         self.idle_sleep = idle_sleep
         self.max_backoff = max_backoff
         self.stats = RelayStats()
-        self._connection = None
-        self._channel = None
-        self._next_tag = 1
-        self._pending: dict[int, int] = {}
-        self._nacked: set[int] = set()
-        self._templates: dict[tuple[str, int], tuple[bytes, bytes]] = {}
-        self._args: dict[tuple[str, str], bytes] = {}
+        self._publisher: ConfirmingPublisher | None = None
 
     # -- broker side -----------------------------------------------------------------
     def _connect(self) -> None:
         self.close()
-        connection = connect(self.amqp_url)
-        try:
-            # One attempt only: run() has its own back-off, and kombu's retry would add a 2 s
-            # sleep and a second connect timeout to every failed round.
-            connection.ensure_connection(max_retries=0, timeout=connection.connect_timeout)
-            channel = connection.channel()
-            for name in self.exchanges:
-                Exchange(name, type="topic", durable=True)(channel).declare()
-            channel.confirm_select()
-        except BaseException:
-            _drop_connection(connection)  # e.g. a refused declare must not leak the connection
-            raise
-        channel.events["basic_ack"].add(self._on_ack)
-        channel.events["basic_nack"].add(self._on_nack)
-        self._connection, self._channel = connection, channel
-        self._next_tag = 1
-        self._pending.clear()
-        self._nacked.clear()
+        parameters, connect_timeout = pika_parameters(self.amqp_url)
+        publisher = ConfirmingPublisher(parameters, self.exchanges, self.confirm_timeout, connect_timeout)
+        publisher.open()  # one attempt only: run() has its own back-off
+        self._publisher = publisher
 
     def close(self) -> None:
         """Close the broker connection; bounded in time even if the broker stopped answering."""
-        connection, channel = self._connection, self._channel
-        self._connection = self._channel = None
-        if connection is None:
-            return
-        try:
-            # The AMQP close handshake waits for Close-Ok with no timeout of its own.
-            channel.connection.transport.sock.settimeout(CLOSE_TIMEOUT)
-        except Exception:  # no socket any more: release() below just drops the objects
-            pass
-        try:
-            connection.release()
-        except Exception:  # a dead socket may fail to close; it is being dropped anyway
-            pass
+        publisher, self._publisher = self._publisher, None
+        if publisher is not None:
+            publisher.close()
 
     def _drop(self) -> None:
         """Forget a connection that failed, without the close handshake (which could hang)."""
-        connection = self._connection
-        self._connection = self._channel = None
-        if connection is not None:
-            _drop_connection(connection)
+        publisher, self._publisher = self._publisher, None
+        if publisher is not None:
+            publisher.abort()
 
     def _keepalive(self) -> None:
         """Between batches, read the broker's heartbeats and send ours.
@@ -172,90 +127,23 @@ class OutboxRelay:
         Without this an idle relay never touches its socket, the broker closes the connection
         after two missed heartbeats, and the first batch after a quiet period fails.
         """
-        try:
-            self._connection.drain_events(timeout=0.01)
-        except socket.timeout:
-            pass
-        self._connection.heartbeat_check()
+        if self._publisher is not None:
+            self._publisher.keepalive()
 
-    def _settle(self, tag: int, multiple: bool) -> list[int]:
-        if multiple:
-            done = [t for t in self._pending if t <= tag]
-        else:
-            done = [tag] if tag in self._pending else []
-        return [self._pending.pop(t) for t in done]
+    def _publish_batch(self, rows: Sequence[OutboxRow]) -> SentBatch:
+        """Publish rows; their confirms are awaited by _confirmed()."""
+        if self._publisher is None:
+            raise BrokerError("not connected")
+        return self._publisher.send(rows)
 
-    def _on_ack(self, tag: int, multiple: bool) -> None:
-        self._settle(tag, multiple)
-
-    def _on_nack(self, tag: int, multiple: bool) -> None:
-        self._nacked.update(self._settle(tag, multiple))
-
-    def _publish_batch(self, rows) -> tuple[list[int], list[int]]:
-        """Publish rows and wait for all their confirms. Returns (confirmed ids, nacked ids)."""
-        channel = self._channel
-        connection = channel.connection  # py-amqp's
-        ids = []
-        # The frames are built here and written in large chunks: going through kombu's
-        # prepare_message and amqp's basic_publish (which also polls the socket before every
-        # message) costs more per message than the broker takes to store it. Every write is
-        # bounded, so a broker that stops reading cannot block the relay.
-        buffer: list[bytes] = []
-        size = 0
-        with connection.transport.having_timeout(self.confirm_timeout):
-            for row in rows:
-                body = row.body.encode("utf-8")
-                frames = publish_frames(channel.channel_id, self._publish_args(row.exchange, row.routing_key),
-                                        self._properties(row.event_type, row.event_id), body, connection.frame_max)
-                buffer.append(frames)
-                size += len(frames)
-                self._pending[self._next_tag] = row.id
-                self._next_tag += 1
-                ids.append(row.id)
-                if size >= _WRITE_CHUNK:
-                    connection.transport.write(b"".join(buffer))
-                    connection.bytes_sent += 1  # what py-amqp's heartbeat check counts
-                    buffer, size = [], 0
-            if buffer:
-                connection.transport.write(b"".join(buffer))
-                connection.bytes_sent += 1
-        deadline = time.monotonic() + self.confirm_timeout
-        while self._pending:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ConfirmTimeout(f"{len(self._pending)} of {len(ids)} messages unconfirmed")
-            try:
-                self._connection.drain_events(timeout=min(remaining, 1.0))
-            except socket.timeout:
-                continue
-        nacked = [i for i in ids if i in self._nacked]
-        self._nacked.difference_update(nacked)
-        nacked_set = set(nacked)
-        return [i for i in ids if i not in nacked_set], nacked
-
-    def _publish_args(self, exchange: str, routing_key: str) -> bytes:
-        key = (exchange, routing_key)
-        args = self._args.get(key)
-        if args is None:
-            # reserved, exchange, routing key, mandatory=False, immediate=False
-            args = self._args[key] = dumps("Bssbb", (0, exchange, routing_key, False, False))
-        return args
-
-    def _properties(self, event_type: str, event_id: str) -> bytes:
-        """The serialised AMQP properties of an outbox message.
-
-        They differ between messages only by ``message_id``, so they are serialised once per
-        event type (and id length) with a placeholder id that is then replaced.
-        """
-        raw_id = event_id.encode("utf-8")
-        key = (event_type, len(raw_id))
-        template = self._templates.get(key)
-        if template is None:
-            template = self._templates[key] = _properties_template(event_type, len(raw_id))
-        return template[0] + raw_id + template[1]
+    def _confirmed(self, sent: SentBatch) -> tuple[list[int], list[int]]:
+        """Wait for a published batch's confirms. Returns (confirmed ids, nacked ids)."""
+        if self._publisher is None:
+            raise BrokerError("not connected")
+        return self._publisher.wait(sent)
 
     # -- database side ---------------------------------------------------------------
-    def _claim_query(self):
+    def _claim_query(self) -> Select[Any]:
         t = self.outbox
         query = (select(t.c.id, t.c.event_id, t.c.event_type, t.c.exchange, t.c.routing_key, t.c.body)
                  .where(t.c.published_at.is_(None)).order_by(t.c.id).limit(self.batch_size))
@@ -264,31 +152,81 @@ class OutboxRelay:
         return query
 
     def drain_once(self) -> int:
-        """One round: claim, publish, confirm, mark. Returns how many rows were published."""
-        if self._channel is None:
+        """One round: claim one batch, publish, confirm, mark. Returns how many rows were published."""
+        return self._round(1)
+
+    def _round(self, batches: int) -> int:
+        """Up to ``batches`` batches, each claimed, published, confirmed and marked in its own
+        transaction. Returns how many rows were published.
+
+        On PostgreSQL the next batch is claimed (SKIP LOCKED passes over the rows still locked
+        by the one before) and published while the broker confirms the previous one, so the
+        broker is kept busy instead of idling while the relay marks and claims. SQLite's write
+        lock admits one claiming transaction at a time, so there batches follow each other.
+        """
+        if self._publisher is None:
             self._connect()
-        options = {"sqlite_begin": "IMMEDIATE"} if is_sqlite(self.engine) else {}
-        with self.engine.connect().execution_options(**options) as conn, conn.begin():
-            rows = conn.execute(self._claim_query()).all()
-            if rows:
-                try:
-                    confirmed, nacked = self._publish_batch(rows)
-                except BaseException:
-                    # Whatever was not confirmed stays unpublished (this transaction rolls
-                    # back); the connection is in an unknown state, so the next round opens a
-                    # new one instead of reusing it.
-                    self._drop()
-                    raise
-                self._mark(conn, confirmed, nacked)
-        if not rows:
+        sqlite = is_sqlite(self.engine)
+        depth = 1 if sqlite else PIPELINE_DEPTH
+        in_flight: deque[_Batch] = deque()
+        published = claimed = 0
+        try:
+            for _ in range(batches):
+                batch = self._claim(sqlite)
+                if batch is None:
+                    break
+                in_flight.append(batch)
+                claimed += len(batch.rows)
+                batch.sent = self._publish_batch(batch.rows)
+                if len(in_flight) >= depth:
+                    published += self._finish(in_flight[0])
+                    in_flight.popleft()
+                if len(batch.rows) < self.batch_size:
+                    break
+            while in_flight:
+                published += self._finish(in_flight[0])
+                in_flight.popleft()
+        except BaseException:
+            # Whatever was not confirmed and marked stays unpublished (its transaction rolls
+            # back); the connection is in an unknown state, so the next round opens a new one
+            # instead of reusing it.
+            for batch in in_flight:
+                batch.abandon()
+            if in_flight:
+                self._drop()
+            raise
+        if not claimed:
             self._keepalive()
-            return 0
+        return published
+
+    def _claim(self, sqlite: bool) -> _Batch | None:
+        options: dict[str, Any] = {"sqlite_begin": "IMMEDIATE"} if sqlite else {}
+        conn = self.engine.connect().execution_options(**options)
+        try:
+            transaction = conn.begin()
+            rows = conn.execute(self._claim_query()).all()
+            if not rows:
+                transaction.commit()
+                conn.close()
+                return None
+        except BaseException:
+            conn.close()
+            raise
+        return _Batch(conn, transaction, rows)
+
+    def _finish(self, batch: _Batch) -> int:
+        """Wait for a batch's confirms, mark it and commit."""
+        assert batch.sent is not None
+        confirmed, nacked = self._confirmed(batch.sent)
+        self._mark(batch.conn, confirmed, nacked)
+        batch.transaction.commit()
+        batch.conn.close()
         self.stats.published += len(confirmed)
         self.stats.nacked += len(nacked)
         self.stats.rounds += 1
         return len(confirmed)
 
-    def _mark(self, conn, confirmed: list[int], nacked: list[int]) -> None:
+    def _mark(self, conn: Connection, confirmed: list[int], nacked: list[int]) -> None:
         t = self.outbox
         now = utcnow()
         for start in range(0, len(confirmed), 1000):
@@ -298,7 +236,7 @@ class OutboxRelay:
             conn.execute(update(t).where(self._id_in(nacked))
                          .values(attempts=t.c.attempts + 1, last_error="nacked by broker"))
 
-    def _id_in(self, ids: list[int]):
+    def _id_in(self, ids: list[int]) -> ColumnElement[bool]:
         if is_sqlite(self.engine):
             return self.outbox.c.id.in_(ids)
         # One array parameter instead of a thousand: PostgreSQL drivers spend longer
@@ -309,7 +247,7 @@ class OutboxRelay:
         """Publish until the outbox is empty (used by tests and the benchmark)."""
         total = 0
         while stop is None or not stop.is_set():
-            n = self.drain_once()
+            n = self._round(ROUND_BATCHES)
             total += n
             if n == 0:
                 break
@@ -320,13 +258,13 @@ class OutboxRelay:
         log.info("relay started", extra={"exchanges": self.exchanges})
         while not stop.is_set():
             try:
-                published = self.drain_once()
+                published = self._round(ROUND_BATCHES)
                 backoff = 0.5
                 if published:
                     log.info("published", extra={"count": published})
                 else:
                     stop.wait(self.idle_sleep)
-            except (OSError, amqp.exceptions.AMQPError, KombuError, ConfirmTimeout) as exc:
+            except BROKER_ERRORS as exc:
                 # Unconfirmed rows were rolled back to unpublished; reconnect and resend them.
                 self.stats.reconnects += 1
                 self.stats.error(exc)

@@ -1,82 +1,89 @@
-"""OutboxRelay's broker side without a broker: how confirms settle a batch (acks and nacks,
-single and multiple), the confirm deadline, and the frames it writes (byte-identical to
-py-amqp's own). Hand-written fakes stand in for the channel, transport and connection."""
+"""The relay's confirm bookkeeping without a broker: delivery tags settled by acks and nacks
+(single and multiple), the confirm deadline, batches in flight one behind the other, and that
+the relay marks a row published only once the broker confirmed it. Hand-written fakes stand in
+for pika's ioloop and channel; the database is a real SQLite file."""
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 from collections import namedtuple
-from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
 
-import amqp
+import pika
 import pytest
-from amqp import spec
-from amqp.method_framing import frame_writer
-from amqp.serialization import dumps
+from sqlalchemy import MetaData, insert, select
 
-from kabinet_kit.relay import ConfirmTimeout, OutboxRelay, RelayStats, message_properties, publish_frames
+from kabinet_kit.db import make_engine
+from kabinet_kit.outbox import outbox_table
+from kabinet_kit.publisher import BrokerError, ConfirmingPublisher, Confirms, ConfirmTimeout
+from kabinet_kit.relay import OutboxRelay, RelayStats, pika_parameters
 
 Row = namedtuple("Row", "id event_id event_type exchange routing_key body")
-
-
-class FakeTransport:
-    def __init__(self):
-        self.writes: list[bytes] = []
-        self.timeouts: list[float | None] = []
-
-    @contextmanager
-    def having_timeout(self, timeout):
-        self.timeouts.append(timeout)
-        yield
-
-    def write(self, data):
-        self.writes.append(bytes(data))
-
-
-class FakeAmqpConnection:
-    frame_max = 131072
-
-    def __init__(self):
-        self.transport = FakeTransport()
-        self.bytes_sent = 0
+Frame = namedtuple("Frame", "method")
 
 
 class FakeChannel:
-    channel_id = 1
+    def __init__(self) -> None:
+        self.published: list[tuple[str, str, bytes, Any]] = []
 
-    def __init__(self):
-        self.connection = FakeAmqpConnection()
+    def basic_publish(self, exchange: str, routing_key: str, body: bytes, properties: Any) -> None:
+        self.published.append((exchange, routing_key, body, properties))
 
 
-class FakeBroker:
-    """Stands in for the kombu connection: each drain_events() delivers the next scripted
-    confirm (``("ack"|"nack", tag, multiple)``) to the relay, or times out when none is left."""
+class FakeIOLoop:
+    """Each poll() delivers the next scripted confirm once its tag has been published
+    (``("ack"|"nack", tag, multiple)``, or ``"lost"`` for a dropped connection); with nothing
+    to deliver it waits for the next timer, as pika's poll does."""
 
-    def __init__(self, relay: OutboxRelay, script):
-        self.relay = relay
+    def __init__(self, publisher: ConfirmingPublisher, script: list[Any]) -> None:
+        self.publisher = publisher
         self.script = list(script)
-        self.drains = 0
-        self.heartbeat_checks = 0
+        self.socket_fds: set[int] = set()
+        self.timers: list[list[Any]] = []
+        self.polls = 0
 
-    def drain_events(self, timeout=None):
-        self.drains += 1
-        if not self.script:
-            time.sleep(min(timeout or 0, 0.01))
-            raise socket.timeout()
-        kind, tag, multiple = self.script.pop(0)
-        (self.relay._on_ack if kind == "ack" else self.relay._on_nack)(tag, multiple)
+    def call_later(self, delay: float, callback: Any) -> list[Any]:
+        timer = [time.monotonic() + delay, callback]
+        self.timers.append(timer)
+        return timer
 
-    def heartbeat_check(self, rate=2):
-        self.heartbeat_checks += 1
+    def remove_timeout(self, timer: list[Any]) -> None:
+        if timer in self.timers:
+            self.timers.remove(timer)
+
+    def poll(self) -> None:
+        self.polls += 1
+        if self.script and (self.script[0] == "lost" or self.script[0][1] < self.publisher.confirms.next_tag):
+            item = self.script.pop(0)
+            if item == "lost":
+                self.publisher._fail(ConnectionResetError("connection reset by peer"))
+                return
+            kind, tag, multiple = item
+            method = (pika.spec.Basic.Ack if kind == "ack" else pika.spec.Basic.Nack)(
+                delivery_tag=tag, multiple=multiple)
+            self.publisher._on_confirm(Frame(method))
+            return
+        if self.timers:
+            time.sleep(max(0.0, min(t[0] for t in self.timers) - time.monotonic()))
+
+    def process_timeouts(self) -> None:
+        now = time.monotonic()
+        for timer in [t for t in self.timers if t[0] <= now]:
+            self.timers.remove(timer)
+            timer[1]()
+
+    def close(self) -> None:
+        pass
 
 
-def make_relay(script=(), **options) -> tuple[OutboxRelay, FakeBroker, FakeChannel]:
-    relay = OutboxRelay(None, None, "amqp://unused", ["kittest.events"], **options)
-    broker = FakeBroker(relay, script)
-    channel = FakeChannel()
-    relay._connection, relay._channel = broker, channel
-    return relay, broker, channel
+def make_publisher(script: list[Any] = (), confirm_timeout: float = 5.0) -> tuple[ConfirmingPublisher, FakeChannel,
+                                                                                     FakeIOLoop]:
+    publisher = ConfirmingPublisher(None, ["kittest.events"], confirm_timeout, connect_timeout=1.0)
+    publisher._ioloop.close()  # the real one is never used
+    channel, ioloop = FakeChannel(), FakeIOLoop(publisher, list(script))
+    publisher._channel, publisher._ioloop = channel, ioloop
+    return publisher, channel, ioloop
 
 
 def rows(n: int, start: int = 101) -> list[Row]:
@@ -85,164 +92,213 @@ def rows(n: int, start: int = 101) -> list[Row]:
 
 
 # -- settling ------------------------------------------------------------------------------
+def confirms_with(*row_ids: int) -> Confirms:
+    confirms = Confirms()
+    for row_id in row_ids:
+        confirms.sent(row_id)
+    return confirms
+
+
 def test_multiple_ack_settles_every_tag_up_to_it():
-    relay, _, _ = make_relay()
-    relay._pending.update({1: 11, 2: 12, 3: 13, 4: 14})
-    relay._on_ack(3, True)
-    assert relay._pending == {4: 14} and relay._nacked == set()
+    confirms = confirms_with(11, 12, 13, 14)
+    confirms.settle(3, multiple=True, ack=True)
+    assert confirms.pending == {4: 14} and confirms.nacked == set()
+    assert confirms.settled_through(3) and not confirms.settled_through(4)
 
 
 def test_single_ack_settles_only_its_tag():
-    relay, _, _ = make_relay()
-    relay._pending.update({1: 11, 2: 12, 3: 13})
-    relay._on_ack(2, False)
-    assert relay._pending == {1: 11, 3: 13}
+    confirms = confirms_with(11, 12, 13)
+    confirms.settle(2, multiple=False, ack=True)
+    assert confirms.pending == {1: 11, 3: 13}
+    assert not confirms.settled_through(2)  # tag 1 is still waiting
 
 
 def test_nacks_mark_rows_single_and_multiple():
-    relay, _, _ = make_relay()
-    relay._pending.update({1: 11, 2: 12, 3: 13, 4: 14, 5: 15})
-    relay._on_nack(2, True)
-    relay._on_nack(4, False)
-    assert relay._nacked == {11, 12, 14} and relay._pending == {3: 13, 5: 15}
+    confirms = confirms_with(11, 12, 13, 14, 15)
+    confirms.settle(2, multiple=True, ack=False)
+    confirms.settle(4, multiple=False, ack=False)
+    assert confirms.nacked == {11, 12, 14} and confirms.pending == {3: 13, 5: 15}
+
+
+def test_multiple_ack_after_single_ones_settles_the_rest():
+    confirms = confirms_with(11, 12, 13, 14, 15)
+    confirms.settle(3, multiple=False, ack=True)
+    confirms.settle(4, multiple=True, ack=True)
+    assert confirms.pending == {5: 15}
 
 
 def test_confirms_for_unknown_or_settled_tags_are_ignored():
-    relay, _, _ = make_relay()
-    relay._pending.update({5: 15})
-    relay._on_ack(3, False)
-    relay._on_ack(4, True)
-    relay._on_nack(9, False)
-    assert relay._pending == {5: 15} and relay._nacked == set()
+    confirms = confirms_with(11, 12, 13, 14, 15)
+    confirms.settle(4, multiple=True, ack=True)
+    confirms.settle(3, multiple=False, ack=False)
+    confirms.settle(4, multiple=True, ack=False)
+    confirms.settle(9, multiple=False, ack=False)
+    assert confirms.pending == {5: 15} and confirms.nacked == set()
 
 
-# -- a batch -------------------------------------------------------------------------------
-def test_batch_acked_by_one_multiple_ack_is_all_confirmed():
+def test_split_hands_back_the_nacks_of_its_batch_only():
+    confirms = confirms_with(11, 12, 13, 21, 22)
+    confirms.settle(2, multiple=False, ack=False)
+    confirms.settle(5, multiple=False, ack=False)
+    assert confirms.split([11, 12, 13]) == ([11, 13], [12])
+    assert confirms.nacked == {22}
+
+
+# -- a batch through the publisher -----------------------------------------------------------
+def test_batch_acked_by_one_multiple_ack_is_all_confirmed_with_the_outbox_properties():
     batch = rows(5)
-    relay, broker, channel = make_relay([("ack", 5, True)])
-    confirmed, nacked = relay._publish_batch(batch)
-    assert confirmed == [r.id for r in batch] and nacked == []
-    assert relay._pending == {} and relay._next_tag == 6
-    written = b"".join(channel.connection.transport.writes)
-    positions = [written.index(r.event_id.encode()) for r in batch]
-    assert positions == sorted(positions)  # published in claim order
-    assert channel.connection.bytes_sent == len(channel.connection.transport.writes) == 1
-    assert channel.connection.transport.timeouts == [relay.confirm_timeout]  # writes are bounded
+    publisher, channel, _ = make_publisher([("ack", 5, True)])
+    assert publisher.publish(batch) == ([r.id for r in batch], [])
+    assert publisher.confirms.pending == {} and publisher.confirms.next_tag == 6
+    assert [p[2] for p in channel.published] == [r.body.encode() for r in batch]  # in claim order
+    exchange, routing_key, _, props = channel.published[0]
+    assert (exchange, routing_key) == ("kittest.events", "kittest.thing.created.v1")
+    assert props.message_id == batch[0].event_id and props.type == batch[0].event_type
+    assert props.delivery_mode == 2 and props.content_encoding == "utf-8"
+    assert props.content_type == "application/cloudevents+json"
+    assert props.headers == {"ce_type": batch[0].event_type}
 
 
 def test_batch_with_mixed_acks_and_nacks_splits_confirmed_and_nacked():
     batch = rows(6)
     script = [("ack", 2, True), ("nack", 3, False), ("ack", 4, False), ("nack", 6, True)]
-    relay, _, _ = make_relay(script)
-    confirmed, nacked = relay._publish_batch(batch)
+    publisher, _, _ = make_publisher(script)
+    confirmed, nacked = publisher.publish(batch)
     ids = [r.id for r in batch]
     assert confirmed == [ids[0], ids[1], ids[3]]
     assert nacked == [ids[2], ids[4], ids[5]]
-    assert relay._nacked == set()  # handed back, not carried into the next batch
+    assert publisher.confirms.nacked == set()  # handed back, not carried into the next batch
 
 
 def test_delivery_tags_continue_across_batches_on_one_channel():
-    relay, broker, _ = make_relay([("ack", 3, True)])
-    relay._publish_batch(rows(3))
-    broker.script = [("ack", 4, False), ("ack", 5, False)]
-    confirmed, _ = relay._publish_batch(rows(2, start=201))
-    assert confirmed == [201, 202] and relay._next_tag == 6
+    publisher, _, ioloop = make_publisher([("ack", 3, True)])
+    publisher.publish(rows(3))
+    ioloop.script = [("ack", 4, False), ("ack", 5, False)]
+    confirmed, _ = publisher.publish(rows(2, start=201))
+    assert confirmed == [201, 202] and publisher.confirms.next_tag == 6
+
+
+def test_a_batch_in_flight_behind_another_is_waited_for_on_its_own():
+    publisher, _, ioloop = make_publisher([("ack", 3, True)], confirm_timeout=0.3)
+    first = publisher.send(rows(3))
+    second = publisher.send(rows(2, start=201))
+    assert publisher.wait(first) == ([101, 102, 103], [])  # the second needs no confirm for that
+    assert publisher.confirms.pending == {4: 201, 5: 202}
+    ioloop.script = [("nack", 4, False), ("ack", 5, False)]
+    assert publisher.wait(second) == ([202], [201])
 
 
 def test_missing_confirms_raise_confirm_timeout_after_the_deadline():
-    relay, broker, _ = make_relay([("ack", 1, False)], confirm_timeout=0.1)
+    publisher, _, _ = make_publisher([("ack", 1, False)], confirm_timeout=0.2)
     started = time.monotonic()
     with pytest.raises(ConfirmTimeout, match="2 of 3 messages unconfirmed"):
-        relay._publish_batch(rows(3))
-    assert 0.1 <= time.monotonic() - started < 2
+        publisher.publish(rows(3))
+    assert 0.2 <= time.monotonic() - started < 2
 
 
-def test_large_batches_are_written_in_chunks():
-    batch = [r._replace(body="x" * 20_000) for r in rows(40)]
-    relay, _, channel = make_relay([("ack", 40, True)])
-    relay._publish_batch(batch)
-    writes = channel.connection.transport.writes
-    assert len(writes) > 1 and all(len(w) < 512 * 1024 for w in writes)
-    assert channel.connection.bytes_sent == len(writes)
-    assert sum(b"".join(writes).count(r.event_id.encode()) for r in batch) == 40
+def test_connection_lost_while_waiting_is_a_broker_error_at_once():
+    publisher, _, _ = make_publisher([("ack", 1, False), "lost"], confirm_timeout=5.0)
+    started = time.monotonic()
+    with pytest.raises(BrokerError, match="connection reset"):
+        publisher.publish(rows(3))
+    assert time.monotonic() - started < 1
+    with pytest.raises(OSError):  # run() and callers treat it as a broker outage
+        publisher.send(rows(1))
 
 
-# -- frames --------------------------------------------------------------------------------
-class _CaptureTransport:
-    def __init__(self):
-        self.data = b""
-
-    def write(self, data):
-        self.data += bytes(data)
+def test_large_batches_give_the_ioloop_turns_while_they_are_written():
+    publisher, _, ioloop = make_publisher([("ack", 500, True)])
+    publisher.publish(rows(500))
+    assert ioloop.polls >= 500 // 50
 
 
-class _FramingConnection:
-    bytes_sent = 0
-
-    def __init__(self, frame_max):
-        self.frame_max = frame_max
-
-
-@pytest.mark.parametrize("body_size,frame_max", [(120, 131072), (0, 131072), (5000, 4096), (4088, 4096)])
-def test_frames_are_byte_identical_to_py_amqp(body_size, frame_max):
-    event_id = str(uuid.uuid4())
-    event_type = "journal.mark.recorded.v1"
-    body = ("ы" * body_size).encode()[:body_size]
-    args = dumps("Bssbb", (0, "journal.events", event_type, False, False))
-    transport = _CaptureTransport()
-    write = frame_writer(_FramingConnection(frame_max), transport)
-    write(1, 3, spec.Basic.Publish, args, amqp.Message(body, **message_properties(event_type, event_id)))
-
-    relay = OutboxRelay(None, None, "amqp://unused", [])
-    ours = publish_frames(3, args, relay._properties(event_type, event_id), body, frame_max)
-    assert ours == transport.data
+def test_keepalive_runs_the_ioloop_and_reports_a_lost_connection():
+    publisher, _, ioloop = make_publisher(["lost"])
+    with pytest.raises(BrokerError):
+        publisher.keepalive()
+    assert ioloop.polls >= 1
 
 
-def test_properties_are_serialised_once_per_event_type():
-    relay = OutboxRelay(None, None, "amqp://unused", [])
-    a = relay._properties("kittest.a.b.v1", str(uuid.uuid4()))
-    relay._properties("kittest.a.b.v1", str(uuid.uuid4()))
-    relay._properties("kittest.c.d.v1", str(uuid.uuid4()))
-    assert len(relay._templates) == 2
-    odd = relay._properties("kittest.a.b.v1", "short-id")  # ids of another length still work
-    assert b"short-id" in odd and len(a) - len(odd) == 36 - 8
+# -- the relay marks only what was confirmed --------------------------------------------------
+class ScriptedPublisher:
+    """Stands in for ConfirmingPublisher: send() records what the relay sent, wait() returns
+    the scripted outcome for the batch (a set of row ids to nack) or raises it."""
+
+    def __init__(self, relay_engine: Any, outbox: Any, outcome: Any) -> None:
+        self.engine, self.outbox, self.outcome = relay_engine, outbox, outcome
+        self.events: list[str] = []
+        self.aborted = False
+
+    def send(self, batch_rows: Any) -> list[int]:
+        return [r.id for r in batch_rows]
+
+    def wait(self, ids: list[int]) -> tuple[list[int], list[int]]:
+        self.events.append("confirms")
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return [i for i in ids if i not in self.outcome], [i for i in ids if i in self.outcome]
+
+    def abort(self) -> None:
+        self.aborted = True
+
+    def keepalive(self) -> None:
+        pass
 
 
-# -- connection upkeep ---------------------------------------------------------------------
-def test_keepalive_reads_heartbeats_and_sends_ours():
-    relay, broker, _ = make_relay()
-    relay._keepalive()
-    assert broker.drains == 1 and broker.heartbeat_checks == 1
+@pytest.fixture
+def sqlite_outbox(tmp_path: Any) -> Any:
+    engine = make_engine(f"sqlite:///{tmp_path}/relay.db")
+    metadata = MetaData()
+    outbox = outbox_table(metadata)
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        for i in range(4):
+            conn.execute(insert(outbox).values(event_id=str(uuid.uuid4()), event_type="kittest.a.b.v1",
+                                               exchange="kittest.events", routing_key="kittest.a.b.v1",
+                                               body='{"n": %d}' % i, created_at=datetime.now(timezone.utc)))
+    yield engine, outbox
+    engine.dispose()
 
 
-class _Collectable:
-    def __init__(self, fail=False):
-        self.collected = self.released = False
-        self.fail = fail
-
-    def collect(self):
-        self.collected = True
-
-    def release(self):
-        self.released = True
-        if self.fail:
-            raise OSError("socket already dead")
+def relay_states(engine: Any, outbox: Any) -> list[tuple[int, bool, int, str | None]]:
+    with engine.connect() as conn:
+        return [(r.id, r.published_at is not None, r.attempts, r.last_error) for r in conn.execute(
+            select(outbox.c.id, outbox.c.published_at, outbox.c.attempts, outbox.c.last_error).order_by(outbox.c.id))]
 
 
-def test_drop_forgets_the_connection_without_a_close_handshake():
-    relay, _, _ = make_relay()
-    conn = relay._connection = _Collectable()
-    relay._drop()
-    assert conn.collected and not conn.released
-    assert relay._connection is None and relay._channel is None
+def test_relay_marks_confirmed_rows_only_after_their_confirms_and_records_nacks(sqlite_outbox):
+    engine, outbox = sqlite_outbox
+    relay = OutboxRelay(engine, outbox, "amqp://unused", ["kittest.events"])
+    fake = relay._publisher = ScriptedPublisher(engine, outbox, {2})
+    real_mark = relay._mark
+    relay._mark = lambda conn, confirmed, nacked: (fake.events.append("mark"), real_mark(conn, confirmed, nacked))
+    assert relay.drain_once() == 3
+    assert fake.events == ["confirms", "mark"]
+    assert relay_states(engine, outbox) == [(1, True, 1, None), (2, False, 1, "nacked by broker"),
+                                            (3, True, 1, None), (4, True, 1, None)]
+    assert (relay.stats.published, relay.stats.nacked) == (3, 1)
 
 
-def test_close_never_raises_on_a_dead_connection():
-    relay, _, _ = make_relay()
-    conn = relay._connection = _Collectable(fail=True)
-    relay.close()
-    assert conn.released and relay._connection is None
-    relay.close()  # twice is harmless
+@pytest.mark.parametrize("failure", [ConfirmTimeout("4 of 4 messages unconfirmed"), BrokerError("lost")])
+def test_relay_leaves_unconfirmed_rows_unpublished_and_drops_the_connection(sqlite_outbox, failure):
+    engine, outbox = sqlite_outbox
+    relay = OutboxRelay(engine, outbox, "amqp://unused", ["kittest.events"])
+    fake = relay._publisher = ScriptedPublisher(engine, outbox, failure)
+    relay._mark = lambda *args: fake.events.append("mark")
+    with pytest.raises(type(failure)):
+        relay.drain_once()
+    assert fake.events == ["confirms"]
+    assert relay_states(engine, outbox) == [(i, False, 0, None) for i in range(1, 5)]
+    assert fake.aborted and relay._publisher is None  # the next round reconnects
+    assert relay.stats.published == 0
+
+
+# -- connection settings and upkeep ----------------------------------------------------------
+def test_pika_parameters_follow_the_kombu_style_url():
+    parameters, timeout = pika_parameters("amqp://journal:secret@broker.local:5673/kabinet")
+    assert (parameters.host, parameters.port, parameters.virtual_host) == ("broker.local", 5673, "kabinet")
+    assert (parameters.credentials.username, parameters.credentials.password) == ("journal", "secret")
+    assert parameters.heartbeat == 30 and parameters.connection_attempts == 1 and timeout > 0
 
 
 def test_error_history_is_bounded():
