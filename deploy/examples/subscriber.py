@@ -25,8 +25,13 @@ import sys
 import time
 
 import pika
-from pika.exceptions import (AMQPConnectionError, ChannelClosedByBroker, ConnectionClosedByBroker,
-                             ProbableAccessDeniedError, ProbableAuthenticationError)
+from pika.exceptions import (
+    AMQPConnectionError,
+    ChannelClosedByBroker,
+    ConnectionClosedByBroker,
+    ProbableAccessDeniedError,
+    ProbableAuthenticationError,
+)
 
 DEFAULT_URL = "amqp://external:kabinet-external@127.0.0.1:5672/kabinet"
 ACCESS_REFUSED = 403

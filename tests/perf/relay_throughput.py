@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +80,7 @@ def read_all_ids(url: str, queue: str, expected: int, timeout: float = 180.0) ->
             before = sum(seen.values())
             try:
                 conn.drain_events(timeout=0.5)
-            except socket.timeout:
+            except TimeoutError:
                 pass
             if sum(seen.values()) == before:
                 quiet_since = quiet_since or time.monotonic()
@@ -189,7 +188,7 @@ def raw_pika(url: str, n: int, window: int) -> tuple[float, dict[str, int]]:
 # -- (b) the relay on PostgreSQL -------------------------------------------------------------
 def fill_outbox(engine: Any, outbox: Any, n: int) -> list[str]:
     from sqlalchemy import insert
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     placeholder = "00000000-0000-4000-8000-000000000000"
     template = sample_body(placeholder)  # one real envelope; each row gets its own id
     ids = []

@@ -1,7 +1,13 @@
 """Kabinet event contracts. Importing the package registers every service's events."""
-from .registry import (PERSONAL_DATA_EXCHANGE, PERSONAL_DATA_FIELDS, REGISTRY, EventContract, EventRegistry,
-                       UnknownEventType)
 from . import identity, journal, preschool  # noqa: F401  (each module registers its service's events)
+from .registry import (
+                       PERSONAL_DATA_EXCHANGE,
+                       PERSONAL_DATA_FIELDS,
+                       REGISTRY,
+                       EventContract,
+                       EventRegistry,
+                       UnknownEventType,
+)
 
 __all__ = ["REGISTRY", "EventContract", "EventRegistry", "UnknownEventType", "PERSONAL_DATA_EXCHANGE",
            "PERSONAL_DATA_FIELDS"]

@@ -106,7 +106,8 @@ def _compare_items(path: str, old: JsonSchema, new: JsonSchema, problems: list[s
         _compare(f"{path}[]", old.get("items") or {}, new.get("items") or {}, problems)
     old_tuple: list[JsonSchema] = old.get("prefixItems", [])
     new_tuple: list[JsonSchema] = new.get("prefixItems", [])
-    for index, (old_item, new_item) in enumerate(zip(old_tuple, new_tuple)):
+    # Length changes are reported above; here the common positions are compared.
+    for index, (old_item, new_item) in enumerate(zip(old_tuple, new_tuple, strict=False)):
         _compare(f"{path}[{index}]", old_item, new_item, problems)
 
 

@@ -14,7 +14,8 @@ from typing import Any, TypeAlias
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 
-TYPE_PATTERN = re.compile(r"^(?P<service>[a-z][a-z_]*)\.(?P<entity>[a-z][a-z_]*)\.(?P<action>[a-z][a-z_]*)\.v(?P<major>\d+)$")
+TYPE_PATTERN = re.compile(
+    r"^(?P<service>[a-z][a-z_]*)\.(?P<entity>[a-z][a-z_]*)\.(?P<action>[a-z][a-z_]*)\.v(?P<major>\d+)$")
 
 # Field names that carry a person's identity. They may appear only in events routed to the
 # personal-data exchange (identity.pd), never on a public ``*.events`` exchange.
@@ -35,9 +36,9 @@ class UnknownEventType(LookupError):
 def wire_names(schema: Schema) -> set[str]:
     """Every field name that can appear in the JSON of this schema, nested ones included."""
     names: set[str] = set()
-    for name, field in schema.fields.items():
-        names.add(field.data_key or name)
-        names |= _nested_names(field)
+    for name, declared in schema.fields.items():
+        names.add(declared.data_key or name)
+        names |= _nested_names(declared)
     return names
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
-import pika  # type: ignore[import-untyped]
-from pika.adapters.select_connection import IOLoop  # type: ignore[import-untyped]
+import pika
+from pika.adapters.select_connection import IOLoop
 
 from .events import CONTENT_TYPE
 

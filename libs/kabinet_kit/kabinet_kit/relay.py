@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
-import pika  # type: ignore[import-untyped]
+import pika
 from sqlalchemy import BigInteger, Table, any_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine, RootTransaction
@@ -47,7 +48,8 @@ def pika_parameters(amqp_url: str) -> tuple[Any, float]:
     parameters = pika.ConnectionParameters(
         host=settings.hostname, port=settings.port or 5672, virtual_host=settings.virtual_host,
         credentials=pika.PlainCredentials(settings.userid, settings.password),
-        heartbeat=max(1, round(settings.heartbeat)) if settings.heartbeat else 0, connection_attempts=1, socket_timeout=timeout,
+        heartbeat=max(1, round(settings.heartbeat)) if settings.heartbeat else 0, connection_attempts=1,
+        socket_timeout=timeout,
         stack_timeout=timeout + 1)  # the relay's own deadline comes first
     return parameters, timeout
 

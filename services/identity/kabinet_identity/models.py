@@ -6,8 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime, new_id
-from kabinet_kit.db import Id
+from kabinet_kit.db import NAMING_CONVENTION, BigId, Id, UtcDateTime, new_id
 from kabinet_kit.outbox import add_messaging_tables
 from kabinet_kit.web import idempotency_table
 

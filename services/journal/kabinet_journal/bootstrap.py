@@ -11,10 +11,10 @@ from kabinet_kit import service as kit
 from kabinet_kit.consumer import EventConsumer
 from kabinet_kit.relay import OutboxRelay
 
+from .config import SERVICE, SERVICE_DIR, Settings
 from .deps import Deps
 from .models import OUTBOX, PROCESSED
 from .replicas import HANDLERS
-from .config import SERVICE, SERVICE_DIR, Settings
 
 SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet journal & diary", directory=SERVICE_DIR, outbox=OUTBOX,
                        processed=PROCESSED, registry=REGISTRY, handlers=HANDLERS)

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from . import marks, structure, terms, timetable
 from .bootstrap import build_deps
 from .callers import load_caller
+from .config import Settings
 from .deps import Deps
 from .models import AcademicYear, Account, Group, Lesson, Organisation, PersonName, Term
-from .config import Settings
 
 YEAR = "2026/2027"
 FILLED_UNTIL = date(2026, 11, 20)   # the journal is kept up to here (deterministic, whatever today is)

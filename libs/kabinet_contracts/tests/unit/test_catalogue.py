@@ -8,8 +8,14 @@ from typing import Any
 import pytest
 from marshmallow import Schema, fields
 
-from kabinet_contracts import (PERSONAL_DATA_EXCHANGE, PERSONAL_DATA_FIELDS, REGISTRY, EventContract,
-                               EventRegistry, UnknownEventType)
+from kabinet_contracts import (
+    PERSONAL_DATA_EXCHANGE,
+    PERSONAL_DATA_FIELDS,
+    REGISTRY,
+    EventContract,
+    EventRegistry,
+    UnknownEventType,
+)
 from kabinet_contracts.registry import TYPE_PATTERN, wire_names
 
 CONTRACTS = list(REGISTRY)

@@ -11,7 +11,6 @@ unique name and is deleted when the test ends.
 from __future__ import annotations
 
 import random
-import socket
 import string
 import subprocess
 import threading
@@ -19,7 +18,7 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -127,7 +126,7 @@ class Broker:
                     break
                 try:
                     conn.drain_events(timeout=0.2)
-                except socket.timeout:
+                except TimeoutError:
                     pass
         return seen
 
@@ -190,7 +189,7 @@ class SampleService:
             with session.begin():
                 for i in range(n):
                     session.execute(insert(ledger).values(account=account, amount=i,
-                                                          created_at=datetime.now(timezone.utc)))
+                                                          created_at=datetime.now(UTC)))
                     event = self.recorder.record(session, EVENT_TYPE,
                                                  {"entry_id": str(uuid.uuid4()), "account": account, "amount": i})
                     ids.append(event.id)
@@ -200,7 +199,8 @@ class SampleService:
 
     def unpublished(self) -> int:
         with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))).scalar()
+            waiting = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+            return conn.execute(waiting).scalar()
 
     def count(self, table: Table, *where) -> int:
         with self.engine.connect() as conn:
@@ -232,7 +232,7 @@ def db_kind() -> str:
 # -- consumer -------------------------------------------------------------------------
 def ledger_handler(session, event: CloudEvent) -> None:
     session.execute(insert(ledger).values(account=event.data["account"], amount=event.data["amount"],
-                                          event_id=event.id, created_at=datetime.now(timezone.utc)))
+                                          event_id=event.id, created_at=datetime.now(UTC)))
 
 
 class RunningConsumer:
@@ -258,7 +258,7 @@ class RunningConsumer:
         with self._lock:
             self.outcomes.append(outcome)
 
-    def start(self) -> "RunningConsumer":
+    def start(self) -> RunningConsumer:
         self.thread.start()
         return self
 

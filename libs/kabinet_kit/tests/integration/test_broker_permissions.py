@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import timezone, datetime
+from datetime import UTC, datetime
 
 import pika
 import pytest
@@ -259,7 +259,7 @@ def test_kit_relay_and_consumer_run_under_service_accounts(accounts, tmp_path):
                               ("identity.events", "identity.account.created.v1")):
             conn.execute(insert(outbox).values(event_id=str(uuid.uuid4()), event_type=key, exchange=exchange,
                                                routing_key=key, body=json.dumps({"key": key}),
-                                               created_at=datetime.now(timezone.utc)))
+                                               created_at=datetime.now(UTC)))
     relay = OutboxRelay(engine, outbox, service_amqp_url("identity"), ["identity.events", "identity.pd"])
     try:
         assert relay.drain() == 2

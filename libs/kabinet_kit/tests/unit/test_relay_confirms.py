@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import namedtuple
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pika
@@ -88,7 +88,7 @@ def make_publisher(script: list[Any] = (), confirm_timeout: float = 5.0) -> tupl
 
 def rows(n: int, start: int = 101) -> list[Row]:
     return [Row(start + i, str(uuid.uuid4()), "kittest.thing.created.v1", "kittest.events",
-                "kittest.thing.created.v1", '{"n": %d}' % i) for i in range(n)]
+                "kittest.thing.created.v1", f'{{"n": {i}}}') for i in range(n)]
 
 
 # -- settling ------------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def sqlite_outbox(tmp_path: Any) -> Any:
         for i in range(4):
             conn.execute(insert(outbox).values(event_id=str(uuid.uuid4()), event_type="kittest.a.b.v1",
                                                exchange="kittest.events", routing_key="kittest.a.b.v1",
-                                               body='{"n": %d}' % i, created_at=datetime.now(timezone.utc)))
+                                               body=f'{{"n": {i}}}', created_at=datetime.now(UTC)))
     yield engine, outbox
     engine.dispose()
 

@@ -15,9 +15,9 @@ from flask import Flask
 
 from kabinet_contracts import REGISTRY
 from kabinet_journal.bootstrap import SPEC, create_app, create_consumer
+from kabinet_journal.config import Settings
 from kabinet_journal.deps import local_today
 from kabinet_journal.models import OUTBOX
-from kabinet_journal.config import Settings
 from kabinet_kit.service import app_deps
 from kabinet_kit.testing import migrated_database, service_amqp_url
 from kabinet_kit.testing.client import ApiClient

@@ -26,9 +26,9 @@ from kabinet_identity.seed import DEMO_PASSWORD
 from kabinet_identity.seed import seed as seed_identity
 from kabinet_journal import models as m
 from kabinet_journal.bootstrap import SPEC, create_app, create_consumer
+from kabinet_journal.config import Settings
 from kabinet_journal.replicas import HANDLERS
 from kabinet_journal.seed import seed as seed_journal
-from kabinet_journal.config import Settings
 from kabinet_kit.service import app_deps
 from kabinet_kit.testing import migrated_database, private_vhost, service_amqp_url
 from kabinet_kit.testing.feed import RunningConsumer
@@ -66,7 +66,7 @@ class City:
 
     def sync(self, timeout: float = 20.0) -> None:
         """Publish identity's outbox; wait until the journal's consumer has applied all it handles."""
-        identity_deps = self.app_deps(identity_app)
+        identity_deps = app_deps(self.identity_app)
         relay = create_identity_relay(IdentitySettings(database_url=identity_deps.settings.database_url,
                                                        amqp_url=service_amqp_url("identity", self.vhost)))
         try:
