@@ -58,7 +58,7 @@ class KeyRing:
 
     def __init__(self, session_factory: sessionmaker):
         self.session_factory = session_factory
-        self._keys: dict[str, tuple[object, object]] = {}
+        self._keys: dict[str, tuple[rsa.RSAPrivateKey, rsa.RSAPublicKey]] = {}
         self._current: str | None = None
 
     def load(self) -> None:
@@ -72,6 +72,8 @@ class KeyRing:
         self._keys = {}
         for row in rows:
             private = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
+            if not isinstance(private, rsa.RSAPrivateKey):  # tokens are RS256: only RSA keys are ever stored
+                raise ValueError(f"Signing key {row.kid} is not an RSA key.")
             self._keys[row.kid] = (private, private.public_key())
         self._current = rows[-1].kid
 
@@ -88,12 +90,12 @@ class KeyRing:
         except IntegrityError:  # another worker created one at the same moment
             session.rollback()
 
-    def public_keys(self) -> dict[str, object]:
+    def public_keys(self) -> dict[str, rsa.RSAPublicKey]:
         if not self._keys:
             self.load()
         return {kid: pair[1] for kid, pair in self._keys.items()}
 
-    def public_key(self, kid: str):
+    def public_key(self, kid: str) -> rsa.RSAPublicKey | None:
         """The key for a token's kid; reloads once when another process added a key."""
         if kid not in self._keys:
             self.load()
@@ -111,8 +113,10 @@ class KeyRing:
     def sign(self, claims: dict) -> str:
         if not self._current:
             self.load()
-        private = self._keys[self._current][0]
-        return jwt.encode(claims, private, algorithm=ALGORITHM, headers={"kid": self._current})
+        kid = self._current
+        assert kid is not None, "load() always leaves a current key"
+        private = self._keys[kid][0]
+        return jwt.encode(claims, private, algorithm=ALGORITHM, headers={"kid": kid})
 
 
 def access_claims(*, account_id: str, person_id: str, person_kind: str, session_id: str, roles: list[dict],

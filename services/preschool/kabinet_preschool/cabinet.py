@@ -32,9 +32,9 @@ def cabinet(deps: Deps, session: Session, caller: Caller, child_id: str) -> dict
         *([Round.academic_year_id == group.academic_year_id] if group else [])).order_by(Round.number))) \
         if child.organisation_id else []
     observations: dict[int, dict[str, Observation]] = defaultdict(dict)
-    for o in session.scalars(select(Observation).where(Observation.child_id == child.id,
-                                                       Observation.round_id.in_([r.id for r in rounds]))):
-        observations[o.indicator_id][o.round_id] = o
+    for seen in session.scalars(select(Observation).where(Observation.child_id == child.id,
+                                                          Observation.round_id.in_([r.id for r in rounds]))):
+        observations[seen.indicator_id][seen.round_id] = seen
     by_version: dict[int, list[Round]] = defaultdict(list)
     for r in rounds:
         by_version[r.catalogue_version_id].append(r)

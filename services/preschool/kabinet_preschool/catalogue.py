@@ -41,7 +41,7 @@ _PUBLISHED_TREES: dict[tuple[str, int, str | None], dict[str, Any]] = {}
 def catalogue_tree(session: Session, version: CatalogueVersion, band: str | None = None) -> dict[str, Any]:
     if version.status != "published":
         return _build_tree(session, version, band)
-    key = (str(session.get_bind().url), version.id, band)
+    key = (str(session.get_bind().engine.url), version.id, band)
     tree = _PUBLISHED_TREES.get(key)
     if tree is None:
         tree = _PUBLISHED_TREES[key] = _build_tree(session, version, band)

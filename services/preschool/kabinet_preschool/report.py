@@ -106,11 +106,14 @@ def analytical_report(session: Session, caller: Caller, round_id: str, min_cell:
     _register_font()
     org = session.get(Organisation, r.organisation_id)
     year = session.get(AcademicYear, r.academic_year_id)
-    common = dict(academic_year_id=r.academic_year_id, group_id=None, organisation_id=r.organisation_id,
-                  min_cell=min_cell)
-    stats = statistics(session, caller, round_number=r.number, compare_round_number=None, **common)
-    earlier = statistics(session, caller, round_number=r.number - 1, compare_round_number=None, **common) \
-        if r.number > 1 else None
+
+    def round_statistics(number: int) -> dict:
+        return statistics(session, caller, academic_year_id=r.academic_year_id, round_number=number,
+                          compare_round_number=None, group_id=None, organisation_id=r.organisation_id,
+                          min_cell=min_cell)
+
+    stats = round_statistics(r.number)
+    earlier = round_statistics(r.number - 1) if r.number > 1 else None
     filling = completeness(session, caller, academic_year_id=r.academic_year_id, round_number=r.number,
                            organisation_id=r.organisation_id, activity_days=activity_days)["kindergartens"]
 

@@ -85,8 +85,8 @@ def _facts(session: Session) -> tuple[Organisation, Group, RoleAssignment, RoleA
 
 
 def _observations(session: Session, rounds: dict[int, Round]) -> int:
-    return session.scalar(select(func.count(Observation.id)).where(
-        Observation.round_id.in_([r.id for r in rounds.values()])))
+    return session.execute(select(func.count(Observation.id)).where(
+        Observation.round_id.in_([r.id for r in rounds.values()]))).scalar_one()
 
 
 def _caller(session: Session, assignment: RoleAssignment) -> Caller:

@@ -152,7 +152,8 @@ def completeness(session: Session, caller: Caller, *, academic_year_id: str, rou
         r = rounds[org_id]
         rows, exp_total, fill_total, kids_total = [], 0, 0, 0
         for g, kids in groups.get(org_id, []):
-            expected = kids * expected_per.get((r.catalogue_version_id, g.age_band), 0)
+            # A group without an age band has no indicators to fill.
+            expected = kids * expected_per.get((r.catalogue_version_id, g.age_band), 0) if g.age_band is not None else 0
             got = min(filled.get((r.id, g.id), 0), expected) if expected else filled.get((r.id, g.id), 0)
             rows.append({"group_id": g.id, "name": g.name, "age_band": g.age_band, "children": kids,
                          "expected": expected, "filled": got,

@@ -54,9 +54,9 @@ def issue_access_code(deps: Deps, session: Session, caller: Caller, data: dict) 
 
 def _redemption_window_full(deps: Deps, session: Session, client_key: str) -> bool:
     since = utcnow() - timedelta(seconds=deps.settings.redeem_window_seconds)
-    failures = session.scalar(select(func.count()).select_from(RedemptionAttempt).where(
+    failures = session.execute(select(func.count()).select_from(RedemptionAttempt).where(
         RedemptionAttempt.client_key == client_key, RedemptionAttempt.at >= since,
-        RedemptionAttempt.succeeded.is_(False)))
+        RedemptionAttempt.succeeded.is_(False))).scalar_one()
     return failures >= deps.settings.redeem_attempts_per_window
 
 
@@ -85,6 +85,7 @@ def redeem_access_code(deps: Deps, session: Session, data: dict, client_key: str
     if account is not None:
         # A guardian with an account already links another child by logging in with it.
         person = session.get(Person, account.person_id)
+        assert person is not None, "an account's person exists (foreign key)"
         if not (account.is_active and person.kind == "guardian"
                 and deps.passwords.verify(account.password_hash, data["password"])):
             _record_redemption_failure(deps, client_key)

@@ -51,6 +51,6 @@ def list_audit(session: Session, caller: Caller, *, organisation_id: str | None,
         query = query.where(AuditRecord.organisation_id == organisation_id)
     if person_id:
         query = query.where(AuditRecord.person_id == person_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.scalars(query.order_by(AuditRecord.id.desc()).limit(limit).offset(offset)).all()
-    return rows, total
+    return list(rows), total

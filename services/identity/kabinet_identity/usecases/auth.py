@@ -78,6 +78,7 @@ def _record_failed_login(deps: Deps, account_id: str) -> None:
 
 def _count_failed_login(deps: Deps, s: Session, account_id: str) -> None:
     account = s.get(Account, account_id)
+    assert account is not None, "login found this account; accounts are never deleted"
     account.failed_logins += 1
     if account.failed_logins >= deps.settings.max_failed_logins:
         account.locked_until = utcnow() + timedelta(seconds=deps.settings.lockout_seconds)
@@ -100,6 +101,7 @@ def login(deps: Deps, session: Session, login_name: str, password: str) -> dict:
     if not account.is_active:
         raise Unauthenticated(BAD_LOGIN)
     person = session.get(Person, account.person_id)
+    assert person is not None, "an account's person exists (foreign key)"
     account.failed_logins = 0
     account.locked_until = None
     if account.activated_at is None:
@@ -125,19 +127,28 @@ def refresh(deps: Deps, session: Session, token: str) -> dict:
     if row is None:
         raise Unauthenticated("Refresh token is not valid.")
     login_session = session.get(Session_, row.session_id)
+    assert login_session is not None, "a refresh token's session exists (foreign key)"
     account = session.get(Account, login_session.account_id)
+    assert account is not None, "a session's account exists (foreign key)"
     now = utcnow()
     if row.used_at is not None:
         # A rotated token came back: someone holds a stolen copy. End the whole session.
         session_id = login_session.id
-        write_regardless(deps.session_factory,
-                         lambda s: _end_session(deps, s, s.get(Session_, session_id), "refresh_token_reuse"))
+
+        def end_stolen_session(s: Session) -> None:
+            stolen = s.get(Session_, session_id)
+            assert stolen is not None, "read above; sessions are never deleted"
+            _end_session(deps, s, stolen, "refresh_token_reuse")
+
+        write_regardless(deps.session_factory, end_stolen_session)
         raise Unauthenticated("Refresh token was already used; the session has been ended.")
     if (row.expires_at <= now or login_session.revoked_at is not None or not account.is_active
             or (account.sessions_revoked_before and login_session.created_at < account.sessions_revoked_before)):
         raise Unauthenticated("Refresh token is not valid.")
     row.used_at = now
-    return _issue_tokens(deps, session, account, session.get(Person, account.person_id), login_session.id)
+    person = session.get(Person, account.person_id)
+    assert person is not None, "an account's person exists (foreign key)"
+    return _issue_tokens(deps, session, account, person, login_session.id)
 
 
 def logout(deps: Deps, session: Session, caller: Caller, session_id: str) -> None:
@@ -148,6 +159,7 @@ def logout(deps: Deps, session: Session, caller: Caller, session_id: str) -> Non
 
 def change_password(deps: Deps, session: Session, caller: Caller, current: str, new: str) -> None:
     account = session.get(Account, caller.account_id)
+    assert account is not None, "the caller's account was loaded with the caller"
     if not deps.passwords.verify(account.password_hash, current):
         raise InvalidInput("Current password is incorrect.", errors={"current_password": ["Incorrect password."]})
     check_password_strength(new, "new_password")
@@ -169,6 +181,7 @@ def check_password_strength(password: str, field: str) -> None:
 def me(session: Session, caller: Caller) -> dict:
     account = session.get(Account, caller.account_id)
     person = session.get(Person, caller.person_id)
+    assert account is not None and person is not None, "the caller's account and person were loaded with the caller"
     roles = session.scalars(select(RoleAssignment).where(RoleAssignment.account_id == caller.account_id,
                                                          RoleAssignment.revoked_at.is_(None))).all()
     children = []

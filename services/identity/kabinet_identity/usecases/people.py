@@ -104,8 +104,11 @@ def grant_role(deps: Deps, session: Session, account: Account, person: Person, r
 
 def managed_account(deps: Deps, session: Session, caller: Caller, account_id: str) -> tuple[Account, Person]:
     account = session.get(Account, account_id)
-    person = session.get(Person, account.person_id) if account else None
-    if account is None or not (caller.is_department or caller.administers(person.organisation_id)):
+    if account is None:
+        deny(deps, caller, "manage_account", f"accounts/{account_id}")
+    person = session.get(Person, account.person_id)
+    assert person is not None, "an account's person exists (foreign key)"
+    if not (caller.is_department or caller.administers(person.organisation_id)):
         deny(deps, caller, "manage_account", f"accounts/{account_id}")
     return account, person
 
@@ -114,6 +117,8 @@ def get_account(deps: Deps, session: Session, caller: Caller, account_id: str) -
     if account_id != caller.account_id:
         managed_account(deps, session, caller, account_id)
     account = session.get(Account, account_id)
+    if account is None:  # only the caller's own account skips managed_account, which refuses unknown ids
+        raise NotFound("No such object, or it is not yours to see.")
     roles = session.scalars(select(RoleAssignment).where(RoleAssignment.account_id == account_id)).all()
     return {"account_id": account.id, "person_id": account.person_id, "login": account.login,
             "is_active": account.is_active, "activated_at": account.activated_at,

@@ -97,4 +97,4 @@ def group_members(deps: Deps, session: Session, caller: Caller, group_id: str, r
     for child in children:
         audit(session, caller, "read_person", f"groups/{group_id}/members", person_id=child.id,
               organisation_id=group.organisation_id, request_id=request_id)
-    return children
+    return list(children)

@@ -1,15 +1,14 @@
 """preschool schema: identity replicas, the card catalogue, rounds, observations, routes
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 10:04:29.965928
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from kabinet_kit.db import UtcDateTime
 from kabinet_kit.migrations import create_messaging_tables, drop_messaging_tables
-
 
 revision = '0001'
 down_revision = None

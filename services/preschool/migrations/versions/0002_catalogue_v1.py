@@ -4,7 +4,7 @@ the federal preschool standard (ФГОС ДО). Frozen data: later versions are 
 Revision ID: 0002
 Revises: 0001
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -109,7 +109,7 @@ def upgrade() -> None:
     cards = sa.Table("cards", meta, autoload_with=bind)
     indicators = sa.Table("indicators", meta, autoload_with=bind)
     levels = sa.Table("indicator_levels", meta, autoload_with=bind)
-    now = datetime.now(timezone.utc).replace(tzinfo=None) if bind.dialect.name == "sqlite" else datetime.now(timezone.utc)
+    now = datetime.now(UTC).replace(tzinfo=None) if bind.dialect.name == "sqlite" else datetime.now(UTC)
     version_id = bind.execute(versions.insert().values(
         number=1, title="Карты наблюдений «Личного кабинета дошкольника», версия 1",
         basis="Приказ от 07.09.2017 № СЭД-059-08-01-09-1131", status="published", created_at=now,
