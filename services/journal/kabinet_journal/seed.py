@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import lessons as lesson_use_cases
+from . import loads as teaching_loads
 from . import marks, structure, terms, timetable
 from .bootstrap import build_deps
 from .callers import load_caller
@@ -131,7 +133,7 @@ def _build(deps: Deps, session: Session, year: AcademicYear, orgs: dict[str, Org
         group = _one(session, select(Group).where(Group.organisation_id == orgs[school].id, Group.name == group_name,
                                                   Group.academic_year_id == year.id), f"{school} {group_name}")
         teacher_account = _staff_account(session, *teacher)
-        load = loads.create_load(session, managers[school], {
+        load = teaching_loads.create_load(session, managers[school], {
             "group_id": group.id, "subject_id": subjects[(school, subject)], "teacher_account_id": teacher_account,
             "scale": SUBJECTS[subject][1]})
         loads.append((school, subject, load, teacher_account))
@@ -184,7 +186,7 @@ def _fill_journal(deps: Deps, session: Session, rng: random.Random, load, subjec
         entered = datetime.combine(entered_on, time(9, 30), tzinfo=UTC)
         lesson.topic_entered_at, lesson.topic_entered_by, lesson.topic_late = entered, teacher.account_id, late
         lesson.updated_by, lesson.updated_at = teacher.account_id, entered
-        events.append(("journal.lesson.conducted.v1", lessons.lesson_event(load, lesson, teacher.account_id)))
+        events.append(("journal.lesson.conducted.v1", lesson_use_cases.lesson_event(load, lesson, teacher.account_id)))
         pupils = sorted(c for c in stays.by_child if stays.member(c, lesson.date))
         control = number % 8 == 7
         for child in pupils:
