@@ -1,7 +1,7 @@
 """``/readyz`` for the gateway: its database and revocations, and every upstream's own health."""
 from __future__ import annotations
 
-from concurrent.futures import wait
+from concurrent.futures import Future, wait
 from typing import Any
 
 from sqlalchemy import text
@@ -29,7 +29,8 @@ def readyz() -> tuple[dict[str, Any], int]:
     futures = {name: gw.executor.submit(gw.fetch_json, name, "healthz", timeout=s.health_timeout)
                for name in gw.upstreams}
     broker_future = gw.executor.submit(broker_reachable, s.amqp_url, s.health_timeout)
-    wait([*futures.values(), broker_future], timeout=s.health_timeout + 1)
+    pending: list[Future[Any]] = [*futures.values(), broker_future]
+    wait(pending, timeout=s.health_timeout + 1)
     upstreams: dict[str, str] = {}
     for name, future in futures.items():
         try:

@@ -21,7 +21,11 @@ def register_metrics(app: Flask) -> None:
     }
 
 
-def metric(name: str) -> Counter | Histogram:
+def counter(name: str) -> Counter:
+    return current_app.extensions[METRICS_KEY][name]
+
+
+def histogram(name: str) -> Histogram:
     return current_app.extensions[METRICS_KEY][name]
 
 

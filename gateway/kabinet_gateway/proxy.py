@@ -15,6 +15,7 @@ import urllib3
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
+    LocationValueError,
     MaxRetryError,
     NewConnectionError,
     ProtocolError,
@@ -82,6 +83,9 @@ class Upstream:
 
 def make_upstream(name: str, url: str, *, maxsize: int, connect_timeout: float, read_timeout: float) -> Upstream:
     parts = urlsplit(url)
+    if not parts.hostname:
+        # What urllib3 would raise for the missing host, naming the upstream.
+        raise LocationValueError(f"The {name} upstream's URL names no host: {url!r}")
     timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
     cls = urllib3.HTTPSConnectionPool if parts.scheme == "https" else urllib3.HTTPConnectionPool
     pool = cls(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), maxsize=maxsize,
@@ -191,7 +195,7 @@ def forward(upstream: Upstream, method: str, path: str, query: bytes, headers: d
         response = upstream.pool.urlopen(
             method, target, body=body, headers=headers, retries=retries, redirect=False,
             assert_same_host=False, preload_content=False, decode_content=False, chunked=chunked,
-            release_conn=False, **({"timeout": timeout} if timeout is not None else {}))
+            release_conn=False, timeout=timeout if timeout is not None else upstream.pool.timeout)
     except BodyTooLarge:
         raise
     except (HTTPError, OSError) as exc:

@@ -10,7 +10,7 @@ from flask import Flask, Response, current_app, g, request
 from .auth import has_dot_segments, identity_headers, is_blocked, is_public
 from .edge import authenticate_request, client_ip, forwarding_headers
 from .gateway import current_gateway
-from .observability import metric
+from .observability import counter, histogram
 from .problems import GatewayProblem
 from .proxy import BodyTooLarge, counted, filter_request_headers, forward
 
@@ -56,7 +56,7 @@ def proxy_view(service: str, path: str = "") -> Response:
     if limiter is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
         allowed, retry_after = limiter.hit(client_ip())
         if not allowed:
-            metric("rate_limited").labels(service, path).inc()
+            counter("rate_limited").labels(service, path).inc()
             raise GatewayProblem(429, "Too many requests", "Too many attempts from this address; wait and retry.",
                                  headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
     headers = filter_request_headers(request.headers)
@@ -73,14 +73,16 @@ def proxy_view(service: str, path: str = "") -> Response:
     elapsed = time.perf_counter() - fwd.started
     g.upstream_status = fwd.status
     g.upstream_ms = round(elapsed * 1000, 2)
-    metric("upstream").labels(service, str(fwd.status)).observe(elapsed)
-    headers = rewrite_location(fwd.headers, gw.upstreams[service].url, f"/api/{service}")
+    histogram("upstream").labels(service, str(fwd.status)).observe(elapsed)
+    response_headers = rewrite_location(fwd.headers, gw.upstreams[service].url, f"/api/{service}")
+    content: bytes | Iterable[bytes]
     if request.method == "HEAD":
         fwd.discard()
         content = []  # keeps the upstream's Content-Length
     else:
         content = fwd.body if fwd.body is not None else fwd.iter()
-    return current_app.response_class(content, status=fwd.status, headers=headers, direct_passthrough=True)
+    return current_app.response_class(content, status=fwd.status, headers=response_headers,
+                                      direct_passthrough=True)
 
 
 def rewrite_location(headers: list[tuple[str, str]], upstream_url: str, prefix: str) -> list[tuple[str, str]]:

@@ -147,7 +147,9 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
         for k in COUNTS:
             into[k] += counts[k]
 
-    institution, by_group, by_teacher = _zero(), defaultdict(_zero), defaultdict(_zero)
+    institution = _zero()
+    by_group: defaultdict[str, dict] = defaultdict(_zero)
+    by_teacher: defaultdict[str, dict] = defaultdict(_zero)
     for load_id, counts in by_load.items():
         load = loads[load_id]
         add(institution, counts)

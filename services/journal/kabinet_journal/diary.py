@@ -12,7 +12,7 @@ from kabinet_kit.errors import NotFound, PermissionDenied
 
 from . import access
 from .deps import Deps, local_today
-from .lookups import term_of
+from .lookups import get_group, term_of
 from .marks import weighted_average
 from .models import Attendance, Consent, Group, Lesson, Mark, Membership, Subject, TeachingLoad, Term, TermMark
 
@@ -40,13 +40,15 @@ def _placement(session: Session, child_id: str, on: date) -> tuple[Group, Term |
                           .order_by(Membership.starts_on.desc()).limit(1))
     if stay is None:
         raise NotFound("The child is not in any group.")
-    group = session.get(Group, stay.group_id)
+    group = get_group(session, stay.group_id)
     return group, term_of(session, group.organisation_id, group.academic_year_id, on)
 
 
 def _term_payload(term: Term | None) -> dict | None:
-    if term is None:
-        return None
+    return None if term is None else _term_dict(term)
+
+
+def _term_dict(term: Term) -> dict:
     return {"id": term.id, "kind": term.kind, "number": term.number, "starts_on": term.starts_on.isoformat(),
             "ends_on": term.ends_on.isoformat(), "closed": term.closed_at is not None}
 
@@ -130,7 +132,7 @@ def term_diary(deps: Deps, session: Session, caller, child_id: str, term_id: str
         group, term_row = _placement(session, child_id, local_today(deps))
         if term_row is None:
             raise NotFound("No term is under way; name one with term_id.")
-        t_id, group_id, group_name, term = term_row.id, group.id, group.name, _term_payload(term_row)
+        t_id, group_id, group_name, term = term_row.id, group.id, group.name, _term_dict(term_row)
     keys = {"child_id": child_id, "term_id": t_id}
     subjects, term_marks = {}, {}
     for load_id, name, term_mark in conn.execute(_SUBJECTS_WITH_TERM_MARKS, {**keys, "group_id": group_id}).all():

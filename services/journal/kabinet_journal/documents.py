@@ -54,7 +54,7 @@ def journal_document(session: Session, caller, load_id: str, term_id: str) -> di
     pupils = []
     for n, pupil in enumerate(data["pupils"], start=1):
         name = " ".join(p for p in (pupil["last_name"], pupil["first_name"]) if p) or "Выбывший ученик"
-        marks = {}
+        marks: dict[str, list[str]] = {}
         for mark in pupil["marks"]:
             marks.setdefault(mark["lesson_id"], []).append(_mark_text(mark["value"]))
         cells = []

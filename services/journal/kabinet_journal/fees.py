@@ -214,7 +214,7 @@ def day_attendance_month(session: Session, caller, group_id: str, month: str) ->
     _day_group(group)
     first, last = parse_month(month)
     stays = _members_during(session, group.id, first, last)
-    marks = defaultdict(dict)
+    marks: defaultdict[str, dict[str, dict[str, str | None]]] = defaultdict(dict)
     for row in session.execute(select(DayAttendance.child_id, DayAttendance.date, DayAttendance.status,
                                       DayAttendance.reason).where(DayAttendance.group_id == group.id,
                                                                   DayAttendance.date.between(first, last))):
@@ -254,8 +254,8 @@ def set_fee_rate(session: Session, caller, body: dict) -> FeeRate:
 def list_fee_rates(session: Session, caller, organisation_id: str) -> list[FeeRate]:
     if not (caller.works_in(organisation_id) or caller.is_department):
         raise PermissionDenied("This institution's fees are not yours to see.")
-    return session.scalars(select(FeeRate).where(FeeRate.organisation_id == organisation_id)
-                           .order_by(FeeRate.group_id, FeeRate.starts_on)).all()
+    return list(session.scalars(select(FeeRate).where(FeeRate.organisation_id == organisation_id)
+                                .order_by(FeeRate.group_id, FeeRate.starts_on)).all())
 
 
 def add_exemption(session: Session, caller, body: dict) -> FeeExemption:
@@ -285,8 +285,8 @@ def add_exemption(session: Session, caller, body: dict) -> FeeExemption:
 def list_exemptions(session: Session, caller, organisation_id: str) -> list[FeeExemption]:
     if not caller.administers(organisation_id):
         raise PermissionDenied("Exemptions are the administrator's to see.")
-    return session.scalars(select(FeeExemption).where(FeeExemption.organisation_id == organisation_id)
-                           .order_by(FeeExemption.starts_on)).all()
+    return list(session.scalars(select(FeeExemption).where(FeeExemption.organisation_id == organisation_id)
+                                .order_by(FeeExemption.starts_on)).all())
 
 
 def delete_exemption(session: Session, caller, exemption_id: str) -> None:
@@ -307,7 +307,7 @@ def _fees(session: Session, groups: list[Group], child_filter: str | None, first
         children = [c for c in stays if child_filter in (None, c)]
         if not children:
             continue
-        days = defaultdict(dict)
+        days: defaultdict[str, dict[date, str]] = defaultdict(dict)
         for row in session.execute(select(DayAttendance.child_id, DayAttendance.date, DayAttendance.status).where(
                 DayAttendance.group_id == group.id, DayAttendance.date.between(first, last),
                 DayAttendance.child_id.in_(children))):

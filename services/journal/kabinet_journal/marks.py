@@ -234,7 +234,8 @@ def _apply_cells(deps: Deps, session: Session, caller: Caller, load: TeachingLoa
     now, author = utcnow(), caller.account_id
     placement = _placement(load)
     events, audit = [], []
-    mark_rows, results = [], {"marks": [], "deletions": [], "attendance": []}
+    mark_rows: list[dict[str, Any]] = []
+    results: dict[str, list[Any]] = {"marks": [], "deletions": [], "attendance": []}
     for lesson, child_id, value, kind in new_marks:
         row = {"id": new_id(), "lesson_id": lesson.id, "load_id": load.id, "term_id": lesson.term_id,
                "child_id": child_id, "kind": kind.code, "weight": kind.weight, "value": value,
@@ -319,7 +320,7 @@ def mark_history(session: Session, caller: Caller, mark_id: str) -> list[MarkCha
     if lesson is None:
         raise NotFound("No such mark.")
     readable_load(session, caller, lesson.load_id)
-    return changes
+    return list(changes)
 
 
 def weighted_average(marks: list[tuple[str, int]]) -> float | None:

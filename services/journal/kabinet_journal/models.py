@@ -4,8 +4,10 @@ they travel unchanged in events."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kabinet_kit.db import NAMING_CONVENTION, BigId, Id, UtcDateTime, new_id
@@ -14,6 +16,8 @@ from kabinet_kit.service import service_tables
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model here is mapped to a table of its own (none to a join or a select).
+    __table__: ClassVar[Table]
 
 
 OUTBOX, PROCESSED, IDEMPOTENCY = service_tables(Base.metadata)
@@ -346,7 +350,7 @@ class FeeRate(Base):
     organisation_id: Mapped[str] = mapped_column(Id, index=True)
     group_id: Mapped[str | None] = mapped_column(Id)
     starts_on: Mapped[date] = mapped_column(Date)
-    daily_rate: Mapped[object] = mapped_column(Numeric(10, 2))
+    daily_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     created_by: Mapped[str] = mapped_column(Id)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

@@ -37,7 +37,8 @@ def curriculum_for(session: Session, load: TeachingLoad) -> tuple[CurriculumHour
 
 
 def _topics(session: Session, load_id: str) -> list[PlanTopic]:
-    return session.scalars(select(PlanTopic).where(PlanTopic.load_id == load_id).order_by(PlanTopic.position)).all()
+    return list(session.scalars(select(PlanTopic).where(PlanTopic.load_id == load_id)
+                                .order_by(PlanTopic.position)).all())
 
 
 def _plan_out(session: Session, load: TeachingLoad) -> dict:
@@ -73,6 +74,7 @@ def save_plan(session: Session, caller, load_id: str, body: dict) -> dict:
         cleaned.append((title, topic["hours"], topic["kind"]))
     curriculum, grade = curriculum_for(session, load)
     subject = session.get(Subject, load.subject_id)
+    assert subject is not None, "a load's subject exists (foreign key)"
     what = f"«{subject.name}»" + (f" in grade {grade}" if grade is not None else "")
     total = sum(hours for _, hours, _ in cleaned)
     if curriculum is None:

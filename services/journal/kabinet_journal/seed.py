@@ -17,14 +17,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import lessons as lesson_use_cases
-from . import loads as teaching_loads
-from . import marks, structure, terms, timetable
+from . import lessons, loads, marks, structure, terms, timetable
 from .bootstrap import build_deps
 from .callers import load_caller
 from .config import Settings
 from .deps import Deps
-from .models import AcademicYear, Account, Group, Lesson, Organisation, PersonName, Term
+from .models import AcademicYear, Account, Group, Lesson, Organisation, PersonName, TeachingLoad, Term
 
 YEAR = "2026/2027"
 FILLED_UNTIL = date(2026, 11, 20)   # the journal is kept up to here (deterministic, whatever today is)
@@ -128,15 +126,15 @@ def _build(deps: Deps, session: Session, year: AcademicYear, orgs: dict[str, Org
             structure.set_curriculum_hours(session, boss, {"organisation_id": org.id, "academic_year_id": year.id,
                                                           "grade_level": 5, "subject_id": subjects[(name, subject)],
                                                           "hours": hours})
-    loads = []
+    made: list[tuple[str, str, TeachingLoad, str]] = []
     for school, group_name, subject, teacher, slots in LOADS:
         group = _one(session, select(Group).where(Group.organisation_id == orgs[school].id, Group.name == group_name,
                                                   Group.academic_year_id == year.id), f"{school} {group_name}")
         teacher_account = _staff_account(session, *teacher)
-        load = teaching_loads.create_load(session, managers[school], {
+        load = loads.create_load(session, managers[school], {
             "group_id": group.id, "subject_id": subjects[(school, subject)], "teacher_account_id": teacher_account,
             "scale": SUBJECTS[subject][1]})
-        loads.append((school, subject, load, teacher_account))
+        made.append((school, subject, load, teacher_account))
         for term_id in term_ids[school][:2]:
             for weekday, period in slots:
                 timetable.add_timetable_slot(session, managers[school], {"term_id": term_id, "load_id": load.id,
@@ -146,19 +144,19 @@ def _build(deps: Deps, session: Session, year: AcademicYear, orgs: dict[str, Org
             timetable.generate_lessons(session, managers[school], term_id, None)
 
     rng = random.Random(20260901)
-    for _school, subject, load, teacher_account in loads:
+    for _school, subject, load, teacher_account in made:
         _fill_journal(deps, session, rng, load, subject, load_caller(session, teacher_account))
     # The first quarter of Школа № 1 is over: term marks from the weighted averages, then closed.
     first_quarter = term_ids["Школа № 1"][0]
-    for school, _subject, load, teacher_account in loads:
+    for school, _subject, load, teacher_account in made:
         if school != "Школа № 1":
             continue
-        teacher = load_caller(session, teacher_account)
-        results = terms.term_results(session, teacher, load.id, first_quarter)
+        teacher_caller = load_caller(session, teacher_account)
+        results = terms.term_results(session, teacher_caller, load.id, first_quarter)
         cells = [{"child_id": r["child_id"], "value": _term_mark(load.scale, r["average"])}
                  for r in results if r["marks_count"]]
         if cells:
-            terms.set_period_marks(deps, session, teacher, load.id, {"period": "term", "term_id": first_quarter,
+            terms.set_period_marks(deps, session, teacher_caller, load.id, {"period": "term", "term_id": first_quarter,
                                                                     "marks": cells})
     terms.close_term(deps, session, managers["Школа № 1"], first_quarter)
 
@@ -171,13 +169,13 @@ def _term_mark(scale: str, average: float | None) -> str:
 
 def _fill_journal(deps: Deps, session: Session, rng: random.Random, load, subject: str, teacher) -> None:
     """Topics and homework on the day, marks and attendance, for lessons up to FILLED_UNTIL."""
-    lessons = session.scalars(select(Lesson).where(Lesson.load_id == load.id, Lesson.date <= FILLED_UNTIL)
-                              .order_by(Lesson.date, Lesson.period)).all()
-    if not lessons:
+    load_lessons = session.scalars(select(Lesson).where(Lesson.load_id == load.id, Lesson.date <= FILLED_UNTIL)
+                                   .order_by(Lesson.date, Lesson.period)).all()
+    if not load_lessons:
         return
     stays = marks.Stays.of_group(session, load.group_id)
     cells, attendance, events = [], [], []
-    for number, lesson in enumerate(lessons):
+    for number, lesson in enumerate(load_lessons):
         topic, homework = _lesson_fill(subject, number)
         late = number % 17 == 16   # now and then a topic entered a day late, as real journals have
         lesson.topic, lesson.homework = topic, homework
@@ -186,7 +184,7 @@ def _fill_journal(deps: Deps, session: Session, rng: random.Random, load, subjec
         entered = datetime.combine(entered_on, time(9, 30), tzinfo=UTC)
         lesson.topic_entered_at, lesson.topic_entered_by, lesson.topic_late = entered, teacher.account_id, late
         lesson.updated_by, lesson.updated_at = teacher.account_id, entered
-        events.append(("journal.lesson.conducted.v1", lesson_use_cases.lesson_event(load, lesson, teacher.account_id)))
+        events.append(("journal.lesson.conducted.v1", lessons.lesson_event(load, lesson, teacher.account_id)))
         pupils = sorted(c for c in stays.by_child if stays.member(c, lesson.date))
         control = number % 8 == 7
         for child in pupils:

@@ -53,7 +53,7 @@ def term_audit(session: Session, caller, term_id: str) -> list[TermAudit]:
     term = get_term(session, term_id)
     if not caller.manages(term.organisation_id):
         raise PermissionDenied("Only the institution's administration reads this.")
-    return session.scalars(select(TermAudit).where(TermAudit.term_id == term.id).order_by(TermAudit.id)).all()
+    return list(session.scalars(select(TermAudit).where(TermAudit.term_id == term.id).order_by(TermAudit.id)).all())
 
 
 def term_results(session: Session, caller, load_id: str, term_id: str) -> list[dict]:
@@ -103,15 +103,16 @@ def set_period_marks(deps: Deps, session: Session, caller, load_id: str, body: d
         key_term = load.academic_year_id
         start, end = min(t.starts_on for t in terms), max(t.ends_on for t in terms)
     members = set(stays.during(start, end))
-    errors = {}
-    cleaned = []
+    errors: dict[str, dict[str, list[str]]] = {}
+    cleaned: list[tuple[str, str]] = []
     for i, cell in enumerate(body["marks"]):
         value = normalise_value(load.scale, cell.get("value"))
         if value is None:
             errors.setdefault(str(i), {})["value"] = [scale_message(load.scale)]
         if str(cell["child_id"]) not in members:
             errors.setdefault(str(i), {})["child_id"] = ["The pupil was not in the group in this period."]
-        cleaned.append((str(cell["child_id"]), value))
+        if value is not None:  # an invalid value is an error above: nothing is saved then
+            cleaned.append((str(cell["child_id"]), value))
     if errors:
         raise InvalidInput("Nothing was saved: some marks are invalid; see errors.", errors={"marks": errors})
     existing = {m.child_id: m for m in session.scalars(select(TermMark).where(

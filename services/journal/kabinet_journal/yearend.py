@@ -17,6 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,10 +40,10 @@ def year_mark(scale: str, term_values: list[str]) -> str | None:
             return None
         mean = Decimal(sum(values)) / Decimal(len(values))
         return str(int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-    values = [v for v in term_values if v in ("pass", "fail")]
-    if not values:
+    outcomes = [v for v in term_values if v in ("pass", "fail")]
+    if not outcomes:
         return None
-    return "pass" if all(v == "pass" for v in values) else "fail"
+    return "pass" if all(v == "pass" for v in outcomes) else "fail"
 
 
 @dataclass
@@ -182,6 +183,15 @@ def year_report(session: Session, caller, organisation_id: str, academic_year_id
             "closing": _closing_out(closing), "groups": year_movements(session, organisation_id, academic_year_id)}
 
 
+class _GroupMovements(TypedDict):
+    group_id: str
+    name: str
+    grade_level: int | None
+    still_in_group: int
+    withdrawn: int
+    moved_to: defaultdict[str, int]
+
+
 def year_movements(session: Session, organisation_id: str, academic_year_id: str) -> list[dict]:
     groups = session.scalars(select(Group).where(Group.organisation_id == organisation_id,
                                                  Group.academic_year_id == academic_year_id)
@@ -198,8 +208,9 @@ def year_movements(session: Session, organisation_id: str, academic_year_id: str
         later[row.child_id].append((row.starts_on, row.group_id))
     targets = {g.id: g for g in session.scalars(select(Group).where(
         Group.id.in_({gid for stays in later.values() for _, gid in stays})))}
-    out = {g.id: {"group_id": g.id, "name": g.name, "grade_level": g.grade_level, "still_in_group": 0,
-                  "withdrawn": 0, "moved_to": defaultdict(int)} for g in groups}
+    out: dict[str, _GroupMovements] = {
+        g.id: {"group_id": g.id, "name": g.name, "grade_level": g.grade_level, "still_in_group": 0,
+               "withdrawn": 0, "moved_to": defaultdict(int)} for g in groups}
     for child_id, group_id, ends_on in left:
         entry = out[group_id]
         if ends_on is None:

@@ -309,7 +309,8 @@ class GridPupil(Schema):
 
 
 class GridOut(Schema):
-    load = fields.Nested(LoadOut)
+    # Named load_ here: an attribute "load" would stand for Schema.load to the type checker.
+    load_ = fields.Nested(LoadOut, data_key="load", attribute="load")
     term = fields.Dict()
     lessons = fields.List(fields.Dict())
     pupils = fields.List(fields.Nested(GridPupil))
