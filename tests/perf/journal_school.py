@@ -42,6 +42,7 @@ from sqlalchemy import create_engine, text
 
 from kabinet_journal.config import SERVICE_DIR
 from kabinet_kit.migrations import upgrade
+from kabinet_kit.testing.http import free_port, wait_ready
 from kabinet_kit.testing.tokens import TokenMinter
 
 REPO = Path(__file__).resolve().parents[2]
@@ -225,30 +226,6 @@ def serve_jwks(keys: Keys) -> tuple[ThreadingHTTPServer, str]:
 
 
 # -- processes -------------------------------------------------------------------------------
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 40) -> None:
-    deadline = time.monotonic() + timeout
-    parts = urlsplit(url)
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"process for {url} exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
-
-
 def start_processes(tmp: Path, journal_db: str, jwks_url: str, workers: str) -> tuple[str, str, list]:
     journal_port, gateway_port = free_port(), free_port()
     journal, gateway = f"http://127.0.0.1:{journal_port}", f"http://127.0.0.1:{gateway_port}"
@@ -265,8 +242,8 @@ def start_processes(tmp: Path, journal_db: str, jwks_url: str, workers: str) -> 
     procs = [subprocess.Popen([sys.executable, "-m", m], cwd=REPO, env=e, stdout=log, stderr=log,
                               start_new_session=True)
              for m, e in (("kabinet_journal.web", env_j), ("kabinet_gateway.web", env_g))]
-    wait_ready(journal, procs[0])
-    wait_ready(gateway, procs[1])
+    wait_ready(journal, procs[0], timeout=40)
+    wait_ready(gateway, procs[1], timeout=40)
     return journal, gateway, procs
 
 
