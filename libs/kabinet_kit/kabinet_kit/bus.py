@@ -6,17 +6,7 @@ import os
 from kombu.connection import Connection
 from kombu.entity import Exchange
 
-DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/kabinet"
 CONNECT_TIMEOUT = float(os.environ.get("AMQP_CONNECT_TIMEOUT", "5"))
-
-
-def amqp_url(service: str | None = None) -> str:
-    """The broker URL for a service: <SERVICE>_AMQP_URL, then AMQP_URL, then the local default."""
-    if service:
-        specific = os.environ.get(f"{service.upper()}_AMQP_URL")
-        if specific:
-            return specific
-    return os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
 
 
 def connect(url: str, *, heartbeat: int = 30, confirm_publish: bool = False) -> Connection:
