@@ -89,8 +89,10 @@ class RelayStats:
 
 
 class OutboxRelay:
+    # Batches of 2000: measured 7,800-8,300 events/s against 6,800-7,200 with 1000 on the same
+    # machine and run (tests/perf/relay_throughput.py); a batch is one claim, one mark, one commit.
     def __init__(self, engine: Engine, outbox: Table, amqp_url: str, exchanges: list[str], *,
-                 batch_size: int = 1000, confirm_timeout: float = 10.0, idle_sleep: float = 0.2,
+                 batch_size: int = 2000, confirm_timeout: float = 10.0, idle_sleep: float = 0.2,
                  max_backoff: float = 15.0):
         self.engine = engine
         self.outbox = outbox
