@@ -43,5 +43,5 @@ def configure_logging(service: str, level: str | int = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("amqp", "kombu", "urllib3", "werkzeug"):
+    for noisy in ("amqp", "kombu", "pika", "urllib3", "werkzeug"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

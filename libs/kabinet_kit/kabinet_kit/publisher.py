@@ -143,6 +143,7 @@ class ConfirmingPublisher:
         self._channel: Any = None
         self._declared = 0
         self._selected = False
+        self._closing = False
 
     # -- driving the ioloop ----------------------------------------------------------
     def _run_until(self, done: Callable[[], bool], deadline: float) -> bool:
@@ -170,7 +171,9 @@ class ConfirmingPublisher:
             raise BrokerError(f"{what}: no answer from the broker in time")
 
     def _fail(self, reason: BaseException) -> None:
-        if self.failure is None:
+        # While we close, the channel's and connection's close callbacks report our own close:
+        # taking that for a failure would cut the handshake short and shut the socket under it.
+        if self.failure is None and not self._closing:
             self.failure = reason
 
     # -- connecting ------------------------------------------------------------------
@@ -281,12 +284,14 @@ class ConfirmingPublisher:
         """The AMQP close handshake, bounded by CLOSE_TIMEOUT; then the socket is shut."""
         connection = self._connection
         if connection is not None and connection.is_open:
+            self._closing = True
             try:
                 connection.close()
-                self.failure = None  # the close reports itself as one; wait for it
                 self._run_until(lambda: bool(connection.is_closed), time.monotonic() + CLOSE_TIMEOUT)
             except Exception:  # a connection that failed meanwhile is dropped below
                 pass
+            finally:
+                self._closing = False
         self.abort()
 
     def abort(self) -> None:
