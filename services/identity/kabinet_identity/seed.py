@@ -13,14 +13,14 @@ from sqlalchemy import select
 
 from .access import Caller, Grant
 from .bootstrap import build_deps
+from .children import link_guardian
 from .config import Settings
+from .consent import give_consent
 from .deps import Deps
 from .models import Account, Organisation
-from .usecases.children import link_guardian
-from .usecases.consent import give_consent
-from .usecases.movements import record_movement
-from .usecases.people import create_account, create_person
-from .usecases.structure import create_academic_year, create_group, create_organisation
+from .movements import record_movement
+from .people import create_account, create_person
+from .structure import create_academic_year, create_group, create_organisation
 
 DEMO_PASSWORD = "kabinet-demo"
 DEPARTMENT_NAME = "Департамент образования администрации города"

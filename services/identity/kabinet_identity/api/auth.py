@@ -1,7 +1,7 @@
 """Login, tokens, sessions and the signing keys."""
 from flask_smorest import Blueprint
 
-from ..usecases import auth
+from .. import auth
 from . import schemas as s
 from .common import caller, db, deps, session_id
 

@@ -12,8 +12,8 @@ from kabinet_kit.errors import Unauthenticated
 from kabinet_kit.service import current_deps
 from kabinet_kit.web import request_session
 
+from ..auth import load_caller
 from ..deps import Deps
-from ..usecases.auth import load_caller
 
 #: The authenticated caller, checked against identity's own sessions on every request.
 caller = CallerResolver(load_caller)

@@ -3,8 +3,8 @@ from flask_smorest import Blueprint
 
 from kabinet_kit.web import idempotent
 
+from .. import access_codes, audit, children, consent, movements, people, structure
 from ..models import IDEMPOTENCY
-from ..usecases import access_codes, audit, children, consent, movements, people, structure
 from . import schemas as s
 from .common import caller, client_key, db, deps, idempotency_scope, paged, request_id
 

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from kabinet_kit.errors import NotFound
 from kabinet_kit.web import idempotent
 
+from .. import structure
 from ..models import IDEMPOTENCY, AcademicYear, Group, Organisation
-from ..usecases import structure
 from . import schemas as s
 from .common import caller, db, deps, idempotency_scope, paged
 

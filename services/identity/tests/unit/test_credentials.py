@@ -3,9 +3,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kabinet_identity.access_codes import CODE_ALPHABET, normalise_code
 from kabinet_identity.config import Settings
 from kabinet_identity.credentials import Passwords, access_claims, sha256_hex
-from kabinet_identity.usecases.access_codes import CODE_ALPHABET, normalise_code
 
 
 @pytest.fixture(scope="module")

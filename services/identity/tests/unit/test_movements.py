@@ -3,7 +3,7 @@ movement is allowed, who may order it, where the child ends up, which event says
 import pytest
 
 from kabinet_identity.access import Caller, Grant, Where
-from kabinet_identity.usecases.movements import MovementRefused, decide_movement
+from kabinet_identity.movements import MovementRefused, decide_movement
 from kabinet_kit.errors import Conflict, InvalidInput
 
 SCHOOL1, SCHOOL2 = "s1", "s2"

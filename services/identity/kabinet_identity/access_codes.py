@@ -11,14 +11,14 @@ from kabinet_kit.errors import Conflict, Gone, InvalidInput, RateLimited
 from kabinet_kit.events import utcnow
 from kabinet_kit.web import write_regardless
 
-from .. import access
-from ..access import Caller
-from ..credentials import sha256_hex
-from ..deps import Deps
-from ..models import AccessCode, Account, Person, Placement, RedemptionAttempt
+from . import access
+from .access import Caller
 from .audit import deny
 from .auth import check_password_strength
 from .children import child_of, link_guardianship, placement_of
+from .credentials import sha256_hex
+from .deps import Deps
+from .models import AccessCode, Account, Person, Placement, RedemptionAttempt
 from .people import grant_role, person_record
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed

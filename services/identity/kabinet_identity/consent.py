@@ -10,12 +10,12 @@ from kabinet_contracts.identity import CONSENT_PURPOSES
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound
 from kabinet_kit.events import utcnow
 
-from .. import access
-from ..access import Caller
-from ..deps import Deps
-from ..models import Consent, Guardianship
+from . import access
+from .access import Caller
 from .audit import deny
 from .children import child_of, placement_of
+from .deps import Deps
+from .models import Consent, Guardianship
 from .people import person_record
 
 

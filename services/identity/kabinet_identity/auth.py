@@ -11,11 +11,11 @@ from kabinet_kit.events import utcnow
 from kabinet_kit.tokens import Principal
 from kabinet_kit.web import write_regardless
 
-from ..access import Caller, Grant
-from ..credentials import access_claims, new_refresh_token, sha256_hex
-from ..deps import Deps
-from ..models import Account, Guardianship, Person, Placement, RefreshToken, RoleAssignment, Session_
+from .access import Caller, Grant
 from .audit import audit
+from .credentials import access_claims, new_refresh_token, sha256_hex
+from .deps import Deps
+from .models import Account, Guardianship, Person, Placement, RefreshToken, RoleAssignment, Session_
 
 BAD_LOGIN = "Login or password is incorrect, or the account is temporarily locked."
 

@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import InvalidInput
 from kabinet_kit.events import utcnow
 
-from .. import access
-from ..access import Caller, Where
-from ..deps import Deps
-from ..models import Consent, Guardianship, Person, Placement
+from . import access
+from .access import Caller, Where
 from .audit import audit, deny
+from .deps import Deps
+from .models import Consent, Guardianship, Person, Placement
 
 
 def child_of(session: Session, child_id: str) -> Person | None:

@@ -10,9 +10,9 @@ from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 from kabinet_kit.web import write_regardless
 
-from ..access import Caller
-from ..deps import Deps
-from ..models import AuditRecord
+from .access import Caller
+from .deps import Deps
+from .models import AuditRecord
 
 
 def audit(session: Session, caller: Caller | None, action: str, resource: str, *, outcome: str = "allowed",

@@ -7,13 +7,13 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 
-from .. import access
-from ..access import Caller
-from ..deps import Deps
-from ..models import Account, Group, Organisation, Person, RoleAssignment, Session_
+from . import access
+from .access import Caller
 from .audit import deny
 from .auth import check_password_strength
 from .children import placement_of
+from .deps import Deps
+from .models import Account, Group, Organisation, Person, RoleAssignment, Session_
 
 
 def create_person(deps: Deps, session: Session, caller: Caller, data: dict) -> Person:

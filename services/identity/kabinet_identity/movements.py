@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import Conflict, InvalidInput
 from kabinet_kit.events import utcnow
 
-from .. import access
-from ..access import Caller, Where
-from ..deps import Deps
-from ..models import Consent, Group, Movement, Placement
+from . import access
+from .access import Caller, Where
 from .audit import deny
 from .children import child_of, placement_of
 from .consent import end_consent
+from .deps import Deps
+from .models import Consent, Group, Movement, Placement
 
 EVENT_TYPES = {"enrol": "identity.child.enrolled.v1", "transfer": "identity.child.transferred.v1",
                "withdraw": "identity.child.withdrawn.v1"}

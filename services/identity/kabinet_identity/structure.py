@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 
-from .. import access
-from ..access import Caller
-from ..deps import Deps
-from ..models import AcademicYear, Group, Organisation, Person, Placement
+from . import access
+from .access import Caller
 from .audit import audit, deny
+from .deps import Deps
+from .models import AcademicYear, Group, Organisation, Person, Placement
 
 GROUP_KIND_FOR = {"school": "school_class", "kindergarten": "kindergarten_group", "supplementary": "association"}
 
