@@ -33,10 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .api import auth, people, structure
     deps = build_deps(Settings.load(test_config))
     deps.keys.load()
-    app = kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people))
-    # The journal's and the preschool cabinet's integration tests reach identity's deps by this name.
-    app.extensions["identity.deps"] = deps
-    return app
+    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people))
 
 
 def create_relay(settings: Settings | None = None, **options: Any) -> OutboxRelay:

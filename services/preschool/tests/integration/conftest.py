@@ -21,6 +21,7 @@ from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
 from kabinet_identity.config import Settings as IdentitySettings
 from kabinet_identity.models import OUTBOX as IDENTITY_OUTBOX
 from kabinet_identity.seed import DEMO_PASSWORD, seed
+from kabinet_kit.service import app_deps
 from kabinet_kit.testing import migrated_database, private_vhost, service_amqp_url
 from kabinet_kit.testing.client import ApiClient
 from kabinet_kit.testing.feed import RunningConsumer
@@ -64,13 +65,14 @@ class World:
 
     def sync(self, timeout: float = 15.0) -> None:
         """Publish identity's outbox and wait until the consumer has applied every event it handles."""
-        relay = create_identity_relay(IdentitySettings(database_url=self.identity_app.extensions[
-            "identity.deps"].settings.database_url, amqp_url=service_amqp_url("identity", self.vhost)))
+        identity_db = app_deps(self.identity_app).settings.database_url
+        relay = create_identity_relay(IdentitySettings(database_url=identity_db,
+                                                       amqp_url=service_amqp_url("identity", self.vhost)))
         try:
             relay.drain()
         finally:
             relay.close()
-        with self.identity_app.extensions["identity.deps"].session_factory() as s:
+        with app_deps(self.identity_app).session_factory() as s:
             expected = set(s.scalars(select(IDENTITY_OUTBOX.c.event_id)
                                      .where(IDENTITY_OUTBOX.c.event_type.in_(list(HANDLERS)))))
         # Wait for these very events, not a count: nothing else may be mistaken for them.
@@ -140,7 +142,7 @@ def build_world() -> Iterator[World]:
         identity_url = stack.enter_context(migrated_database(IDENTITY_DIR, "identity"))
         url = stack.enter_context(migrated_database(SERVICE_DIR, "preschool"))
         identity_app = create_identity_app({"database_url": identity_url, **FAST_HASHING})
-        keys = identity_app.extensions["identity.deps"].keys
+        keys = app_deps(identity_app).keys
         amqp_url = service_amqp_url("preschool", vhost)
         app = create_app({"database_url": url, "key_source": LocalKeySource(keys.public_key), "amqp_url": amqp_url})
         settings = Settings.load({"database_url": url, "amqp_url": amqp_url})
@@ -149,14 +151,14 @@ def build_world() -> Iterator[World]:
         consumer = RunningConsumer(functools.partial(create_consumer, settings), vhost=vhost,
                                    label="identity-test", base_delay=0.2, max_attempts=5)
         try:
-            seed(identity_app.extensions["identity.deps"])
+            seed(app_deps(identity_app))
             w = World(identity_app, app, consumer, vhost)
             w.sync()
             yield w
         finally:
             consumer.stop()
             app.extensions["kabinet.deps"].session_factory.kw["bind"].dispose()
-            identity_app.extensions["identity.deps"].session_factory.kw["bind"].dispose()
+            app_deps(identity_app).session_factory.kw["bind"].dispose()
 
 
 @pytest.fixture(scope="session")
