@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
+from .bodies import json_body_problem
 from .errors import Conflict, InvalidInput, RateLimited, ServiceError, Unauthenticated, status_for
 from .events import utcnow
 
@@ -105,6 +106,16 @@ def register_error_handlers(app: Flask) -> None:
             return http_exception_problem(error)
         log.exception("unhandled error")
         return problem(500, "Internal error", "The request failed; it has been logged with its request id.")
+
+
+# -- bodies no view could hold ------------------------------------------------------------
+def register_body_checks(app: Flask) -> None:
+    @app.before_request
+    def _refuse_unholdable_json() -> Response | None:
+        if not request.is_json:
+            return None
+        reason = json_body_problem(request.get_data(cache=True))
+        return None if reason is None else problem(400, "Malformed request body", reason)
 
 
 # -- request ids and access log --------------------------------------------------------
@@ -325,6 +336,7 @@ def create_base_app(service: str, *, title: str, version: str = "1.0.0", config:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
     app.config.update(config or {})
     register_request_ids(app)
+    register_body_checks(app)
     register_error_handlers(app)
     register_metrics(app, service)
     register_health(app, readiness or {})
