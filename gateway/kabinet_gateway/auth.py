@@ -19,7 +19,7 @@ PUBLIC_UPSTREAM_PATHS = {
 }
 # Any service's own spec and probes are public.
 PUBLIC_ANY_SERVICE = {"openapi.json", "healthz", "readyz"}
-# Never reachable through the gateway: internal operations endpoints.
+# Never reachable through the gateway: internal operations endpoints (the first path segment).
 BLOCKED_ANY_SERVICE = {"metrics"}
 
 LOGIN_PATH = ("identity", "auth/token")
@@ -35,11 +35,23 @@ def is_public(service: str, path: str) -> bool:
 
 
 def is_blocked(path: str) -> bool:
-    return path in BLOCKED_ANY_SERVICE
+    return path.split("/", 1)[0] in BLOCKED_ANY_SERVICE
 
 
-def has_dot_segments(path: str) -> bool:
-    return bool(_SEGMENT_BAD.search(path))
+def path_refusal(path: str) -> str | None:
+    """Why the (once-decoded) path may not be forwarded, or None.
+
+    Every rule here and in ``is_public``/``is_blocked``/the rate limits looks at this one decoded
+    form, and the service must route on the same string: a '%' left after decoding would be
+    decoded again upstream (``%256d`` → ``%6d`` → ``m``), and dot or empty segments may be
+    normalised there into another path."""
+    if "%" in path:
+        return "Percent-encoded '%' is not allowed in paths."
+    if _SEGMENT_BAD.search(path):
+        return "Path segments '.' and '..' are not allowed."
+    if path.startswith("/") or "//" in path:
+        return "Empty path segments are not allowed."
+    return None
 
 
 class Authenticator:

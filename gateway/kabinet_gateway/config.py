@@ -1,10 +1,13 @@
 """Gateway settings: the kit's ``ServiceSettings`` (``GATEWAY_*``) plus the gateway's own.
 
-Upstreams: every known service has a default local URL (``http://127.0.0.1:<port>``, the port
-taken from ``<SERVICE>_PORT`` when set). ``<SERVICE>_URL`` overrides one; ``GATEWAY_UPSTREAMS``
-(``identity=http://10.0.0.5:8101,journal=http://...``) overrides several, and an empty URL
-(``reports=``) removes a service from the gateway altogether. A mapping given in code (tests)
-replaces the defaults whole.
+Upstreams: the deployed services (identity, journal, preschool) have a default local URL
+(``http://127.0.0.1:<port>``, the port taken from ``<SERVICE>_PORT`` when set). A service that
+is not deployed (portfolio, reports) has none: the gateway sends it nothing, not even probes,
+until ``<SERVICE>_URL`` or ``GATEWAY_UPSTREAMS`` names its URL — whatever listens on its usual
+port would otherwise receive every caller's token. ``<SERVICE>_URL`` sets one;
+``GATEWAY_UPSTREAMS`` (``identity=http://10.0.0.5:8101,portfolio=http://...``) sets several, and
+an empty URL (``journal=`` or ``JOURNAL_URL=``) removes a service from the gateway altogether.
+A mapping given in code (tests) replaces the defaults whole.
 """
 from __future__ import annotations
 
@@ -21,8 +24,10 @@ from kabinet_kit.settings import ServiceSettings
 SERVICE = "gateway"
 SERVICE_DIR = Path(__file__).resolve().parent.parent
 
-# The services behind the gateway and their default local ports.
-DEFAULT_PORTS = {"identity": 8101, "journal": 8102, "preschool": 8103, "portfolio": 8104, "reports": 8105}
+# The deployed services and their default local ports.
+DEFAULT_PORTS = {"identity": 8101, "journal": 8102, "preschool": 8103}
+# Services the gateway knows of but that are not deployed: an upstream only with an explicit URL.
+UNDEPLOYED = ("portfolio", "reports")
 
 
 def parse_rate(text: str) -> tuple[int, float]:
@@ -39,8 +44,10 @@ def default_upstreams(environ: Mapping[str, str] | None = None) -> dict[str, str
     upstreams = {}
     for name, port in DEFAULT_PORTS.items():
         local_port = env.get(f"{name.upper()}_PORT", str(port))
-        upstreams[name] = env.get(f"{name.upper()}_URL", f"http://127.0.0.1:{local_port}")
-    return upstreams
+        upstreams[name] = env.get(f"{name.upper()}_URL", f"http://127.0.0.1:{local_port}").strip()
+    for name in UNDEPLOYED:
+        upstreams[name] = env.get(f"{name.upper()}_URL", "").strip()
+    return {name: url for name, url in upstreams.items() if url}
 
 
 def parse_upstreams(text: str, base: Mapping[str, str]) -> dict[str, str]:

@@ -9,7 +9,8 @@ child — in parallel, under one overall deadline — the parts other services o
 
 A part whose service is not deployed, down, slow, refusing or not providing it comes back as
 ``{"status": "missing", "reason": ...}``; the response as a whole still succeeds. Each call
-carries the caller's own token: services decide what the caller may see.
+carries the caller's own token (services decide what the caller may see), so a service without
+a configured upstream is never called: its part is ``"not deployed"`` straight away.
 """
 from __future__ import annotations
 

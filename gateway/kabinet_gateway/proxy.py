@@ -112,7 +112,9 @@ def filter_response_headers(headers) -> list[tuple[str, str]]:
 
 
 def quote_path(path: str) -> str:
-    return quote(path, safe="/:@!$&'()*+,;=-._~%")
+    """Encode the decoded path the gateway checked so the service decodes exactly that string:
+    '%' is not safe here, a literal one goes as %25 (the routes refuse it before this anyway)."""
+    return quote(path, safe="/:@!$&'()*+,;=-._~")
 
 
 def _classify(service: str, exc: Exception) -> UpstreamFailure:

@@ -7,7 +7,7 @@ from functools import partial
 
 from flask import Flask, Response, current_app, g, request
 
-from .auth import has_dot_segments, identity_headers, is_blocked, is_public
+from .auth import identity_headers, is_blocked, is_public, path_refusal
 from .edge import authenticate_request, client_ip, forwarding_headers
 from .gateway import current_gateway
 from .observability import counter, histogram
@@ -48,8 +48,9 @@ def request_body(max_bytes: int, headers: dict[str, str]) -> tuple[bytes | Itera
 def proxy_view(service: str, path: str = "") -> Response:
     gw = current_gateway()
     g.upstream = service
-    if has_dot_segments(path):
-        raise GatewayProblem(400, "Bad request", "Path segments '.' and '..' are not allowed.")
+    refusal = path_refusal(path)
+    if refusal is not None:
+        raise GatewayProblem(400, "Bad request", refusal)
     if is_blocked(path):
         raise GatewayProblem(404, "Not Found", "This endpoint is not published through the gateway.")
     limiter = gw.limiter_for(service, path)

@@ -1,7 +1,7 @@
 """What the gateway forwards and what it drops."""
 from werkzeug.datastructures import Headers
 
-from kabinet_gateway.auth import has_dot_segments, is_blocked, is_public
+from kabinet_gateway.auth import is_blocked, is_public, path_refusal
 from kabinet_gateway.proxy import filter_request_headers, filter_response_headers, quote_path
 
 
@@ -55,7 +55,17 @@ def test_gateway_sets_its_own_identity_and_forwarding_headers(make_app, mint, mo
 def test_public_blocked_and_dot_segments():
     assert is_public("identity", "auth/token") and is_public("journal", "openapi.json")
     assert not is_public("identity", "me") and not is_public("journal", "auth/token")
-    assert is_blocked("metrics")
-    assert has_dot_segments("../x") and has_dot_segments("a/./b") and has_dot_segments("a/..")
-    assert not has_dot_segments(".well-known/jwks.json") and not has_dot_segments("a..b/c")
-    assert quote_path("a b/ц/%2F") == "a%20b/%D1%86/%2F"
+    assert is_blocked("metrics") and is_blocked("metrics/") and is_blocked("metrics/x")
+    assert not is_blocked("x/metrics") and not is_blocked("metricsx")
+    for bad in ("../x", "a/./b", "a/..", "%6detrics", "a%2Fb", "%", "a//b", "/metrics"):
+        assert path_refusal(bad) is not None, bad
+    for good in (".well-known/jwks.json", "a..b/c", "", "a/", "ц/a b;c"):
+        assert path_refusal(good) is None, good
+
+
+def test_quote_path_round_trips_to_the_checked_path():
+    """issue 11, finding 3: the service decodes exactly the string the gateway checked."""
+    from urllib.parse import unquote
+    assert quote_path("a b/ц/%2F") == "a%20b/%D1%86/%252F"
+    for path in ("a b/ц/%2F", "a?b#c", "x%256detrics", "a;b=c"):
+        assert unquote(quote_path(path)) == path
