@@ -213,6 +213,11 @@ r("identity.child.transferred.v1", ChildMovement,
   "Movement book: a child was transferred to another group or institution by order.", subject_field="child_id")
 r("identity.child.withdrawn.v1", ChildMovement, {**_movement_example, "group_id": None},
   "Movement book: a child left the institution by order; consents tied to it expire.", subject_field="child_id")
+r("identity.child.released.v1", ChildMovement,
+  {**_movement_example, "group_id": None, "from_organisation_id": _ID, "from_group_id": _GROUP},
+  "Movement book: the child's institution released him by a transfer out order to the institution "
+  "(organisation_id) that may now record the transfer in; the child stays placed until then.",
+  subject_field="child_id")
 r("identity.guardianship.created.v1", GuardianshipCreated,
   {"guardianship_id": _ID, "guardian_person_id": _PERSON, "child_id": _CHILD},
   "A guardian was linked to a child.", subject_field="child_id")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from kabinet_kit.callers import Caller as KitCaller
 from kabinet_kit.callers import Grant
 
-__all__ = ["Caller", "Grant", "Where", "can_manage_organisation", "can_read_child", "can_read_group",
-           "can_serve_child", "grantable_by"]
+__all__ = ["Caller", "Grant", "Where", "can_link_guardian", "can_manage_organisation", "can_name_guardian",
+           "can_read_child", "can_read_group", "can_serve_child", "grantable_by"]
 
 INSTITUTION_STAFF = ("institution_admin", "deputy_director", "teacher")
 GROUP_STAFF = ("tutor", "educator")
@@ -57,6 +57,20 @@ def can_serve_child(caller: Caller, where: Where | None) -> bool:
         if g.role in GROUP_STAFF and where.group_id is not None and g.group_id == where.group_id:
             return True
     return False
+
+
+def can_link_guardian(where: Where, guardian_organisation_id: str | None) -> bool:
+    """Staff link to a child only a guardian their institution registered: linking anyone in the city
+    would show them the child. A guardian registered elsewhere links the child himself, by redeeming
+    the institution's access code with his own login (issue 11, finding 2)."""
+    return guardian_organisation_id == where.organisation_id
+
+
+def can_name_guardian(where: Where, guardian_organisation_id: str | None, linked: bool) -> bool:
+    """An access code names only a guardian the child's own institution registered and linked to
+    that child: whoever redeems it gets that guardian's account and every child of his (issue 11,
+    finding 2)."""
+    return linked and can_link_guardian(where, guardian_organisation_id)
 
 
 def can_read_group(caller: Caller, organisation_id: str, group_id: str) -> bool:

@@ -15,7 +15,7 @@ from . import access
 from .access import Caller
 from .audit import deny
 from .auth import check_password_strength
-from .children import child_of, link_guardianship, placement_of
+from .children import child_of, is_guardian_of, link_guardianship, placement_of
 from .credentials import sha256_hex
 from .deps import Deps
 from .models import AccessCode, Account, Person, Placement, RedemptionAttempt
@@ -38,8 +38,11 @@ def issue_access_code(deps: Deps, session: Session, caller: Caller, data: dict) 
     guardian_id = data.get("guardian_person_id")
     if guardian_id:
         guardian = session.get(Person, guardian_id)
-        if guardian is None or guardian.kind != "guardian":
-            raise InvalidInput("Not a guardian.", errors={"guardian_person_id": ["No such guardian."]})
+        assert where is not None, "can_serve_child refuses a child placed nowhere"
+        if guardian is None or guardian.kind != "guardian" or not access.can_name_guardian(
+                where, guardian.organisation_id, is_guardian_of(session, guardian.id, child.id)):
+            raise InvalidInput("Not a guardian of this child.", errors={"guardian_person_id": [
+                "Name only a guardian your institution linked to this child, or no one for a new guardian."]})
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     now = utcnow()
     code = AccessCode(child_id=child.id, code_hash=sha256_hex(raw), channel=data["channel"],
@@ -91,6 +94,11 @@ def redeem_access_code(deps: Deps, session: Session, data: dict, client_key: str
             _record_redemption_failure(deps, client_key)
             raise Conflict("Login is taken.", errors={"login": ["Already taken; log in with its password to link "
                                                                 "another child."]})
+        if code.guardian_person_id not in (None, person.id):
+            # A code issued to a named guardian is his alone (issue 11, finding 2).
+            _record_redemption_failure(deps, client_key)
+            raise Conflict("This code was issued to another guardian.",
+                           errors={"login": ["Log in as the guardian the code was issued to."]})
     else:
         check_password_strength(data["password"], "password")
         person = session.get(Person, code.guardian_person_id) if code.guardian_person_id else None
@@ -107,8 +115,14 @@ def redeem_access_code(deps: Deps, session: Session, data: dict, client_key: str
             session.flush()
             deps.events.record(session, "identity.person.registered.v1", person_record(person))
         elif session.scalar(select(Account).where(Account.person_id == person.id)):
+            # Never a second way into an existing account: its owner logs in with his password.
+            _record_redemption_failure(deps, client_key)
             raise Conflict("This guardian has an account; log in with it to link the child.",
                            errors={"login": ["Use your existing login."]})
+        elif not is_guardian_of(session, person.id, code.child_id):
+            # A code named a guardian no longer (or never) linked to the child: it opens nothing.
+            _record_redemption_failure(deps, client_key)
+            raise Gone("This code is no longer valid; ask the institution for a new one.")
         account = Account(person_id=person.id, login=login_name, password_hash=deps.passwords.hash(data["password"]),
                           is_active=True, failed_logins=0, created_at=now)
         session.add(account)

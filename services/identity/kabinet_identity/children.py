@@ -44,10 +44,23 @@ def link_guardian(deps: Deps, session: Session, caller: Caller, child_id: str, g
     where = placement_of(session, child_id) if child else None
     if child is None or not access.can_serve_child(caller, where):
         deny(deps, caller, "link_guardian", f"children/{child_id}/guardians", person_id=child_id if child else None)
-    guardian = session.get(Person, guardian_person_id)
-    if guardian is None or guardian.kind != "guardian":
-        raise InvalidInput("Not a guardian.", errors={"guardian_person_id": ["No such guardian."]})
+    assert where is not None, "can_serve_child refuses a child placed nowhere"
+    guardian = guardian_of_institution(session, where, guardian_person_id)
     return link_guardianship(deps, session, guardian.id, child.id)
+
+
+def guardian_of_institution(session: Session, where: Where, guardian_person_id: str) -> Person:
+    """The guardian, if the child's institution registered him; anyone else is refused as unknown."""
+    guardian = session.get(Person, guardian_person_id)
+    if guardian is None or guardian.kind != "guardian" or not access.can_link_guardian(where, guardian.organisation_id):
+        raise InvalidInput("Not a guardian of this institution.",
+                           errors={"guardian_person_id": ["No such guardian registered by the child's institution."]})
+    return guardian
+
+
+def is_guardian_of(session: Session, guardian_person_id: str, child_id: str) -> bool:
+    return session.scalar(select(Guardianship.id).where(Guardianship.guardian_person_id == guardian_person_id,
+                                                        Guardianship.child_id == child_id)) is not None
 
 
 def link_guardianship(deps: Deps, session: Session, guardian_person_id: str, child_id: str) -> Guardianship:

@@ -1,4 +1,5 @@
-"""The movement book: enrolment, transfer and withdrawal, each by order (IDN-03).
+"""The movement book: enrolment, transfer and withdrawal, each by order (IDN-03), and the
+release (transfer out) a transfer from another institution needs (IDN-07).
 
 Recording a movement is load → decide → apply: :func:`decide_movement` holds the rules over
 plain values (what is allowed from which placement, where the child ends up, which event),
@@ -7,6 +8,7 @@ so they are tested without a database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -21,10 +23,12 @@ from .audit import deny
 from .children import child_of, placement_of
 from .consent import end_consent
 from .deps import Deps
-from .models import Consent, Group, Movement, Placement
+from .models import Consent, Group, Movement, Organisation, Placement
 
 EVENT_TYPES = {"enrol": "identity.child.enrolled.v1", "transfer": "identity.child.transferred.v1",
-               "withdraw": "identity.child.withdrawn.v1"}
+               "withdraw": "identity.child.withdrawn.v1", "release": "identity.child.released.v1"}
+#: The entries that change where a child is placed; a release in force is one recorded after the last of them.
+PLACING_KINDS = ("enrol", "transfer", "withdraw")
 
 
 class MovementRefused(Exception):
@@ -50,11 +54,16 @@ class MovementPlan:
     ends_consents: bool
 
 
-def decide_movement(caller: Caller, kind: str, current: Where | None, target: Where | None) -> MovementPlan:
+def decide_movement(caller: Caller, kind: str, current: Where | None, target: Where | None, *,
+                    released: bool = False) -> MovementPlan:
     """The rules of the movement book. ``current`` is the child's placement now, ``target`` the
-    group named in the order (None when none was named). Raises InvalidInput or Conflict for an
-    order that cannot be recorded, MovementRefused when the caller may not record it."""
+    group named in the order (None when none was named; for a release, the receiving institution
+    with no group). ``released``: the child's institution has released him to the target's
+    institution since his last placement. Raises InvalidInput or Conflict for an order that cannot
+    be recorded, MovementRefused when the caller may not record it."""
     placement: Where | None
+    if kind == "release":
+        return _decide_release(caller, current, target)
     if kind == "withdraw":
         if current is None:
             raise Conflict("The child is not enrolled anywhere.", errors={"child_id": ["Not enrolled."]})
@@ -72,11 +81,47 @@ def decide_movement(caller: Caller, kind: str, current: Where | None, target: Wh
             raise InvalidInput("The child is in this group already.", errors={"group_id": ["Same group."]})
         # A transfer is ordered by the receiving institution; within one, by its administrator.
         organisation_id, placement = target.organisation_id, target
-    if not caller.administers(organisation_id):
+    # The department orders a transfer between institutions directly (IDN-07).
+    between = kind == "transfer" and current is not None and current.organisation_id != organisation_id
+    if not (caller.administers(organisation_id) or (between and caller.is_department)):
         raise MovementRefused(organisation_id)
+    if between and not (released or caller.is_department):
+        # Otherwise any administrator could take another institution's pupil, and his data (IDN-07).
+        raise Conflict("The child's institution has not released him: its transfer out order comes first.",
+                       errors={"child_id": ["No transfer out to your institution is recorded."]})
     left = current is not None and (placement is None or placement.organisation_id != current.organisation_id)
     return MovementPlan(kind=kind, organisation_id=organisation_id, group_id=target.group_id if target else None,
                         origin=current, placement=placement, event_type=EVENT_TYPES[kind], ends_consents=left)
+
+
+def _decide_release(caller: Caller, current: Where | None, target: Where | None) -> MovementPlan:
+    """The transfer out order: the child's own institution names the one that may take him in.
+    Nobody moves yet; the receiving institution records the transfer in (IDN-07)."""
+    if current is None:
+        raise Conflict("The child is not enrolled anywhere.", errors={"child_id": ["Not enrolled."]})
+    if target is None:
+        raise InvalidInput("The receiving institution is required.",
+                           errors={"organisation_id": ["Required for a release."]})
+    if target.organisation_id == current.organisation_id:
+        raise InvalidInput("A release is to another institution; within yours, record a transfer.",
+                           errors={"organisation_id": ["The child's own institution."]})
+    if not caller.administers(current.organisation_id):
+        raise MovementRefused(current.organisation_id)
+    return MovementPlan(kind="release", organisation_id=target.organisation_id, group_id=None, origin=current,
+                        placement=current, event_type=EVENT_TYPES["release"], ends_consents=False)
+
+
+def released_to(session: Session, child_id: str, current: Placement | None, organisation_id: str) -> bool:
+    """Whether the child's institution released him to ``organisation_id`` since his last placement."""
+    if current is None:
+        return False
+    for entry in session.scalars(select(Movement).where(Movement.child_id == child_id)
+                                 .order_by(Movement.recorded_at.desc())):
+        if entry.kind in PLACING_KINDS:
+            return False
+        if entry.from_organisation_id == current.organisation_id and entry.organisation_id == organisation_id:
+            return True
+    return False
 
 
 def record_movement(deps: Deps, session: Session, caller: Caller, data: dict[str, Any]) -> Movement:
@@ -84,17 +129,31 @@ def record_movement(deps: Deps, session: Session, caller: Caller, data: dict[str
     if child is None:
         raise InvalidInput("Unknown child.", errors={"child_id": ["No such child."]})
     current = session.get(Placement, child.id)
-    target_group = session.get(Group, data["group_id"]) if data.get("group_id") else None
-    if data.get("group_id") and target_group is None:
-        raise InvalidInput("Unknown group.", errors={"group_id": ["No such group."]})
+    target = _target_of(session, data)
     try:
         plan = decide_movement(caller, data["kind"],
-                               Where(current.organisation_id, current.group_id) if current else None,
-                               Where(target_group.organisation_id, target_group.id) if target_group else None)
+                               Where(current.organisation_id, current.group_id) if current else None, target,
+                               released=target is not None and released_to(session, child.id, current,
+                                                                           target.organisation_id))
     except MovementRefused as refused:
         deny(deps, caller, "record_movement", "movements", person_id=child.id,
              organisation_id=refused.organisation_id, not_found=False)
     return _apply_movement(deps, session, caller, child.id, current, plan, data)
+
+
+def _target_of(session: Session, data: dict[str, Any]) -> Where | None:
+    """The group an order names, or for a release the receiving institution."""
+    if data["kind"] == "release":
+        if not data.get("organisation_id"):
+            return None
+        institution = session.get(Organisation, data["organisation_id"])
+        if institution is None or institution.kind == "department":
+            raise InvalidInput("Unknown institution.", errors={"organisation_id": ["No such institution."]})
+        return Where(institution.id, None)
+    group = session.get(Group, data["group_id"]) if data.get("group_id") else None
+    if data.get("group_id") and group is None:
+        raise InvalidInput("Unknown group.", errors={"group_id": ["No such group."]})
+    return Where(group.organisation_id, group.id) if group else None
 
 
 def _apply_movement(deps: Deps, session: Session, caller: Caller, child_id: str, current: Placement | None,
@@ -107,14 +166,8 @@ def _apply_movement(deps: Deps, session: Session, caller: Caller, child_id: str,
                         effective_on=data.get("effective_on") or data["order_date"],
                         recorded_by=caller.account_id, recorded_at=utcnow())
     session.add(movement)
-    if plan.placement is None:
-        session.delete(current)
-    elif current is None:
-        session.add(Placement(child_id=child_id, organisation_id=plan.placement.organisation_id,
-                              group_id=plan.placement.group_id, since=movement.effective_on))
-    else:
-        current.organisation_id, current.group_id = plan.placement.organisation_id, plan.placement.group_id
-        current.since = movement.effective_on
+    if plan.kind != "release":  # a release moves nobody: the child stays placed until the transfer in
+        _place(session, child_id, current, plan.placement, movement.effective_on)
     session.flush()
     deps.events.record(session, plan.event_type, {
         "movement_id": movement.id, "child_id": child_id, "organisation_id": movement.organisation_id,
@@ -126,6 +179,17 @@ def _apply_movement(deps: Deps, session: Session, caller: Caller, child_id: str,
                                                              Consent.status == "active")):
             end_consent(deps, session, consent, "expired", "left the institution")
     return movement
+
+
+def _place(session: Session, child_id: str, current: Placement | None, placement: Where | None,
+           since: date) -> None:
+    if placement is None:
+        session.delete(current)
+    elif current is None:
+        session.add(Placement(child_id=child_id, organisation_id=placement.organisation_id,
+                              group_id=placement.group_id, since=since))
+    else:
+        current.organisation_id, current.group_id, current.since = placement.organisation_id, placement.group_id, since
 
 
 def list_movements(deps: Deps, session: Session, caller: Caller, child_id: str) -> list[Movement]:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .access import Caller, Grant
 from .bootstrap import build_deps
-from .children import link_guardian
+from .children import link_guardian, link_guardianship
 from .config import Settings
 from .consent import give_consent
 from .deps import Deps
@@ -176,7 +176,9 @@ def seed(deps: Deps) -> bool:
 
         ivan, anna = pupils_5a[0], sunshine_children[0]
         guardian1 = s.guardian_of(school1, [ivan], "Петров", "Сергей", "Николаевич", login="guardian1")
-        link_guardian(deps, session, s.as_admin_of(kg1.id), anna.id, guardian1.id)
+        # A father registered by the school links his kindergarten daughter himself (an access code
+        # redeemed with his login); the demo city records the outcome.
+        link_guardianship(deps, session, guardian1.id, anna.id)
         s.consent(school1, ivan, guardian1, "e_diary", "ЭД-2026/001")
         s.consent(school1, ivan, guardian1, "portfolio", "ПФ-2026/001")
         # Anna has no preschool_cabinet consent: the cabinet shows her under a pseudonym.

@@ -55,7 +55,9 @@ def child_movements(child_id):
 @blp.arguments(s.MovementIn)
 @blp.response(201, s.MovementOut)
 def record_movement(body):
-    """Movement book entry: enrol, transfer or withdraw a child by order (number and date)."""
+    """Movement book entry: enrol, transfer or withdraw a child by order (number and date), or release
+    (transfer out) a child to the institution named by organisation_id, which a transfer in from
+    another institution needs unless the department orders it."""
     return movements.record_movement(deps(), db(), caller(), body)
 
 

@@ -193,9 +193,11 @@ class GuardianshipOut(Schema):
 
 
 class MovementIn(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(("enrol", "transfer", "withdraw")))
+    kind = fields.String(required=True, validate=validate.OneOf(("enrol", "transfer", "withdraw", "release")))
     child_id = Uuid(required=True)
     group_id = Uuid(load_default=None, allow_none=True)
+    #: For a release (transfer out): the institution that may then record the transfer in.
+    organisation_id = Uuid(load_default=None, allow_none=True)
     order_number = fields.String(required=True, validate=validate.Length(min=1, max=50))
     order_date = fields.Date(required=True)
     effective_on = fields.Date(load_default=None, allow_none=True)

@@ -1,5 +1,15 @@
 """The access rules as a table of who may reach whom."""
-from kabinet_identity.access import Caller, Grant, Where, can_read_child, can_read_group, can_serve_child, grantable_by
+from kabinet_identity.access import (
+    Caller,
+    Grant,
+    Where,
+    can_link_guardian,
+    can_name_guardian,
+    can_read_child,
+    can_read_group,
+    can_serve_child,
+    grantable_by,
+)
 
 SCHOOL1, SCHOOL2, CLASS_5A, CLASS_5B = "s1", "s2", "5a", "5b"
 IVAN = "ivan"
@@ -41,3 +51,14 @@ def test_who_grants_which_role():
     assert not grantable_by(admin, "department_officer", None)
     department = caller(Grant("department_officer"))
     assert grantable_by(department, "institution_admin", SCHOOL2)
+
+
+def test_a_code_names_only_a_guardian_the_childs_institution_linked():
+    """Issue 11, finding 2: not a guardian of another school, nor one of this school not linked to the
+    child."""
+    in_5a = Where("s1", "5a")
+    assert can_name_guardian(in_5a, "s1", linked=True)
+    assert not can_name_guardian(in_5a, "s2", linked=True)
+    assert not can_name_guardian(in_5a, "s1", linked=False)
+    assert not can_name_guardian(in_5a, None, linked=True)
+    assert can_link_guardian(in_5a, "s1") and not can_link_guardian(in_5a, "s2")

@@ -55,12 +55,12 @@ def test_transfer_within_an_institution_keeps_consents():
 
 
 def test_transfer_to_another_institution_ends_consents_and_is_ordered_by_the_receiver():
-    plan = decide_movement(admin_of(SCHOOL2), "transfer", IN_5A, IN_GYM)
+    plan = decide_movement(admin_of(SCHOOL2), "transfer", IN_5A, IN_GYM, released=True)
     assert plan.placement == IN_GYM and plan.origin == IN_5A and plan.organisation_id == SCHOOL2
     assert plan.ends_consents
     # The institution the child leaves does not order it.
     with pytest.raises(MovementRefused) as refused:
-        decide_movement(admin_of(SCHOOL1), "transfer", IN_5A, IN_GYM)
+        decide_movement(admin_of(SCHOOL1), "transfer", IN_5A, IN_GYM, released=True)
     assert refused.value.organisation_id == SCHOOL2
 
 
@@ -86,3 +86,45 @@ def test_withdrawal_is_ordered_by_the_childs_own_institution_and_needs_a_placeme
     assert refused.value.organisation_id == SCHOOL1
     with pytest.raises(Conflict):
         decide_movement(admin_of(SCHOOL1), "withdraw", None, None)
+
+
+DEPARTMENT = Caller("acc", "p", "staff", (Grant("department_officer", None),))
+
+
+def test_transfer_from_another_institution_needs_its_release():
+    """Issue 11, finding 9: an administrator cannot take another institution's pupil by ordering a transfer
+    in; the sending institution's transfer out (release) comes first, or the department orders it."""
+    with pytest.raises(Conflict) as unreleased:
+        decide_movement(admin_of(SCHOOL2), "transfer", IN_5A, IN_GYM)
+    assert "child_id" in unreleased.value.errors
+    plan = decide_movement(admin_of(SCHOOL2), "transfer", IN_5A, IN_GYM, released=True)
+    assert plan.placement == IN_GYM and plan.ends_consents
+    by_department = decide_movement(DEPARTMENT, "transfer", IN_5A, IN_GYM)
+    assert by_department.placement == IN_GYM and by_department.organisation_id == SCHOOL2
+    # Within one institution no release is asked for, and the department does not order it.
+    assert decide_movement(admin_of(SCHOOL1), "transfer", IN_5A, IN_5B).placement == IN_5B
+    with pytest.raises(MovementRefused):
+        decide_movement(DEPARTMENT, "transfer", IN_5A, IN_5B)
+
+
+def test_release_is_a_book_entry_by_the_sending_institution_that_moves_nobody():
+    """Issue 11, finding 9: the transfer out order names the receiving institution; the child stays placed."""
+    plan = decide_movement(admin_of(SCHOOL1), "release", IN_5A, Where(SCHOOL2, None))
+    assert plan.placement == IN_5A and plan.origin == IN_5A
+    assert (plan.organisation_id, plan.group_id) == (SCHOOL2, None)
+    assert plan.event_type == "identity.child.released.v1"
+    assert not plan.ends_consents
+    with pytest.raises(MovementRefused) as refused:
+        decide_movement(admin_of(SCHOOL2), "release", IN_5A, Where(SCHOOL2, None))
+    assert refused.value.organisation_id == SCHOOL1
+
+
+def test_release_needs_a_placed_child_and_another_institution():
+    with pytest.raises(Conflict):
+        decide_movement(admin_of(SCHOOL1), "release", None, Where(SCHOOL2, None))
+    with pytest.raises(InvalidInput) as missing:
+        decide_movement(admin_of(SCHOOL1), "release", IN_5A, None)
+    assert "organisation_id" in missing.value.errors
+    with pytest.raises(InvalidInput) as own:
+        decide_movement(admin_of(SCHOOL1), "release", IN_5A, Where(SCHOOL1, None))
+    assert "organisation_id" in own.value.errors
