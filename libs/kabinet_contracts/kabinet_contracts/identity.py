@@ -91,12 +91,16 @@ class RoleAssigned(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     organisation_id = fields.UUID(allow_none=True, load_default=None)
     group_id = fields.UUID(allow_none=True, load_default=None)
+    # The entity's order (issue 11): replicas apply only what is newer than what they hold.
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class RoleRevoked(Schema):
     assignment_id = fields.UUID(required=True)
     account_id = fields.UUID(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    # The entity's order (issue 11): replicas apply only what is newer than what they hold.
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class ChildMovement(Schema):
@@ -123,6 +127,8 @@ class ConsentChanged(Schema):
     purpose = fields.String(required=True, validate=validate.OneOf(CONSENT_PURPOSES))
     registration_number = fields.String(allow_none=True, load_default=None)
     registration_date = fields.Date(allow_none=True, load_default=None)
+    # The order of the child's consents for this purpose (given, ended, given again, ...).
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class AccessCodeIssued(Schema):
@@ -152,6 +158,8 @@ class PersonRecord(Schema):
 class PersonDisclosed(PersonRecord):
     # The consent that allows a service to hold this child's data from now on.
     purpose = fields.String(required=True, validate=validate.OneOf(CONSENT_PURPOSES))
+    # The sequence of that consent's identity.consent.given.v1: older than a revocation held, ignored.
+    consent_sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class PersonErased(Schema):
@@ -164,7 +172,7 @@ _movement_example = {
     "order_number": "45-к", "order_date": "2026-08-28", "effective_on": "2026-09-01",
 }
 _consent_example = {"consent_id": _ID, "child_id": _CHILD, "purpose": "e_diary",
-                    "registration_number": "ЭД-2026/117", "registration_date": "2026-09-02"}
+                    "registration_number": "ЭД-2026/117", "registration_date": "2026-09-02", "sequence": 1}
 _person_example = {"person_id": _CHILD, "kind": "child", "last_name": "Иванова", "first_name": "Мария",
                    "middle_name": "Петровна", "birth_date": "2015-04-12", "email": None, "phone": None}
 
@@ -201,10 +209,10 @@ r("identity.account.password_changed.v1", AccountPasswordChanged,
   "The password was changed; every earlier session is ended.", subject_field="account_id")
 r("identity.role.assigned.v1", RoleAssigned,
   {"assignment_id": _ID, "account_id": _ACCOUNT, "person_id": _PERSON, "role": "tutor",
-   "organisation_id": _ORG, "group_id": _GROUP},
+   "organisation_id": _ORG, "group_id": _GROUP, "sequence": 1},
   "A role was granted to an account within a scope (city, institution or group).", subject_field="assignment_id")
 r("identity.role.revoked.v1", RoleRevoked,
-  {"assignment_id": _ID, "account_id": _ACCOUNT, "role": "tutor"},
+  {"assignment_id": _ID, "account_id": _ACCOUNT, "role": "tutor", "sequence": 2},
   "A role assignment ended.", subject_field="assignment_id")
 r("identity.child.enrolled.v1", ChildMovement, _movement_example,
   "Movement book: a child was enrolled in an institution and group by order.", subject_field="child_id")
@@ -238,7 +246,8 @@ r("identity.person.registered.v1", PersonRecord, _person_example,
   "A person's name, birth date and contacts (identity.pd only).", personal_data=True, subject_field="person_id")
 r("identity.person.updated.v1", PersonRecord, _person_example,
   "A person's personal data changed (identity.pd only).", personal_data=True, subject_field="person_id")
-r("identity.person.disclosed.v1", PersonDisclosed, {**_person_example, "purpose": "preschool_cabinet"},
+r("identity.person.disclosed.v1", PersonDisclosed,
+  {**_person_example, "purpose": "preschool_cabinet", "consent_sequence": 1},
   "A child's personal data, sent again when consent for a purpose is given, so that a service that may "
   "hold names only under that consent receives them then and not before (identity.pd only).",
   personal_data=True, subject_field="person_id")

@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import MetaData
 
 from .outbox import outbox_table, processed_events_table
+from .replicas import replica_versions_table
 from .web import idempotency_table
 
 
@@ -22,6 +23,14 @@ def create_messaging_tables(op: Any) -> None:
 def drop_messaging_tables(op: Any) -> None:
     for name in ("idempotency_keys", "processed_events", "outbox_events"):
         op.drop_table(name)
+
+
+def create_replica_versions_table(op: Any) -> None:
+    replica_versions_table(MetaData()).create(op.get_bind(), checkfirst=False)
+
+
+def drop_replica_versions_table(op: Any) -> None:
+    op.drop_table("replica_versions")
 
 
 def alembic_config(service_dir: Path, database_url: str) -> Config:

@@ -2,6 +2,11 @@
 
 A handler runs in the consumer's transaction with the processed-event record, so it only has
 to be an upsert or a delete; :func:`copy_into` builds the common case from a field mapping.
+
+The inbox stops a second copy of one event, not an older event applied after a newer one (a
+retry comes back late). Events about one entity carry its sequence, so a replica remembers the
+last one applied per entity in ``replica_versions`` (kept when the replica row is deleted) and
+:func:`advance` lets through only what is newer.
 """
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from .events import CloudEvent
@@ -29,6 +35,38 @@ def upsert(session: Session, model: type[Any], key: Mapping[str, Any], values: M
     return row
 
 
+def replica_versions_table(metadata: MetaData) -> Table:
+    """The last sequence applied per entity (``entity`` names its kind, ``key`` identifies it)."""
+    return Table(
+        "replica_versions", metadata,
+        Column("entity", String(60), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("sequence", BigInteger, nullable=False),
+    )
+
+
+def advance(session: Session, versions: Table, entity: str, key: str, sequence: int | None, *,
+            same: bool = False) -> bool:
+    """Record ``sequence`` as the last applied for the entity and answer True if the event is
+    newer than what the replica holds (or, with ``same``, as new: a second event of the same
+    change); False means the event is older and must change nothing.
+
+    An event without a sequence (published before entities carried one) is applied as before.
+    """
+    if sequence is None:
+        return True
+    where = (versions.c.entity == entity, versions.c.key == key)
+    held = session.scalar(select(versions.c.sequence).where(*where).with_for_update())
+    if held is None:
+        session.execute(insert(versions).values(entity=entity, key=key, sequence=sequence))
+        return True
+    if sequence < held or (sequence == held and not same):
+        return False
+    if sequence > held:
+        session.execute(update(versions).where(*where).values(sequence=sequence))
+    return True
+
+
 def as_date(value: date | str | None) -> date | None:
     """A date from event data (validated events carry ISO strings)."""
     if value is None or isinstance(value, date):
@@ -38,15 +76,22 @@ def as_date(value: date | str | None) -> date | None:
 
 def copy_into(model: type[Any], key: Mapping[str, str], fields: Mapping[str, str], *,
               dates: tuple[str, ...] = (), constants: Mapping[str, Any] | None = None,
-              when: Callable[[dict[str, Any]], bool] | None = None) -> Handler:
+              when: Callable[[dict[str, Any]], bool] | None = None,
+              ordered: tuple[Table, str] | None = None) -> Handler:
     """A handler that upserts ``model`` from event data.
 
     ``key`` and ``fields`` map column → event field; columns in ``dates`` are parsed as dates;
-    ``constants`` are set on every upsert; ``when`` skips events it answers False for.
+    ``constants`` are set on every upsert; ``when`` skips events it answers False for;
+    ``ordered`` (the versions table and the entity's name) skips events older than the replica
+    (the entity is keyed by the event's ``key`` fields, its order is the event's ``sequence``).
     """
     def handler(session: Session, event: CloudEvent) -> None:
         data = event.data
         if when is not None and not when(data):
+            return
+        if ordered is not None and not advance(session, ordered[0], ordered[1],
+                                               ":".join(str(data[name]) for name in key.values()),
+                                               data.get("sequence")):
             return
         values: dict[str, Any] = {column: data.get(name) for column, name in fields.items()}
         for column in dates:

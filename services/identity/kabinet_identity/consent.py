@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kabinet_contracts.identity import CONSENT_PURPOSES
@@ -51,21 +51,32 @@ def give_consent(deps: Deps, session: Session, caller: Caller, child_id: str, da
         raise Conflict("Consent for this purpose is in force already.", errors={"purpose": ["Already given."]})
     consent = Consent(child_id=child_id, purpose=purpose, status="active", given_by_person_id=given_by,
                       registration_number=number, registration_date=reg_date, recorded_by=caller.account_id,
-                      given_at=utcnow())
+                      given_at=utcnow(), sequence=_next_sequence(session, child_id, purpose))
     session.add(consent)
     session.flush()
     deps.events.record(session, "identity.consent.given.v1", consent_event(consent))
     # Services that keep a name only under this consent (the preschool cabinet) get it now.
-    deps.events.record(session, "identity.person.disclosed.v1", {**person_record(child), "purpose": purpose})
+    deps.events.record(session, "identity.person.disclosed.v1", {**person_record(child), "purpose": purpose,
+                                                                  "consent_sequence": consent.sequence})
     return consent
+
+
+def _next_sequence(session: Session, child_id: str, purpose: str) -> int:
+    # One order per child × purpose across its consents, so that a replica keeping "the consent
+    # in force" can tell a late event of an earlier consent from the current one.
+    held = session.scalar(select(func.max(Consent.sequence)).where(Consent.child_id == child_id,
+                                                                   Consent.purpose == purpose))
+    return (held or 0) + 1
 
 
 def consent_event(consent: Consent) -> dict:
     return {"consent_id": consent.id, "child_id": consent.child_id, "purpose": consent.purpose,
-            "registration_number": consent.registration_number, "registration_date": consent.registration_date}
+            "registration_number": consent.registration_number, "registration_date": consent.registration_date,
+            "sequence": consent.sequence}
 
 
 def end_consent(deps: Deps, session: Session, consent: Consent, status: str, reason: str) -> None:
+    consent.sequence = _next_sequence(session, consent.child_id, consent.purpose)
     consent.status = status
     consent.ended_at = utcnow()
     consent.end_reason = reason

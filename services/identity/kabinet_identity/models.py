@@ -90,6 +90,8 @@ class RoleAssignment(Base):
     group_id: Mapped[str | None] = mapped_column(ForeignKey("groups.id"))
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # This assignment's order, carried by its events: 1 when granted, 2 when revoked.
+    sequence: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class Guardianship(Base):
@@ -165,6 +167,9 @@ class Consent(Base):
     recorded_by: Mapped[str] = mapped_column(Id)
     given_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The order of the child's consents for this purpose, carried by its events: each change
+    # (given, ended, the next one given) takes the next number for the child × purpose.
+    sequence: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     end_reason: Mapped[str | None] = mapped_column(String(200))
 
 

@@ -93,12 +93,13 @@ def check_grant(session: Session, caller: Caller, person: Person, role: dict, fi
 
 def grant_role(deps: Deps, session: Session, account: Account, person: Person, role: dict) -> RoleAssignment:
     assignment = RoleAssignment(account_id=account.id, role=role["role"], organisation_id=role.get("organisation_id"),
-                                group_id=role.get("group_id"), granted_at=utcnow())
+                                group_id=role.get("group_id"), granted_at=utcnow(), sequence=1)
     session.add(assignment)
     session.flush()
     deps.events.record(session, "identity.role.assigned.v1", {
         "assignment_id": assignment.id, "account_id": account.id, "person_id": person.id, "role": assignment.role,
-        "organisation_id": assignment.organisation_id, "group_id": assignment.group_id})
+        "organisation_id": assignment.organisation_id, "group_id": assignment.group_id,
+        "sequence": assignment.sequence})
     return assignment
 
 
@@ -146,8 +147,10 @@ def revoke_role(deps: Deps, session: Session, caller: Caller, account_id: str, a
 def revoke_assignment(deps: Deps, session: Session, assignment: RoleAssignment) -> None:
     if assignment.revoked_at is None:
         assignment.revoked_at = utcnow()
+        assignment.sequence += 1
         deps.events.record(session, "identity.role.revoked.v1", {
-            "assignment_id": assignment.id, "account_id": assignment.account_id, "role": assignment.role})
+            "assignment_id": assignment.id, "account_id": assignment.account_id, "role": assignment.role,
+            "sequence": assignment.sequence})
 
 
 def deactivate_account(deps: Deps, session: Session, caller: Caller, account_id: str, reason: str) -> Account:

@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, Stri
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kabinet_kit.db import NAMING_CONVENTION, BigId, Id, UtcDateTime, new_id
+from kabinet_kit.replicas import replica_versions_table
 from kabinet_kit.service import service_tables
 
 
@@ -21,6 +22,8 @@ class Base(DeclarativeBase):
 
 
 OUTBOX, PROCESSED, IDEMPOTENCY = service_tables(Base.metadata)
+# The last sequence applied per replicated entity (consents, role assignments).
+VERSIONS = replica_versions_table(Base.metadata)
 
 
 # -- replicas of identity (written only by the consumer) ----------------------------------

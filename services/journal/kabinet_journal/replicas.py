@@ -5,6 +5,9 @@ so a redelivered event is never applied twice. Rules for personal data (JRN-11):
 children's names are kept only while the child is enrolled (erased on withdrawal), guardians'
 names are never stored, and a guardian's diary access lives only as long as the ``e_diary``
 consent row it depends on (deleted when the consent is revoked or expires).
+
+Consents and role assignments are applied in their order (the events' ``sequence``): a retried
+grant that arrives after its revocation changes nothing (``kabinet_kit.replicas.advance``).
 """
 from __future__ import annotations
 
@@ -15,9 +18,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
-from kabinet_kit.replicas import Handler, as_date, copy_into, upsert
+from kabinet_kit.replicas import Handler, advance, as_date, copy_into, upsert
 
 from .models import (
+    VERSIONS,
     AcademicYear,
     Account,
     Consent,
@@ -28,6 +32,9 @@ from .models import (
     PersonName,
     RoleAssignment,
 )
+
+ROLE = "role_assignment"  # keyed by assignment id
+CONSENT = "consent"  # keyed by child × purpose: one order across the consents given for it
 
 organisation_created = copy_into(Organisation, key={"id": "organisation_id"}, fields={
     "kind": "kind", "name": "name", "short_name": "short_name", "parent_id": "parent_id"})
@@ -40,7 +47,8 @@ account_created = copy_into(Account, key={"id": "account_id"}, fields={
     "person_id": "person_id", "person_kind": "person_kind", "organisation_id": "organisation_id"},
     constants={"active": True})
 role_assigned = copy_into(RoleAssignment, key={"id": "assignment_id"}, fields={
-    "account_id": "account_id", "role": "role", "organisation_id": "organisation_id", "group_id": "group_id"})
+    "account_id": "account_id", "role": "role", "organisation_id": "organisation_id", "group_id": "group_id"},
+    ordered=(VERSIONS, ROLE))
 guardianship_created = copy_into(Guardianship, key={"id": "guardianship_id"}, fields={
     "guardian_person_id": "guardian_person_id", "child_id": "child_id"})
 
@@ -52,6 +60,8 @@ def account_deactivated(session: Session, event: CloudEvent) -> None:
 
 
 def role_revoked(session: Session, event: CloudEvent) -> None:
+    if not advance(session, VERSIONS, ROLE, str(event.data["assignment_id"]), event.data.get("sequence")):
+        return
     session.execute(delete(RoleAssignment).where(RoleAssignment.id == event.data["assignment_id"]))
 
 
@@ -86,13 +96,21 @@ def child_withdrawn(session: Session, event: CloudEvent) -> None:
     session.execute(delete(Consent).where(Consent.child_id == d["child_id"]))
 
 
+def _consent_is_newer(session: Session, d: dict[str, Any]) -> bool:
+    return advance(session, VERSIONS, CONSENT, f"{d['child_id']}:{d['purpose']}", d.get("sequence"))
+
+
 def consent_given(session: Session, event: CloudEvent) -> None:
     d = event.data
+    if not _consent_is_newer(session, d):
+        return  # revoked (or replaced) since: the late grant must not bring the consent back
     upsert(session, Consent, {"child_id": d["child_id"], "purpose": d["purpose"]}, {"consent_id": d["consent_id"]})
 
 
 def consent_ended(session: Session, event: CloudEvent) -> None:
     d = event.data
+    if not _consent_is_newer(session, d):
+        return
     # Only the consent this event ends: a newer one given since stays in force.
     session.execute(delete(Consent).where(Consent.child_id == d["child_id"], Consent.purpose == d["purpose"],
                                           Consent.consent_id == d["consent_id"]))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime
 from kabinet_kit.outbox import add_messaging_tables
+from kabinet_kit.replicas import replica_versions_table
 from kabinet_kit.web import idempotency_table
 
 
@@ -21,6 +22,8 @@ class Base(DeclarativeBase):
 
 
 OUTBOX, PROCESSED = add_messaging_tables(Base.metadata)
+# The last sequence applied per replicated entity (consents, role assignments).
+VERSIONS = replica_versions_table(Base.metadata)
 IDEMPOTENCY = idempotency_table(Base.metadata)
 
 Id = String(36)
@@ -72,8 +75,6 @@ class Child(Base):
     organisation_id: Mapped[str | None] = mapped_column(Id, index=True)
     group_id: Mapped[str | None] = mapped_column(Id, index=True)
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Event time of the last consent event applied: an older one, delivered late, is ignored.
-    consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ChildNumber(Base):

@@ -6,9 +6,10 @@ force (PRE-06) — never "just in case". Identity sends the name again, as
 name that arrives without a consent (person.registered/updated) is simply not kept.
 Revocation, expiry and erasure delete the name in the handler's own transaction.
 
-Consent events can be applied out of order (a retried message comes back later), so each
-child keeps the time of the last consent event applied; an older one changes nothing — a
-disclosure delayed past its revocation must not bring the name back.
+Consent and role events can be applied out of order (a retried message comes back later), so
+they are applied in their order (the events' sequence, ``kabinet_kit.replicas.advance``): an
+older one changes nothing — a disclosure or a grant delayed past its revocation must not bring
+the name or the role back.
 """
 from __future__ import annotations
 
@@ -18,11 +19,23 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
-from kabinet_kit.replicas import Handler, copy_into, upsert
+from kabinet_kit.replicas import Handler, advance, copy_into, upsert
 
-from .models import AcademicYear, Child, ChildName, ChildNumber, Group, Guardianship, Organisation, RoleAssignment
+from .models import (
+    VERSIONS,
+    AcademicYear,
+    Child,
+    ChildName,
+    ChildNumber,
+    Group,
+    Guardianship,
+    Organisation,
+    RoleAssignment,
+)
 
 PURPOSE = "preschool_cabinet"
+ROLE = "role_assignment"  # keyed by assignment id
+CONSENT = "consent"  # keyed by child × purpose: one order across the consents given for it
 
 on_organisation = copy_into(Organisation, key={"id": "organisation_id"},
                             fields={"kind": "kind", "name": "name", "short_name": "short_name"})
@@ -37,10 +50,12 @@ on_group = copy_into(Group, key={"id": "group_id"},
 on_role_assigned = copy_into(RoleAssignment, key={"id": "assignment_id"},
                              fields={"account_id": "account_id", "person_id": "person_id", "role": "role",
                                      "organisation_id": "organisation_id", "group_id": "group_id"},
-                             constants={"active": True})
+                             constants={"active": True}, ordered=(VERSIONS, ROLE))
 
 
 def on_role_revoked(session: Session, event: CloudEvent) -> None:
+    if not advance(session, VERSIONS, ROLE, str(event.data["assignment_id"]), event.data.get("sequence")):
+        return
     session.execute(update(RoleAssignment).where(RoleAssignment.id == event.data["assignment_id"])
                     .values(active=False))
 
@@ -80,8 +95,9 @@ def on_guardianship(session: Session, event: CloudEvent) -> None:
                                  child_id=d["child_id"]))
 
 
-def _consent_event_is_current(child: Child, event: CloudEvent) -> bool:
-    return child.consent_at is None or event.time >= child.consent_at
+def _consent_is_current(session: Session, child_id: str, sequence: int | None, *, grant: bool) -> bool:
+    # A grant and its disclosure share one sequence, and either may come first.
+    return advance(session, VERSIONS, CONSENT, f"{child_id}:{PURPOSE}", sequence, same=grant)
 
 
 def _child_for_consent(session: Session, child_id: str) -> Child:
@@ -97,8 +113,8 @@ def on_consent_given(session: Session, event: CloudEvent) -> None:
     if d["purpose"] != PURPOSE:
         return
     child = _child_for_consent(session, str(d["child_id"]))
-    if _consent_event_is_current(child, event):
-        child.consent, child.consent_at = True, event.time
+    if _consent_is_current(session, child.id, d.get("sequence"), grant=True):
+        child.consent = True
     # The name itself comes with identity.person.disclosed.v1, sent right after this event.
 
 
@@ -107,9 +123,9 @@ def on_person_disclosed(session: Session, event: CloudEvent) -> None:
     if d["purpose"] != PURPOSE or d["kind"] != "child":
         return
     child = _child_for_consent(session, str(d["person_id"]))
-    if not _consent_event_is_current(child, event):
+    if not _consent_is_current(session, child.id, d.get("consent_sequence"), grant=True):
         return  # revoked since: the name must not come back
-    child.consent, child.consent_at = True, event.time
+    child.consent = True
     _store_name(session, str(d["person_id"]), d)
 
 
@@ -118,8 +134,8 @@ def on_consent_ended(session: Session, event: CloudEvent) -> None:
     if d["purpose"] != PURPOSE:
         return
     child = _child_for_consent(session, str(d["child_id"]))
-    if _consent_event_is_current(child, event):
-        child.consent, child.consent_at = False, event.time
+    if _consent_is_current(session, child.id, d.get("sequence"), grant=False):
+        child.consent = False
     # Whatever the order, no name stays without a consent in force.
     if not child.consent:
         erase_name(session, child.id)

@@ -133,16 +133,18 @@ def test_consent_given_in_identity_discloses_the_name_and_later_updates_follow(w
 
 
 def test_a_disclosure_delivered_after_the_revocation_does_not_bring_the_name_back(world):
-    """Out-of-order delivery (a retried message): the older disclosure changes nothing."""
+    """Out-of-order delivery (a retried message): the older disclosure (its consent's sequence 1)
+    changes nothing once the revocation (sequence 2) is applied (issue 11, finding 6)."""
     child, _guardian = _new_child(world, last="Юрченко", first="Ося")
     world.sync()
     t0 = utcnow()
     disclosed = CloudEvent(type="identity.person.disclosed.v1", source="/kabinet/identity", subject=child,
-                           time=t0, data=_person(child, "Юрченко", "Ося", purpose="preschool_cabinet"))
+                           time=t0, data={**_person(child, "Юрченко", "Ося", purpose="preschool_cabinet"),
+                                                   "consent_sequence": 1})
     revoked = CloudEvent(type="identity.consent.revoked.v1", source="/kabinet/identity", subject=child,
                          time=t0 + timedelta(seconds=1), data={
                              "consent_id": str(uuid.uuid4()), "child_id": child, "purpose": "preschool_cabinet",
-                             "registration_number": None, "registration_date": None})
+                             "registration_number": None, "registration_date": None, "sequence": 2})
     before = world.processed()
     _publish(world, revoked, "identity.events")
     _wait_applied(world, before)
@@ -155,11 +157,13 @@ def test_a_disclosure_delivered_after_the_revocation_does_not_bring_the_name_bac
     world.sync()
     before = world.processed()
     _publish(world, CloudEvent(type="identity.person.disclosed.v1", source="/kabinet/identity", subject=child2,
-                        data=_person(child2, "Щеглова", "Ада", purpose="preschool_cabinet")), "identity.pd")
+                        data={**_person(child2, "Щеглова", "Ада", purpose="preschool_cabinet"),
+                              "consent_sequence": 1}), "identity.pd")
     _wait_applied(world, before)
     _publish(world, CloudEvent(type="identity.consent.given.v1", source="/kabinet/identity", subject=child2, data={
         "consent_id": str(uuid.uuid4()), "child_id": child2, "purpose": "preschool_cabinet",
-        "registration_number": "ЛКД-2026/090", "registration_date": "2026-10-05"}), "identity.events")
+        "registration_number": "ЛКД-2026/090", "registration_date": "2026-10-05", "sequence": 1}),
+        "identity.events")
     _wait_applied(world, before, 2)
     assert _listing(world, child2)["display_name"] == "Щеглова Ада"
 
