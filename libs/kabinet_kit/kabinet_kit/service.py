@@ -23,7 +23,14 @@ from .outbox import ContractRegistry, EventRecorder, add_messaging_tables
 from .relay import OutboxRelay
 from .settings import ServiceSettings
 from .tokens import CachingVerifier, JwksKeySource, TokenVerifier
-from .web import RequestTransaction, create_base_app, current_correlation_id, database_check, idempotency_table
+from .web import (
+    RequestTransaction,
+    create_base_app,
+    current_correlation_id,
+    database_check,
+    idempotency_table,
+    register_body_checks,
+)
 
 
 def service_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
@@ -85,6 +92,7 @@ def create_service_app(spec: ServiceSpec, deps: Deps, blueprints: Iterable[Bluep
         **(readiness or {}),
     }
     app, api = create_base_app(spec.name, title=spec.title, readiness=checks)
+    register_body_checks(app)
     RequestTransaction(deps.session_factory).init_app(app)
     app.extensions[DEPS_KEY] = deps
     for blueprint in blueprints:

@@ -110,6 +110,7 @@ def register_error_handlers(app: Flask) -> None:
 
 # -- bodies no view could hold ------------------------------------------------------------
 def register_body_checks(app: Flask) -> None:
+    """For services, which read bodies whole; never for the gateway, which streams them on."""
     @app.before_request
     def _refuse_unholdable_json() -> Response | None:
         if not request.is_json:
@@ -336,7 +337,6 @@ def create_base_app(service: str, *, title: str, version: str = "1.0.0", config:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
     app.config.update(config or {})
     register_request_ids(app)
-    register_body_checks(app)
     register_error_handlers(app)
     register_metrics(app, service)
     register_health(app, readiness or {})

@@ -8,12 +8,13 @@ import pytest
 from flask import request
 
 from kabinet_kit.bodies import json_body_problem
-from kabinet_kit.web import create_base_app
+from kabinet_kit.web import create_base_app, register_body_checks
 
 
 @pytest.fixture
 def client():
     app, _api = create_base_app("sample", title="sample")
+    register_body_checks(app)  # as create_service_app does for every service
     seen: list[object] = []
 
     @app.post("/echo")
