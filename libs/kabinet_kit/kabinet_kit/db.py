@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, String, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 # Autoincrementing 64-bit key that SQLite also accepts as its rowid alias.
@@ -23,9 +23,9 @@ def new_id() -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        db_path = url.split("///", 1)[-1]
+        db_path = make_url(url).database
         files: list[Path] = []
-        if db_path and db_path != ":memory:":
+        if db_path and db_path != ":memory:" and not db_path.startswith("file:"):
             files = _private_database_file(Path(db_path))
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _configure_sqlite(engine, files)
