@@ -41,7 +41,7 @@ def test_teacher_grid_absence_event_and_the_diary(stack):
     with Connection(admin_amqp_url(stack.vhost), transport="pyamqp", connect_timeout=5) as conn:
         channel = conn.channel()
         channel.queue_declare(queue=queue, durable=False, auto_delete=False)
-        channel.queue_bind(queue=queue, exchange="journal.events", routing_key="journal.attendance.marked.v1")
+        channel.queue_bind(queue=queue, exchange="journal.events", routing_key="journal.attendance.marked.v2")
         try:
             saved = stack.post(f"/api/journal/loads/{load_id}/grid", teacher, json={
                 "marks": [{"lesson_id": lesson["id"], "child_id": ivan["child_id"], "value": 5, "kind": "oral"}],
@@ -61,6 +61,8 @@ def test_teacher_grid_absence_event_and_the_diary(stack):
             assert absences, "no absence event reached the broker"
             body = json.dumps(absences[0], ensure_ascii=False)
             assert absences[0]["data"]["child_id"] == ivan["child_id"]
+            # issue 11, finding 11: the reason (illness) stays in the journal.
+            assert absences[0]["data"]["status"] == "absent" and "absent_ill" not in body
             assert not any(name in body for name in ("Петров", "Иван", "Сергеевич"))
         finally:
             channel.queue_delete(queue=queue)

@@ -4,10 +4,11 @@ from .registry import (
                        PERSONAL_DATA_EXCHANGE,
                        PERSONAL_DATA_FIELDS,
                        REGISTRY,
+                       SPECIAL_CATEGORY_MARKERS,
                        EventContract,
                        EventRegistry,
                        UnknownEventType,
 )
 
 __all__ = ["REGISTRY", "EventContract", "EventRegistry", "UnknownEventType", "PERSONAL_DATA_EXCHANGE",
-           "PERSONAL_DATA_FIELDS"]
+           "PERSONAL_DATA_FIELDS", "SPECIAL_CATEGORY_MARKERS"]

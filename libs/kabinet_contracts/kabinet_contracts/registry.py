@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 TYPE_PATTERN = re.compile(
     r"^(?P<service>[a-z][a-z_]*)\.(?P<entity>[a-z][a-z_]*)\.(?P<action>[a-z][a-z_]*)\.v(?P<major>\d+)$")
@@ -24,6 +24,14 @@ PERSONAL_DATA_FIELDS = frozenset({
     "email", "phone", "address", "snils", "passport",
 })
 PERSONAL_DATA_EXCHANGE = "identity.pd"
+
+# Words that denote health, a special category of personal data (152-FZ art. 10): no field
+# name and no enum value of a public contract may contain one (``absent_ill`` did).
+SPECIAL_CATEGORY_MARKERS = frozenset({
+    "ill", "illness", "sick", "sickness", "health", "medical", "diagnosis", "disease", "disability",
+    "injury", "treatment", "quarantine", "hospital", "hospitalised", "hospitalized",
+})
+_WORD = re.compile(r"[a-z]+")
 
 # Spelled once here: inside EventContract the attribute ``type`` shadows the builtin.
 SchemaClass: TypeAlias = type[Schema]
@@ -53,6 +61,33 @@ def _nested_names(field: fields.Field[Any]) -> set[str]:
     if isinstance(field, fields.Tuple):
         return set().union(*(_nested_names(f) for f in field.tuple_fields))
     return set()
+
+
+def special_category_words(schema: Schema) -> set[str]:
+    """Field names and enum values of this schema, nested ones included, that denote health."""
+    words = set(wire_names(schema)) | _choices(schema)
+    return {w for w in words if SPECIAL_CATEGORY_MARKERS & set(_WORD.findall(w.lower()))}
+
+
+def _choices(schema: Schema) -> set[str]:
+    found: set[str] = set()
+    for declared in schema.fields.values():
+        found |= _field_choices(declared)
+    return found
+
+
+def _field_choices(field: fields.Field[Any]) -> set[str]:
+    found = {str(choice) for v in field.validators if isinstance(v, validate.OneOf) for choice in v.choices}
+    if isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
+        found |= _choices(field.schema)
+    for attr in ("inner", "value_field"):  # List(...), Dict(values=...)
+        inner = getattr(field, attr, None)
+        if inner is not None:
+            found |= _field_choices(inner)
+    if isinstance(field, fields.Tuple):
+        for element in field.tuple_fields:
+            found |= _field_choices(element)
+    return found
 
 
 def _lenient(field: fields.Field[Any]) -> None:
@@ -108,6 +143,9 @@ class EventRegistry:
         pd_fields = PERSONAL_DATA_FIELDS & wire_names(schema())
         if pd_fields and not personal_data:
             raise ValueError(f"{type} carries personal data {sorted(pd_fields)} on a public exchange")
+        health = special_category_words(schema())
+        if health and not personal_data:
+            raise ValueError(f"{type} names health (special-category data) {sorted(health)} on a public exchange")
         contract = EventContract(type, schema, example, description, exchange, subject_field)
         self.contracts[type] = contract
         return contract
@@ -150,4 +188,4 @@ class EventRegistry:
 REGISTRY = EventRegistry()
 
 __all__ = ["REGISTRY", "EventContract", "EventRegistry", "UnknownEventType", "ValidationError",
-           "PERSONAL_DATA_FIELDS", "PERSONAL_DATA_EXCHANGE"]
+           "PERSONAL_DATA_FIELDS", "PERSONAL_DATA_EXCHANGE", "SPECIAL_CATEGORY_MARKERS"]

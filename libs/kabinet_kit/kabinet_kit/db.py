@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, String, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 # Autoincrementing 64-bit key that SQLite also accepts as its rowid alias.
@@ -23,11 +23,12 @@ def new_id() -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        db_path = url.split("///", 1)[-1]
-        if db_path and db_path != ":memory:":
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        db_path = make_url(url).database
+        files: list[Path] = []
+        if db_path and db_path != ":memory:" and not db_path.startswith("file:"):
+            files = _private_database_file(Path(db_path))
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, files)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     if "poolclass" not in kwargs:
@@ -35,7 +36,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _private_database_file(path: Path) -> list[Path]:
+    """Create the database file 0600 in a folder 0700 before SQLite does (it would follow the
+    umask: 0644, readable by every local user); SQLite gives its -wal and -shm files the mode
+    of the database file. Returns the files a connection tightens, for databases made earlier."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+def _owner_only(files: list[Path]) -> None:
+    for file in files:
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except OSError:  # not there (yet), or not ours to change: nothing to tighten
+            pass
+
+
+def _configure_sqlite(engine: Engine, files: list[Path]) -> None:
     # pysqlite's own transaction handling defers BEGIN and cannot take a write lock up
     # front; we emit BEGIN ourselves so the outbox relay can ask for BEGIN IMMEDIATE.
     @event.listens_for(engine, "connect")
@@ -47,6 +67,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        _owner_only(files)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

@@ -1,15 +1,21 @@
 """Outbox relay: publishes unpublished outbox rows to RabbitMQ with batched publisher confirms.
 
-Each round claims a batch of rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL so that several
-relays can run; ``BEGIN IMMEDIATE`` on SQLite, which serialises them), publishes every row,
-waits for the broker's confirms for the whole batch with a deadline, marks the confirmed rows
-published and commits. Anything not confirmed stays unpublished and is sent again by the
-next round, after a reconnect if the connection was lost: delivery is at-least-once, and
-consumers deduplicate by event id.
+Each round claims a batch of rows, publishes every row, waits for the broker's confirms for the
+whole batch with a deadline, marks the confirmed rows published and commits. On PostgreSQL the
+claim is ``FOR UPDATE SKIP LOCKED`` in the transaction that marks, so several relays can run. On
+SQLite no write lock may be held while the broker is awaited (every write of the service would
+wait with it): the batch is read in a short read transaction and marked in a short write
+transaction after the confirms, and relays on one database take turns by an advisory file lock
+next to it (one relay per SQLite database is the supported setup). Anything not confirmed
+stays unpublished and is sent again by the next round, after a reconnect if the connection
+was lost: delivery is at-least-once (a crash between publishing and marking publishes again),
+and consumers deduplicate by event id.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 from collections import deque
 from collections.abc import Sequence
@@ -54,23 +60,63 @@ def pika_parameters(amqp_url: str) -> tuple[Any, float]:
     return parameters, timeout
 
 
+class _TurnLock:
+    """Relays on one SQLite database take turns: ``flock`` on ``<database>.relay-lock`` (across
+    processes; it does not touch SQLite's own locks), a process-wide lock for in-memory ones."""
+    _memory: ClassVar[dict[str, threading.Lock]] = {}
+    _guard: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, engine: Engine):
+        database = engine.url.database
+        self.path = f"{database}.relay-lock" if database and database != ":memory:" else None
+        with self._guard:
+            self.memory = self._memory.setdefault(str(engine.url), threading.Lock())
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        if self.path is None:
+            self.memory.acquire()
+            return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.path is None:
+            self.memory.release()
+            return
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            os.close(fd)  # closing the descriptor drops the flock
+
+
 @dataclass
 class _Batch:
-    """Claimed rows, the open transaction that holds them, and their publication."""
-    conn: Connection
-    transaction: RootTransaction
+    """Claimed rows and their publication; on PostgreSQL also the open transaction that holds
+    them, on SQLite the relay's turn."""
     rows: Sequence[Any]
+    conn: Connection | None = None
+    transaction: RootTransaction | None = None
+    turn: _TurnLock | None = None
     sent: SentBatch | None = None
 
     def abandon(self) -> None:
         try:
-            self.transaction.rollback()
+            if self.transaction is not None:
+                self.transaction.rollback()
         except Exception:  # a database that is gone has rolled back anyway
             pass
         try:
-            self.conn.close()
+            if self.conn is not None:
+                self.conn.close()
         except Exception:
             pass
+        if self.turn is not None:
+            self.turn.release()
 
 
 @dataclass
@@ -104,6 +150,7 @@ class OutboxRelay:
         self.max_backoff = max_backoff
         self.stats = RelayStats()
         self._publisher: ConfirmingPublisher | None = None
+        self._turn = _TurnLock(engine) if is_sqlite(engine) else None
 
     # -- broker side -----------------------------------------------------------------
     def _connect(self) -> None:
@@ -165,8 +212,8 @@ class OutboxRelay:
 
         On PostgreSQL the next batch is claimed (SKIP LOCKED passes over the rows still locked
         by the one before) and published while the broker confirms the previous one, so the
-        broker is kept busy instead of idling while the relay marks and claims. SQLite's write
-        lock admits one claiming transaction at a time, so there batches follow each other.
+        broker is kept busy instead of idling while the relay marks and claims. On SQLite
+        batches follow each other, each in the relay's turn.
         """
         if self._publisher is None:
             self._connect()
@@ -204,8 +251,9 @@ class OutboxRelay:
         return published
 
     def _claim(self, sqlite: bool) -> _Batch | None:
-        options: dict[str, Any] = {"sqlite_begin": "IMMEDIATE"} if sqlite else {}
-        conn = self.engine.connect().execution_options(**options)
+        if sqlite:
+            return self._claim_sqlite()
+        conn = self.engine.connect()
         try:
             transaction = conn.begin()
             rows = conn.execute(self._claim_query()).all()
@@ -216,15 +264,38 @@ class OutboxRelay:
         except BaseException:
             conn.close()
             raise
-        return _Batch(conn, transaction, rows)
+        return _Batch(rows, conn, transaction)
+
+    def _claim_sqlite(self) -> _Batch | None:
+        """Read the batch in a deferred (read-only) transaction: in WAL mode it blocks no writer."""
+        assert self._turn is not None
+        self._turn.acquire()
+        try:
+            with self.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn, conn.begin():
+                rows = conn.execute(self._claim_query()).all()
+        except BaseException:
+            self._turn.release()
+            raise
+        if not rows:
+            self._turn.release()
+            return None
+        return _Batch(rows, turn=self._turn)
 
     def _finish(self, batch: _Batch) -> int:
-        """Wait for a batch's confirms, mark it and commit."""
+        """Wait for a batch's confirms, mark it and commit (on SQLite in a write transaction of
+        its own, opened only now)."""
         assert batch.sent is not None
         confirmed, nacked = self._confirmed(batch.sent)
-        self._mark(batch.conn, confirmed, nacked)
-        batch.transaction.commit()
-        batch.conn.close()
+        if batch.conn is None or batch.transaction is None:
+            with self.engine.begin() as conn:
+                self._mark(conn, confirmed, nacked)
+            assert batch.turn is not None
+            batch.turn.release()
+            batch.turn = None
+        else:
+            self._mark(batch.conn, confirmed, nacked)
+            batch.transaction.commit()
+            batch.conn.close()
         self.stats.published += len(confirmed)
         self.stats.nacked += len(nacked)
         self.stats.rounds += 1

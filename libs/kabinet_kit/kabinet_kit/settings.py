@@ -8,6 +8,7 @@ value stops the process at start with the variable named, instead of failing a r
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -20,6 +21,25 @@ DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/kabinet"
 SECRETS_DIR_ENV = "KABINET_SECRETS_DIR"
 
 S = TypeVar("S", bound="ServiceSettings")
+
+
+def local_secret(name: str, directory: Path = LOCAL_DATA_DIR) -> str:
+    """A random secret kept in ``<directory>/<name>`` (0600, folder 0700), made on first use: the
+    development default of a secret that production hands over (environment or secrets file)."""
+    path = directory / name
+    if not path.exists():
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        draft = directory / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, path)  # atomic, and refuses to replace what a parallel process made
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 class ServiceSettings(BaseSettings):

@@ -22,7 +22,7 @@ SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet identity & consent", directo
 
 def build_deps(settings: Settings) -> Deps:
     base = kit.base_deps(SPEC, settings)
-    keys = KeyRing(base["session_factory"])
+    keys = KeyRing(base["session_factory"], settings.key_encryption_key.encode())
     # Identity verifies its own tokens with the keys it signs them with, not through its JWKS.
     base["verifier"] = CachingVerifier(TokenVerifier(LocalKeySource(keys.public_key),
                                                      audience=settings.token_audience, issuer=settings.token_issuer))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from kabinet_kit.settings import ServiceSettings
+from kabinet_kit.settings import ServiceSettings, local_secret
 
 SERVICE = "identity"
 #: The folder holding alembic.ini and migrations/.
@@ -33,3 +33,12 @@ class Settings(ServiceSettings, env_prefix="IDENTITY_"):
     argon2_memory_kib: int = Field(default=65536, ge=8)
     # Only trust X-Forwarded-For from the gateway in front of us.
     trust_forwarded_for: bool = True
+    # Encrypts the token-signing private keys at rest: whoever reads the database must not be
+    # able to sign tokens. Empty: a random one kept in var/ (development only).
+    key_encryption_key: str = Field(default="", repr=False)
+
+    @model_validator(mode="after")
+    def _local_key_encryption_key(self) -> Settings:
+        if not self.key_encryption_key:
+            self.key_encryption_key = local_secret("identity-key-encryption.key")
+        return self

@@ -6,6 +6,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import jwt
@@ -13,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +23,8 @@ from kabinet_kit.events import utcnow
 from kabinet_kit.tokens import ACCESS_TOKEN_TYPE, ALGORITHM
 
 from .models import SigningKey
+
+PLAIN_PEM = "-----BEGIN PRIVATE KEY-----"  # PKCS#8 unencrypted; encrypted ones say ENCRYPTED
 
 
 class Passwords:
@@ -56,8 +60,10 @@ def _b64(n: int) -> str:
 class KeyRing:
     """The RSA keys that sign access tokens; the newest signs, all unretired ones verify."""
 
-    def __init__(self, session_factory: sessionmaker):
+    def __init__(self, session_factory: sessionmaker, encryption_key: bytes):
         self.session_factory = session_factory
+        # The private keys are stored encrypted with it (PKCS#8, best available encryption).
+        self.encryption_key = encryption_key
         self._keys: dict[str, tuple[rsa.RSAPrivateKey, rsa.RSAPublicKey]] = {}
         self._current: str | None = None
 
@@ -69,21 +75,33 @@ class KeyRing:
                 self._create(session)
                 rows = session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))
                                        .order_by(SigningKey.created_at)).all()
+            self._encrypt_plain(session, rows)
         self._keys = {}
         for row in rows:
-            private = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
+            private = serialization.load_pem_private_key(row.private_pem.encode(), password=self.encryption_key)
             if not isinstance(private, rsa.RSAPrivateKey):  # tokens are RS256: only RSA keys are ever stored
                 raise ValueError(f"Signing key {row.kid} is not an RSA key.")
             self._keys[row.kid] = (private, private.public_key())
         self._current = rows[-1].kid
+
+    def _encrypt_plain(self, session: Session, rows: Sequence[SigningKey]) -> None:
+        """Keys stored before they were encrypted at rest are encrypted now."""
+        plain = [row for row in rows if PLAIN_PEM in row.private_pem]
+        for row in plain:
+            row.private_pem = self._pem(serialization.load_pem_private_key(row.private_pem.encode(), password=None))
+        if plain:
+            session.commit()
+
+    def _pem(self, private: PrivateKeyTypes) -> str:
+        return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                     serialization.BestAvailableEncryption(self.encryption_key)).decode()
 
     def _create(self, session: Session) -> None:
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         numbers = private.public_key().public_numbers()
         thumb = json.dumps({"e": _b64(numbers.e), "kty": "RSA", "n": _b64(numbers.n)}, separators=(",", ":"))
         kid = base64.urlsafe_b64encode(hashlib.sha256(thumb.encode()).digest()).rstrip(b"=").decode()[:32]
-        pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption()).decode()
+        pem = self._pem(private)
         try:
             session.add(SigningKey(kid=kid, private_pem=pem, created_at=utcnow()))
             session.commit()

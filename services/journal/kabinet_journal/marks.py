@@ -39,6 +39,12 @@ PASS_FAIL = ("pass", "fail")
 ATTENDANCE = ("present", "late", "absent_ill", "absent_valid", "absent_unexcused")
 
 
+def public_attendance_status(status: str) -> str:
+    """The status as the public event carries it: every kind of absence is just ``absent`` (the
+    reason, an illness among them, is health data and stays in the journal)."""
+    return "absent" if status.startswith("absent") else status
+
+
 def normalise_value(scale: str, value) -> str | None:
     """The mark as stored, or None when it is not on the load's scale."""
     text = str(value).strip().lower() if value is not None and not isinstance(value, bool) else ""
@@ -278,9 +284,10 @@ def _apply_cells(deps: Deps, session: Session, caller: Caller, load: TeachingLoa
             rows[(lesson.id, child_id)] = {"lesson_id": lesson.id, "child_id": child_id, "load_id": load.id,
                                            "term_id": lesson.term_id, "status": status, "author_account_id": author,
                                            "recorded_at": now}
-            events.append(("journal.attendance.marked.v1", {
+            public_status = public_attendance_status(status)
+            events.append(("journal.attendance.marked.v2", {
                 **placement, "lesson_id": lesson.id, "term_id": lesson.term_id, "child_id": child_id,
-                "date": lesson.date, "status": status, "absent": status.startswith("absent"),
+                "date": lesson.date, "status": public_status, "absent": public_status == "absent",
                 "author_account_id": author}))
         bulk_insert(session, Attendance.__table__, list(rows.values()))
         results["attendance"] = [{"lesson_id": r["lesson_id"], "child_id": r["child_id"], "status": r["status"]}
