@@ -5,8 +5,8 @@ health data (152-FZ art. 10), so no stored public event may keep ``absent_ill`` 
 Every v1 row becomes the v2 event with ``status`` reduced to present / late / absent; rows not
 yet published go out as v2.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-02 11:50:00
 """
 import json
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
