@@ -7,6 +7,13 @@ Topology for a consumer queue ``Q`` of service ``S`` (all durable):
 * ``S.retry`` (direct) → ``Q.retry``: a failed message is published here with a per-message
   TTL (the back-off); on expiry it dead-letters to ``S.requeue`` (direct) → back into ``Q``.
 
+Failures are of two kinds. An infrastructure failure (the database unreachable, a lost
+connection, a lock timeout, the broker) says nothing about the event: it is retried without
+limit, the back-off capped at ``max_delay``, so an outage of any length loses nothing. Any other
+failure (a rule error, bad data) is retried ``max_attempts`` times, then dead-lettered with the
+error in the ``x-kabinet-error`` header; ``python -m kabinet_kit.dead_letters`` lists and
+replays them.
+
 A handled event's id is stored in ``processed_events`` in the same transaction as the
 handler's writes, and the message is acked only after that commit: a redelivery after a
 crash finds the id and is acked without being applied again.
@@ -19,13 +26,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.connection import Connection
 from kombu.entity import Exchange, Queue
+from kombu.exceptions import OperationalError as BrokerError
 from kombu.messaging import Consumer, Producer
 from kombu.mixins import ConsumerMixin
 from marshmallow import ValidationError
 from sqlalchemy import Table, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from .bus import connect
@@ -34,7 +44,14 @@ from .outbox import ContractRegistry
 
 log = logging.getLogger("kabinet.consumer")
 
+#: Every failed attempt so far; FAILURES_HEADER: only those that were not infrastructure.
 ATTEMPTS_HEADER = "x-kabinet-attempts"
+FAILURES_HEADER = "x-kabinet-failures"
+ERROR_HEADER = "x-kabinet-error"
+MAX_ERROR_LENGTH = 2000
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError, InterfaceError, DisconnectionError, PoolTimeout,  # database gone, locks, pool
+    BrokerError, AmqpConnectionError, ConnectionError, TimeoutError)    # broker and sockets
 Handler = Callable[[Session, CloudEvent], None]
 
 
@@ -50,6 +67,19 @@ class Outcome:
     status: str
     event_id: str | None = None
     error: str | None = None
+
+
+def is_infrastructure_failure(exc: BaseException) -> bool:
+    """True if ``exc`` (or what it was raised from) is the database or the broker failing, not the
+    event: such a failure must be waited out, never dead-lettered."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, INFRASTRUCTURE_ERRORS):
+            return True
+        seen.add(id(current))
+        current = current.__cause__
+    return False
 
 
 class EventConsumer(ConsumerMixin):
@@ -118,7 +148,7 @@ class EventConsumer(ConsumerMixin):
         except (ValidationError, LookupError) as exc:
             # Retrying cannot repair a malformed message: park it for a person to look at.
             log.error("malformed event dead-lettered", extra={"queue": self.queue_name, "error": str(exc)})
-            message.reject(requeue=False)
+            self._dead_letter(body, headers, message, None, repr(exc))
             return Outcome("dead_lettered", error=str(exc))
         handler = self.handlers.get(event.type)
         if handler is None:
@@ -126,7 +156,7 @@ class EventConsumer(ConsumerMixin):
             return Outcome("ignored", event.id)
         try:
             applied = self.apply(event, handler)
-        except Exception as exc:  # any handler failure is retried, then dead-lettered
+        except Exception as exc:  # any handler failure is retried; only a rule error is dead-lettered
             return self._retry_or_dead_letter(body, headers, message, event, exc)
         message.ack()
         return Outcome("applied" if applied else "duplicate", event.id)
@@ -158,23 +188,30 @@ class EventConsumer(ConsumerMixin):
             raise
 
     def retry_delay(self, attempt: int) -> float:
-        return float(min(self.base_delay * (2 ** (attempt - 1)), self.max_delay))
+        # The exponent is capped: attempts never end during an outage, and 2**n would overflow.
+        return float(min(self.base_delay * (2 ** min(attempt - 1, 32)), self.max_delay))
 
     def _retry_or_dead_letter(self, body: bytes, headers: dict[str, Any], message: Any, event: CloudEvent,
                               exc: BaseException) -> Outcome:
         attempt = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
-        if attempt >= self.max_attempts:
-            log.error("event dead-lettered after retries", extra={
-                "queue": self.queue_name, "event_id": event.id, "event_type": event.type,
-                "attempts": attempt, "error": repr(exc)})
-            message.reject(requeue=False)
-            return Outcome("dead_lettered", event.id, repr(exc))
+        # A message retried before failures were counted apart: its attempts were all failures.
+        failures = int(headers.get(FAILURES_HEADER, headers.get(ATTEMPTS_HEADER, 0)))
+        if not is_infrastructure_failure(exc):
+            failures += 1
+            if failures >= self.max_attempts:
+                log.error("event dead-lettered after retries", extra={
+                    "queue": self.queue_name, "event_id": event.id, "event_type": event.type,
+                    "attempts": attempt, "error": repr(exc)})
+                self._dead_letter(body, {**headers, ATTEMPTS_HEADER: attempt, FAILURES_HEADER: failures},
+                                  message, event.id, repr(exc))
+                return Outcome("dead_lettered", event.id, repr(exc))
         delay = self.retry_delay(attempt)
         log.warning("event handling failed, will retry", extra={
             "queue": self.queue_name, "event_id": event.id, "attempt": attempt, "retry_in": delay,
             "error": repr(exc)})
         try:
-            self._publish_retry(body, {**headers, ATTEMPTS_HEADER: attempt}, delay, event)
+            self._publish_retry(body, {**headers, ATTEMPTS_HEADER: attempt, FAILURES_HEADER: failures},
+                                delay, event)
         except Exception as publish_exc:
             # Could not park it for later: hand it back to the queue rather than lose it.
             log.error("retry publish failed, requeueing", extra={"error": repr(publish_exc)})
@@ -183,7 +220,32 @@ class EventConsumer(ConsumerMixin):
         message.ack()
         return Outcome("retried", event.id, repr(exc))
 
+    def _dead_letter(self, body: bytes, headers: dict[str, Any], message: Any, message_id: str | None,
+                     error: str) -> None:
+        """Park the message in ``Q.dead`` with the error recorded; acked only after the broker
+        confirmed the copy. If that fails the broker dead-letters it itself (without the error)."""
+        # The copy keeps the original's id and encoding: a malformed body may not even be text.
+        properties = getattr(message, "properties", None) or {}
+        options = {"content_type": properties.get("content_type") or CONTENT_TYPE,
+                   "content_encoding": properties.get("content_encoding") or "binary"}
+        try:
+            self._publish_dead(body, {**headers, ERROR_HEADER: error[:MAX_ERROR_LENGTH]},
+                               message_id or properties.get("message_id"), **options)
+        except Exception as publish_exc:
+            log.error("dead-letter publish failed, rejecting", extra={"error": repr(publish_exc)})
+            message.reject(requeue=False)
+            return
+        message.ack()
+
+    def _publish_dead(self, body: bytes, headers: dict[str, Any], message_id: str | None, **options: Any) -> None:
+        self._publish(body, self.dlx, headers, message_id, **options)
+
     def _publish_retry(self, body: bytes, headers: dict[str, Any], delay: float, event: CloudEvent) -> None:
+        self._publish(body, self.retry_exchange, headers, event.id, expiration=delay,
+                      content_type=CONTENT_TYPE, content_encoding="utf-8")
+
+    def _publish(self, body: bytes, exchange: Exchange, headers: dict[str, Any], message_id: str | None,
+                 **options: Any) -> None:
         if self._retry_connection is None:
             # No heartbeats: this connection is used only now and then, and nothing services
             # heartbeats between uses, so the broker would drop it as dead after two intervals.
@@ -192,9 +254,8 @@ class EventConsumer(ConsumerMixin):
         conn = self._retry_connection
         producer = Producer(conn.default_channel)
         publish = conn.ensure(producer, producer.publish, max_retries=2)
-        publish(body, exchange=self.retry_exchange, routing_key=self.queue_name, headers=headers,
-                expiration=delay, delivery_mode=2, content_type=CONTENT_TYPE, content_encoding="utf-8",
-                message_id=event.id, timeout=5)
+        publish(body, exchange=exchange, routing_key=self.queue_name, headers=headers, delivery_mode=2, timeout=5,
+                **({"message_id": message_id} if message_id else {}), **options)
 
     def stop(self, *_args: Any) -> None:
         self.should_stop = True

@@ -242,9 +242,10 @@ class RunningConsumer:
         self.name = f"t{uuid.uuid4().hex[:10]}"
         self.outcomes: list[Outcome] = []
         self._lock = threading.Lock()
+        options.setdefault("session_factory", sample.sessions)
         self.consumer = EventConsumer(
             service=SERVICE, name=self.name, amqp_url=broker.url, bindings=[Binding(EXCHANGE, EVENT_TYPE)],
-            handlers={EVENT_TYPE: handler}, session_factory=sample.sessions, processed=processed,
+            handlers={EVENT_TYPE: handler}, processed=processed,
             registry=REGISTRY, on_outcome=self._record, **options)
         self.queue = self.consumer.queue_name
         broker.track(self.queue, f"{self.queue}.retry", f"{self.queue}.dead")

@@ -64,7 +64,7 @@ def test_poison_message_is_dead_lettered_after_max_attempts_and_does_not_block_t
 
     parked = broker.get(f"{consumer.queue}.dead")
     assert parked is not None and parked.properties["message_id"] == poison
-    assert parked.headers[ATTEMPTS_HEADER] == 2  # two retries were published before the last attempt
+    assert parked.headers[ATTEMPTS_HEADER] == 3  # three attempts, the last one parked it
     assert broker.get(f"{consumer.queue}.dead", timeout=0.3) is None
 
 

@@ -6,12 +6,23 @@ import json
 import uuid
 
 import pytest
+from kombu.exceptions import OperationalError as KombuOperationalError
 from marshmallow import Schema, fields
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
 
 from kabinet_contracts import EventRegistry
-from kabinet_kit.consumer import ATTEMPTS_HEADER, Binding, EventConsumer, Outcome
+from kabinet_kit.consumer import (
+    ATTEMPTS_HEADER,
+    ERROR_HEADER,
+    FAILURES_HEADER,
+    Binding,
+    EventConsumer,
+    Outcome,
+    is_infrastructure_failure,
+)
 from kabinet_kit.db import make_engine, make_session_factory
+from kabinet_kit.errors import Conflict
 from kabinet_kit.events import CloudEvent
 from kabinet_kit.outbox import add_messaging_tables
 
@@ -63,6 +74,7 @@ class ScriptedConsumer(EventConsumer):
         self.retry_fails = retry_fails
         self.applied: list[CloudEvent] = []
         self.retries: list[tuple[bytes, dict, float]] = []
+        self.dead: list[tuple[bytes, dict, str | None]] = []
 
     def apply(self, event, handler):
         self.applied.append(event)
@@ -74,6 +86,11 @@ class ScriptedConsumer(EventConsumer):
         if self.retry_fails:
             raise ConnectionError("broker gone")
         self.retries.append((body, headers, delay))
+
+    def _publish_dead(self, body, headers, message_id, **options):
+        if self.retry_fails:
+            raise ConnectionError("broker gone")
+        self.dead.append((body, headers, message_id))
 
 
 def body(type=TYPE, **data) -> bytes:
@@ -117,7 +134,9 @@ def test_malformed_message_is_dead_lettered_at_once(raw):
     message = FakeMessage(raw)
     outcome = consumer.process(raw, {ATTEMPTS_HEADER: 0}, message)
     assert outcome.status == "dead_lettered" and outcome.error
-    assert message.settled == ["reject(requeue=False)"]
+    assert message.settled == ["ack"]  # acked once the copy with the error is in the dead queue
+    [(parked, headers, _)] = consumer.dead
+    assert parked == raw and headers[ERROR_HEADER]
     assert consumer.applied == [] and consumer.retries == []
 
 
@@ -125,7 +144,7 @@ def test_handled_type_missing_from_the_registry_is_dead_lettered():
     consumer = ScriptedConsumer(handlers={UNREGISTERED: lambda s, e: None})
     message = FakeMessage(body(type=UNREGISTERED))
     assert consumer.process(message.body, {}, message).status == "dead_lettered"
-    assert message.settled == ["reject(requeue=False)"]
+    assert message.settled == ["ack"] and len(consumer.dead) == 1
 
 
 def test_first_failure_is_retried_with_the_base_delay():
@@ -136,7 +155,7 @@ def test_first_failure_is_retried_with_the_base_delay():
     assert message.settled == ["ack"]  # the copy in the retry queue now carries it
     [(raw, headers, delay)] = consumer.retries
     assert raw == message.body
-    assert headers == {"x-death": [{"count": 1}], "correlation": "c-1", ATTEMPTS_HEADER: 1}
+    assert headers == {"x-death": [{"count": 1}], "correlation": "c-1", ATTEMPTS_HEADER: 1, FAILURES_HEADER: 1}
     assert delay == pytest.approx(0.05)
 
 
@@ -153,7 +172,10 @@ def test_last_attempt_dead_letters_instead_of_retrying():
     message = FakeMessage(body())
     outcome = consumer.process(message.body, {ATTEMPTS_HEADER: 2}, message)
     assert outcome.status == "dead_lettered" and outcome.event_id == consumer.applied[0].id
-    assert message.settled == ["reject(requeue=False)"] and consumer.retries == []
+    assert message.settled == ["ack"] and consumer.retries == []
+    [(_, headers, message_id)] = consumer.dead
+    assert message_id == consumer.applied[0].id and "poison" in headers[ERROR_HEADER]
+    assert headers[ATTEMPTS_HEADER] == 3 and headers[FAILURES_HEADER] == 3
 
 
 def test_max_attempts_one_never_retries():
@@ -244,3 +266,65 @@ def test_a_failing_handler_leaves_no_inbox_record(sessions):
     assert count(sessions, things) == 0 and count(sessions, processed) == 0
     # so the retry runs it again
     assert consumer.apply(event, lambda s, e: None) is True
+
+
+def test_failed_dead_letter_publish_leaves_it_to_the_broker():
+    """The copy with the error could not be published: the broker dead-letters the original."""
+    consumer = ScriptedConsumer(apply_result=RuntimeError("poison"), max_attempts=1, retry_fails=True)
+    message = FakeMessage(body())
+    assert consumer.process(message.body, {}, message).status == "dead_lettered"
+    assert message.settled == ["reject(requeue=False)"]
+
+
+def _operational():
+    return OperationalError("SELECT 1", {}, Exception("could not connect to server"))
+
+
+@pytest.mark.parametrize("exc", [
+    _operational(),
+    InterfaceError("SELECT 1", {}, Exception("connection already closed")),
+    DisconnectionError("connection invalidated"),
+    KombuOperationalError("broker unreachable"),
+    ConnectionRefusedError(111, "refused"),
+    TimeoutError("socket timed out"),
+])
+def test_infrastructure_failures_are_recognised(exc):
+    """Issue 11, finding 5: the database or the broker failing is not the event's fault."""
+    assert is_infrastructure_failure(exc)
+
+
+def test_a_wrapped_infrastructure_failure_is_recognised():
+    try:
+        try:
+            raise _operational()
+        except OperationalError as inner:
+            raise RuntimeError("could not load the replica") from inner
+    except RuntimeError as outer:
+        assert is_infrastructure_failure(outer)
+
+
+@pytest.mark.parametrize("exc", [
+    Conflict("the account is closed"), KeyError("person_id"), ValueError("bad date"),
+    IntegrityError("INSERT", {}, Exception("duplicate key")), RuntimeError("bug"),
+])
+def test_rule_and_data_errors_are_not_infrastructure(exc):
+    assert not is_infrastructure_failure(exc)
+
+
+def test_an_outage_is_retried_without_limit_with_a_capped_back_off():
+    """Issue 11, finding 5: many attempts past max_attempts still retry, never dead-letter."""
+    consumer = ScriptedConsumer(apply_result=_operational(), max_attempts=3, base_delay=1.0, max_delay=60.0)
+    message = FakeMessage(body())
+    outcome = consumer.process(message.body, {ATTEMPTS_HEADER: 5000, FAILURES_HEADER: 0}, message)
+    assert outcome.status == "retried" and consumer.dead == []
+    [(_, headers, delay)] = consumer.retries
+    assert headers[ATTEMPTS_HEADER] == 5001 and headers[FAILURES_HEADER] == 0
+    assert delay == pytest.approx(60.0)
+
+
+def test_a_rule_error_after_an_outage_still_gets_its_own_retries():
+    consumer = ScriptedConsumer(apply_result=Conflict("closed"), max_attempts=3)
+    message = FakeMessage(body())
+    assert consumer.process(message.body, {ATTEMPTS_HEADER: 40, FAILURES_HEADER: 1}, message).status == "retried"
+    [(_, headers, _)] = consumer.retries
+    assert headers[FAILURES_HEADER] == 2
