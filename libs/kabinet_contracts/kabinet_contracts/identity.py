@@ -229,6 +229,10 @@ r("identity.child.released.v1", ChildMovement,
 r("identity.guardianship.created.v1", GuardianshipCreated,
   {"guardianship_id": _ID, "guardian_person_id": _PERSON, "child_id": _CHILD},
   "A guardian was linked to a child.", subject_field="child_id")
+r("identity.guardianship.removed.v1", GuardianshipCreated,
+  {"guardianship_id": _ID, "guardian_person_id": _PERSON, "child_id": _CHILD},
+  "A guardian's link to a child was removed by the child's institution; replicas drop it, and the "
+  "guardian no longer sees the child.", subject_field="child_id")
 r("identity.consent.given.v1", ConsentChanged, _consent_example,
   "Consent to process a child's personal data for a purpose was registered.", subject_field="child_id")
 r("identity.consent.revoked.v1", ConsentChanged, _consent_example,

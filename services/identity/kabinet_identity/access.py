@@ -8,10 +8,11 @@ from kabinet_kit.callers import Caller as KitCaller
 from kabinet_kit.callers import Grant
 
 __all__ = ["Caller", "Grant", "Where", "can_link_guardian", "can_manage_organisation", "can_name_guardian",
-           "can_read_child", "can_read_group", "can_serve_child", "grantable_by"]
+           "can_read_child", "can_read_group", "can_serve_child", "can_unlink_guardian", "grantable_by"]
 
 INSTITUTION_STAFF = ("institution_admin", "deputy_director", "teacher")
 GROUP_STAFF = ("tutor", "educator")
+DEPARTMENT_APPOINTS = ("department_officer", "institution_admin")
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,13 @@ def can_name_guardian(where: Where, guardian_organisation_id: str | None, linked
     return linked and can_link_guardian(where, guardian_organisation_id)
 
 
+def can_unlink_guardian(caller: Caller, where: Where | None) -> bool:
+    """Removing a guardian link is the institution administration's decision, not a group's
+    tutor's (issue 11, finding 3)."""
+    return where is not None and any(g.role in ("institution_admin", "deputy_director")
+                                     and g.organisation_id == where.organisation_id for g in caller.grants)
+
+
 def can_read_group(caller: Caller, organisation_id: str, group_id: str) -> bool:
     for g in caller.grants:
         if g.role in INSTITUTION_STAFF and g.organisation_id == organisation_id:
@@ -88,9 +96,10 @@ def can_manage_organisation(caller: Caller, organisation_id: str) -> bool:
 
 def grantable_by(caller: Caller, role: str, organisation_id: str | None) -> bool:
     """Accounts are created by the institution administrator; the department appoints
-    institution administrators and its own officers (IDN-01)."""
+    institution administrators and its own officers (IDN-01): an administrator appointing another
+    would keep the institution after the department removed him (issue 11, finding 2)."""
     if caller.is_department:
-        return role in ("department_officer", "institution_admin") or organisation_id is not None
-    if role in ("department_officer",):
+        return role in DEPARTMENT_APPOINTS or organisation_id is not None
+    if role in DEPARTMENT_APPOINTS:
         return False
     return caller.administers(organisation_id)

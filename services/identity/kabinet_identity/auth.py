@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import InvalidInput, Unauthenticated
@@ -15,7 +15,16 @@ from .access import Caller, Grant
 from .audit import audit
 from .credentials import access_claims, new_refresh_token, sha256_hex
 from .deps import Deps
-from .models import Account, Guardianship, Person, Placement, RefreshToken, RoleAssignment, Session_
+from .models import (
+    Account,
+    Guardianship,
+    LoginFailure,
+    Person,
+    Placement,
+    RefreshToken,
+    RoleAssignment,
+    Session_,
+)
 
 BAD_LOGIN = "Login or password is incorrect, or the account is temporarily locked."
 
@@ -72,38 +81,52 @@ def _issue_tokens(deps: Deps, session: Session, account: Account, person: Person
             "expires_in": deps.settings.access_token_ttl}
 
 
-def _record_failed_login(deps: Deps, account_id: str) -> None:
-    write_regardless(deps.session_factory, lambda s: _count_failed_login(deps, s, account_id))
+def login_throttled(failures_here: int, failures_everywhere: int, per_address: int, per_account: int) -> bool:
+    """Refuse a login tried too often from this address, or far too often from everywhere: a
+    wrong password from one address does not stop the owner elsewhere (issue 11, finding 4)."""
+    return failures_here >= per_address or failures_everywhere >= per_account
 
 
-def _count_failed_login(deps: Deps, s: Session, account_id: str) -> None:
-    account = s.get(Account, account_id)
-    assert account is not None, "login found this account; accounts are never deleted"
-    account.failed_logins += 1
-    if account.failed_logins >= deps.settings.max_failed_logins:
-        account.locked_until = utcnow() + timedelta(seconds=deps.settings.lockout_seconds)
-        account.failed_logins = 0
-        deps.events.record(s, "identity.account.locked.v1",
-                           {"account_id": account.id, "locked_until": account.locked_until})
+def _failures(deps: Deps, session: Session, account_id: str, client_key: str) -> tuple[int, int]:
+    since = utcnow() - timedelta(seconds=deps.settings.lockout_seconds)
+    recent = (LoginFailure.account_id == account_id, LoginFailure.at >= since)
+    here = session.scalar(select(func.count()).select_from(LoginFailure)
+                          .where(*recent, LoginFailure.client_key == client_key)) or 0
+    everywhere = session.scalar(select(func.count()).select_from(LoginFailure).where(*recent)) or 0
+    return here, everywhere
 
 
-def login(deps: Deps, session: Session, login_name: str, password: str) -> dict:
+def _record_failed_login(deps: Deps, account_id: str, client_key: str) -> None:
+    def write(s: Session) -> None:
+        now = utcnow()
+        s.add(LoginFailure(account_id=account_id, client_key=client_key, at=now))
+        s.flush()
+        if _failures(deps, s, account_id, client_key)[0] == deps.settings.max_failed_logins:
+            deps.events.record(s, "identity.account.locked.v1", {
+                "account_id": account_id, "locked_until": now + timedelta(seconds=deps.settings.lockout_seconds)})
+        # Old failures stop mattering once outside the window.
+        s.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
+    write_regardless(deps.session_factory, write)
+
+
+def login(deps: Deps, session: Session, login_name: str, password: str, client_key: str) -> dict:
     account = session.scalar(select(Account).where(Account.login == login_name.strip().lower()))
     valid = deps.passwords.verify(account.password_hash if account else None, password)
     now = utcnow()
     if account is None:
         raise Unauthenticated(BAD_LOGIN)
-    if account.locked_until and account.locked_until > now:
+    if login_throttled(*_failures(deps, session, account.id, client_key), deps.settings.max_failed_logins,
+                       deps.settings.max_failed_logins_per_account):
         raise Unauthenticated(BAD_LOGIN)
     if not valid:
-        _record_failed_login(deps, account.id)
+        _record_failed_login(deps, account.id, client_key)
         raise Unauthenticated(BAD_LOGIN)
     if not account.is_active:
         raise Unauthenticated(BAD_LOGIN)
     person = session.get(Person, account.person_id)
     assert person is not None, "an account's person exists (foreign key)"
-    account.failed_logins = 0
-    account.locked_until = None
+    session.execute(delete(LoginFailure).where(LoginFailure.account_id == account.id,
+                                               LoginFailure.client_key == client_key))
     if account.activated_at is None:
         account.activated_at = now
         deps.events.record(session, "identity.account.activated.v1",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kabinet_kit.errors import InvalidInput
+from kabinet_kit.errors import InvalidInput, NotFound
 from kabinet_kit.events import utcnow
 
 from . import access
@@ -74,3 +74,21 @@ def link_guardianship(deps: Deps, session: Session, guardian_person_id: str, chi
     deps.events.record(session, "identity.guardianship.created.v1", {
         "guardianship_id": link.id, "guardian_person_id": guardian_person_id, "child_id": child_id})
     return link
+
+
+def unlink_guardian(deps: Deps, session: Session, caller: Caller, child_id: str, guardian_person_id: str) -> None:
+    """The child's institution removes a guardian link (a court order, a link made in error):
+    the guardian no longer sees the child here or in the replicas (issue 11, finding 3)."""
+    child = child_of(session, child_id)
+    where = placement_of(session, child_id) if child else None
+    resource = f"children/{child_id}/guardians/{guardian_person_id}"
+    if child is None or where is None or not access.can_unlink_guardian(caller, where):
+        deny(deps, caller, "unlink_guardian", resource, person_id=child_id if child else None)
+    link = session.scalar(select(Guardianship).where(Guardianship.guardian_person_id == guardian_person_id,
+                                                     Guardianship.child_id == child_id))
+    if link is None:
+        raise NotFound("No such guardian link.")
+    audit(session, caller, "unlink_guardian", resource, person_id=child_id, organisation_id=where.organisation_id)
+    deps.events.record(session, "identity.guardianship.removed.v1", {
+        "guardianship_id": link.id, "guardian_person_id": guardian_person_id, "child_id": child_id})
+    session.delete(link)

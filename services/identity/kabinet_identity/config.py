@@ -22,7 +22,11 @@ class Settings(ServiceSettings, env_prefix="IDENTITY_"):
 
     access_token_ttl: int = Field(default=900, ge=1)
     refresh_token_ttl: int = Field(default=30 * 24 * 3600, ge=1)
+    # Wrong passwords for a login from one client address before that address is refused for
+    # lockout_seconds; from all addresses together, the ceiling is far higher, so that guessing
+    # from elsewhere does not lock the owner out (issue 11, finding 4).
     max_failed_logins: int = Field(default=5, ge=1)
+    max_failed_logins_per_account: int = Field(default=100, ge=1)
     lockout_seconds: int = Field(default=900, ge=0)
     access_code_ttl_days: int = Field(default=14, ge=1)
     # The variable has always been IDENTITY_REDEEM_ATTEMPTS.

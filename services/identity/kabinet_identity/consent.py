@@ -1,9 +1,9 @@
 """Consent to process a child's personal data, per purpose."""
 from __future__ import annotations
 
-import secrets
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kabinet_contracts.identity import CONSENT_PURPOSES
@@ -11,11 +11,11 @@ from kabinet_kit.errors import Conflict, InvalidInput, NotFound
 from kabinet_kit.events import utcnow
 
 from . import access
-from .access import Caller
+from .access import Caller, Where
 from .audit import deny
 from .children import child_of, placement_of
 from .deps import Deps
-from .models import Consent, Guardianship
+from .models import Consent, Guardianship, Movement
 from .people import person_record
 
 
@@ -26,16 +26,22 @@ def give_consent(deps: Deps, session: Session, caller: Caller, child_id: str, da
     if child is None:
         deny(deps, caller, "give_consent", f"children/{child_id}/consents")
     if child_id in caller.children:
-        # A guardian consents online: the registration is the system's own record of it.
+        # A guardian consents online: the register entry is the institution's, numbered and dated
+        # by the service, not chosen or backdated by the guardian (issue 11, finding 1).
+        chosen = {f: ["Assigned by the institution's register; do not send it."]
+                  for f in ("registration_number", "registration_date") if data.get(f)}
+        if chosen:
+            raise InvalidInput("The registration is the institution's.", errors=chosen)
         given_by = caller.person_id
-        number = data.get("registration_number") or f"ЭЛ-{utcnow():%Y%m%d}-{secrets.token_hex(3).upper()}"
-        reg_date = data.get("registration_date") or utcnow().date()
+        reg_date = utcnow().date()
+        number = _next_online_number(session, reg_date)
     elif access.can_serve_child(caller, where):
         # Staff register a signed paper application: its number and date (IDN-05).
         errors = {f: ["Required when staff register a paper application."]
                   for f in ("given_by_person_id", "registration_number", "registration_date") if not data.get(f)}
         if errors:
             raise InvalidInput("Registration details missing.", errors=errors)
+        check_paper_date(data["registration_date"], utcnow().date(), entered_on(session, child_id, where))
         given_by = data["given_by_person_id"]
         if not session.scalar(select(Guardianship).where(Guardianship.child_id == child_id,
                                                          Guardianship.guardian_person_id == given_by)):
@@ -59,6 +65,36 @@ def give_consent(deps: Deps, session: Session, caller: Caller, child_id: str, da
     deps.events.record(session, "identity.person.disclosed.v1", {**person_record(child), "purpose": purpose,
                                                                   "consent_sequence": consent.sequence})
     return consent
+
+
+def check_paper_date(registered: date, today: date, entered: date | None) -> None:
+    """A paper application is registered on a day that has come, and not before the child's
+    enrolment order in the institution: the register cannot hold it earlier (IDN-05)."""
+    if registered > today:
+        raise InvalidInput("The registration date is in the future.",
+                           errors={"registration_date": ["Not after today."]})
+    if entered is not None and registered < entered:
+        raise InvalidInput("The registration date is before the child entered the institution.",
+                           errors={"registration_date": [f"Not before {entered.isoformat()}."]})
+
+
+def entered_on(session: Session, child_id: str, where: Where | None) -> date | None:
+    """The order date of the child's enrolment or transfer into the institution he is placed in."""
+    if where is None:
+        return None
+    return session.scalar(select(Movement.order_date).where(
+        Movement.child_id == child_id, Movement.organisation_id == where.organisation_id,
+        Movement.kind.in_(("enrol", "transfer")),
+        or_(Movement.from_organisation_id.is_(None), Movement.from_organisation_id != where.organisation_id))
+        .order_by(Movement.effective_on.desc(), Movement.recorded_at.desc()).limit(1))
+
+
+def _next_online_number(session: Session, today: date) -> str:
+    # Online consents take the next number of the year's electronic register, "ЭЛ-2026/00001".
+    prefix = f"ЭЛ-{today.year}/"
+    taken = session.scalar(select(func.count()).select_from(Consent)
+                           .where(Consent.registration_number.startswith(prefix, autoescape=True))) or 0
+    return f"{prefix}{taken + 1:05d}"
 
 
 def _next_sequence(session: Session, child_id: str, purpose: str) -> int:

@@ -150,6 +150,16 @@ class RedemptionAttempt(Base):
     succeeded: Mapped[bool] = mapped_column(Boolean)
 
 
+class LoginFailure(Base):
+    """A wrong password for an account from a client address: logins are throttled per pair, so
+    that guessing from one address does not lock the owner out from another."""
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(Id, index=True)
+    client_key: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class Consent(Base):
     __tablename__ = "consents"
     __table_args__ = (

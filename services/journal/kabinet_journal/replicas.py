@@ -53,6 +53,12 @@ guardianship_created = copy_into(Guardianship, key={"id": "guardianship_id"}, fi
     "guardian_person_id": "guardian_person_id", "child_id": "child_id"})
 
 
+def guardianship_removed(session: Session, event: CloudEvent) -> None:
+    # The institution removed the link: the guardian no longer sees the child here. By the link's
+    # id, so that a late removal of an earlier link leaves a newer one in place.
+    session.execute(delete(Guardianship).where(Guardianship.id == event.data["guardianship_id"]))
+
+
 def account_deactivated(session: Session, event: CloudEvent) -> None:
     # Employment ended (JRN-02): the account keeps no access to the journal.
     session.execute(update(Account).where(Account.id == event.data["account_id"]).values(active=False))
@@ -156,6 +162,7 @@ HANDLERS: dict[str, Handler] = {
     "identity.child.transferred.v1": child_transferred,
     "identity.child.withdrawn.v1": child_withdrawn,
     "identity.guardianship.created.v1": guardianship_created,
+    "identity.guardianship.removed.v1": guardianship_removed,
     "identity.consent.given.v1": consent_given,
     "identity.consent.revoked.v1": consent_ended,
     "identity.consent.expired.v1": consent_ended,

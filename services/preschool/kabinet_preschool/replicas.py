@@ -95,6 +95,12 @@ def on_guardianship(session: Session, event: CloudEvent) -> None:
                                  child_id=d["child_id"]))
 
 
+def on_guardianship_removed(session: Session, event: CloudEvent) -> None:
+    # The institution removed the link: the guardian no longer sees the child here. By the link's
+    # id, so that a late removal of an earlier link leaves a newer one in place.
+    session.execute(delete(Guardianship).where(Guardianship.id == event.data["guardianship_id"]))
+
+
 def _consent_is_current(session: Session, child_id: str, sequence: int | None, *, grant: bool) -> bool:
     # A grant and its disclosure share one sequence, and either may come first.
     return advance(session, VERSIONS, CONSENT, f"{child_id}:{PURPOSE}", sequence, same=grant)
@@ -176,6 +182,7 @@ HANDLERS: dict[str, Handler] = {
     "identity.child.transferred.v1": on_movement,
     "identity.child.withdrawn.v1": on_movement,
     "identity.guardianship.created.v1": on_guardianship,
+    "identity.guardianship.removed.v1": on_guardianship_removed,
     "identity.consent.given.v1": on_consent_given,
     "identity.consent.revoked.v1": on_consent_ended,
     "identity.consent.expired.v1": on_consent_ended,

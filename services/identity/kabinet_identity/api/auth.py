@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from .. import auth
 from . import schemas as s
-from .common import caller, db, deps, session_id
+from .common import caller, client_key, db, deps, session_id
 
 blp = Blueprint("auth", __name__, description="Login, tokens, sessions and the signing keys")
 
@@ -12,8 +12,9 @@ blp = Blueprint("auth", __name__, description="Login, tokens, sessions and the s
 @blp.arguments(s.TokenRequest)
 @blp.response(200, s.TokenResponse)
 def token(body):
-    """Log in with login and password. Failures say nothing about which part was wrong."""
-    return auth.login(deps(), db(), body["login"], body["password"])
+    """Log in with login and password. Failures say nothing about which part was wrong; wrong
+    passwords are throttled per login and client address."""
+    return auth.login(deps(), db(), body["login"], body["password"], client_key())
 
 
 @blp.post("/auth/refresh")

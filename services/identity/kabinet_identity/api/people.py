@@ -44,6 +44,13 @@ def link_guardian(body, child_id):
     return children.link_guardian(deps(), db(), caller(), str(child_id), body["guardian_person_id"])
 
 
+@blp.delete("/children/<uuid:child_id>/guardians/<uuid:guardian_person_id>")
+@blp.response(204)
+def unlink_guardian(child_id, guardian_person_id):
+    """Remove a guardian's link to the child: the child's institution administration only. Audited."""
+    children.unlink_guardian(deps(), db(), caller(), str(child_id), str(guardian_person_id))
+
+
 @blp.get("/children/<uuid:child_id>/movements")
 @blp.response(200, s.MovementOut(many=True))
 def child_movements(child_id):

@@ -10,6 +10,7 @@ from kabinet_identity.access import (
     can_serve_child,
     grantable_by,
 )
+from kabinet_identity.auth import login_throttled
 
 SCHOOL1, SCHOOL2, CLASS_5A, CLASS_5B = "s1", "s2", "5a", "5b"
 IVAN = "ivan"
@@ -62,3 +63,12 @@ def test_a_code_names_only_a_guardian_the_childs_institution_linked():
     assert not can_name_guardian(in_5a, "s1", linked=False)
     assert not can_name_guardian(in_5a, None, linked=True)
     assert can_link_guardian(in_5a, "s1") and not can_link_guardian(in_5a, "s2")
+
+
+def test_login_throttle_is_per_address_with_a_far_higher_ceiling_per_account():
+    """Issue 11, finding 4: five failures from one address refuse that address only; the
+    account-wide ceiling is much higher."""
+    assert login_throttled(5, 5, per_address=5, per_account=100)
+    assert not login_throttled(0, 5, per_address=5, per_account=100)
+    assert not login_throttled(4, 99, per_address=5, per_account=100)
+    assert login_throttled(0, 100, per_address=5, per_account=100)

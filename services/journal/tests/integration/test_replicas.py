@@ -76,3 +76,15 @@ def test_staff_lose_the_journal_when_role_or_employment_ends(api, world, feed, s
                                                    "person_id": world.person("teacher2"),
                                                    "reason": "employment ended"}))
     api.problem("teacher2", "GET", f"/loads/{school.maths_s2}/grid?term_id={school.s2_term}", 401)
+
+
+def test_a_removed_guardian_link_ends_the_guardians_diary(api, world, feed, school):
+    """Issue 11, finding 3: when the institution removes a guardian's link to a child, the
+    guardian no longer reads the child's diary."""
+    i = world.id
+    feed.send(*world.account_events("guardian4", "guardian", [], last_name="Борисов"))
+    link = {"guardianship_id": i("g-artem"), "guardian_person_id": world.person("guardian4"), "child_id": i("artem")}
+    feed.send(("identity.guardianship.created.v1", link), world.consent("given", "artem"))
+    api.ok("guardian4", "GET", f"/diary/{i('artem')}")
+    feed.send(("identity.guardianship.removed.v1", link))
+    api.problem("guardian4", "GET", f"/diary/{i('artem')}", 403)

@@ -36,3 +36,16 @@ def test_demo_group_shows_names_only_where_consent_is_in_force(world):
     with world.session() as s:
         stored = {n.last_name for n in s.scalars(select(m.ChildName))}
     assert "Хохлов" not in stored and "Петрова" not in stored and "Цветкова" not in stored
+
+
+def test_a_removed_guardian_link_closes_the_cabinet(fresh_world):
+    """Issue 11, finding 3: when the kindergarten removes a guardian's link in identity, the
+    guardian no longer opens the child's cabinet."""
+    world = fresh_world
+    anna = world.children_of("guardian1")["Анна"]
+    assert world.as_("guardian1", "GET", f"/children/{anna}/cabinet").status_code == 200
+    guardian = world.idn("guardian1", "GET", "/me").json["person_id"]
+    removed = world.idn("kg1-admin", "DELETE", f"/children/{anna}/guardians/{guardian}")
+    assert removed.status_code == 204, removed.json
+    world.sync()
+    assert world.as_("guardian1", "GET", f"/children/{anna}/cabinet").status_code in (403, 404)
