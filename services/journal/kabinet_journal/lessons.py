@@ -147,5 +147,5 @@ def list_lessons(session: Session, caller: Caller, load_id: str, term_id: str | 
 
 def read_lesson(session: Session, caller: Caller, lesson_id: str) -> Lesson:
     lesson = get_lesson(session, lesson_id)
-    readable_load(session, caller, lesson.load_id)
+    readable_load(session, caller, lesson.load_id, missing="No such lesson.")
     return lesson

@@ -326,7 +326,7 @@ def mark_history(session: Session, caller: Caller, mark_id: str) -> list[MarkCha
     lesson = session.get(Lesson, changes[0].lesson_id)
     if lesson is None:
         raise NotFound("No such mark.")
-    readable_load(session, caller, lesson.load_id)
+    readable_load(session, caller, lesson.load_id, missing="No such mark.")
     return list(changes)
 
 

@@ -130,7 +130,7 @@ def plan_lessons(session: Session, caller, load_id: str, term_id: str | None) ->
 def take_plan_topic(deps: Deps, session: Session, caller, lesson_id: str) -> Lesson:
     """Fill a lesson's topic and kind from the plan (as if the teacher typed them)."""
     lesson = get_lesson(session, lesson_id)
-    _, facts = readable_load(session, caller, lesson.load_id)
+    _, facts = readable_load(session, caller, lesson.load_id, missing="No such lesson.")
     if not access.can_fill_lesson(caller, facts, lesson.date):
         raise PermissionDenied("You do not keep this group's journal for this subject on this day.")
     hours = _hours(_topics(session, lesson.load_id))
