@@ -51,25 +51,28 @@ def test_who_reads_which_grid(api, school, lessons):
 def test_only_the_teacher_or_a_substitute_writes(api, world, school, lessons):
     ivan = world.id("ivan")
     marks_before = api.count(Mark)
-    for login in ("tutor1", "deputy1", "admin1", "teacher2", "teacher3", "guardian1", "pupil1", "dept"):
-        api.problem(login, "POST", f"/loads/{school.maths_5a}/grid", 403,
+    # Who reads the journal is refused the write (403); who may not even read it finds nothing
+    # there (404, issue 11, finding 3).
+    for login, status in (("tutor1", 403), ("deputy1", 403), ("admin1", 403), ("teacher2", 404),
+                          ("teacher3", 404), ("guardian1", 404), ("pupil1", 404), ("dept", 404)):
+        api.problem(login, "POST", f"/loads/{school.maths_5a}/grid", status,
                     json={"marks": [{"lesson_id": lessons["5a"]["lesson"], "child_id": ivan, "value": 2}]})
-        api.problem(login, "PATCH", f"/marks/{lessons['5a']['mark']}", 403, json={"value": 2})
-        api.problem(login, "DELETE", f"/marks/{lessons['5a']['mark']}", 403)
-        api.problem(login, "PATCH", f"/lessons/{lessons['5a']['lesson']}", 403, json={"topic": "Чужая тема"})
-        api.problem(login, "PUT", f"/lessons/{lessons['5a']['lesson']}/attendance", 403,
+        api.problem(login, "PATCH", f"/marks/{lessons['5a']['mark']}", status, json={"value": 2})
+        api.problem(login, "DELETE", f"/marks/{lessons['5a']['mark']}", status)
+        api.problem(login, "PATCH", f"/lessons/{lessons['5a']['lesson']}", status, json={"topic": "Чужая тема"})
+        api.problem(login, "PUT", f"/lessons/{lessons['5a']['lesson']}/attendance", status,
                     json={"entries": [{"child_id": ivan, "status": "absent_ill"}]})
     # teacher1 writing into school 2's journal by its ids.
-    api.problem("teacher1", "POST", f"/loads/{school.maths_s2}/grid", 403, json={
+    api.problem("teacher1", "POST", f"/loads/{school.maths_s2}/grid", 404, json={
         "marks": [{"lesson_id": lessons["s2"]["lesson"], "child_id": world.id("eva"), "value": 2}]})
-    api.problem("teacher1", "POST", f"/lessons/{lessons['s2']['lesson']}/marks", 403,
+    api.problem("teacher1", "POST", f"/lessons/{lessons['s2']['lesson']}/marks", 404,
                 json={"child_id": world.id("eva"), "value": 2})
     # A lesson id of 5Б slipped into the 5А grid is not found in that journal.
     cross = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
         "marks": [{"lesson_id": lessons["5b"]["lesson"], "child_id": ivan, "value": 2}],
         "deletions": [lessons["5b"]["mark"]]})
     assert "lesson_id" in cross["errors"]["marks"]["0"] and "mark_id" in cross["errors"]["deletions"]["0"]
-    api.problem("teacher3", "POST", f"/loads/{school.maths_5a}/lessons", 403, json={"date": school.today.isoformat()})
+    api.problem("teacher3", "POST", f"/loads/{school.maths_5a}/lessons", 404, json={"date": school.today.isoformat()})
     api.problem("tutor1", "PUT", f"/loads/{school.maths_5a}/period-marks", 403, json={
         "period": "term", "term_id": school.terms[2], "marks": [{"child_id": ivan, "value": 5}]})
     assert api.count(Mark) == marks_before
@@ -139,3 +142,32 @@ def test_a_foreign_object_looks_missing(api, world, school, lessons):
         missing = api.problem("teacher2", "GET", path.format(nobody), 404)
         hidden = api.problem("teacher2", "GET", path.format(foreign), 404)
         assert (hidden["title"], hidden["detail"]) == (missing["title"], missing["detail"]), path
+
+
+def test_writing_into_a_foreign_object_looks_missing(api, world, school, lessons):
+    """issue 11, finding 3: a write by id into another school's journal answers as for an id
+    that does not exist; 403 stays for what the caller can see but may not change."""
+    nobody = "00000000-0000-4000-8000-000000000000"
+    eva, ivan = world.id("eva"), world.id("ivan")
+    marks_before = api.count(Mark)
+    for method, path, foreign, body in (
+            ("POST", "/loads/{}/lessons", school.maths_s2, {"date": school.today.isoformat()}),
+            ("PATCH", "/lessons/{}", lessons["s2"]["lesson"], {"topic": "Чужая тема"}),
+            ("DELETE", "/lessons/{}", lessons["s2"]["lesson"], None),
+            ("POST", "/lessons/{}/marks", lessons["s2"]["lesson"], {"child_id": eva, "value": 2}),
+            ("PUT", "/lessons/{}/attendance", lessons["s2"]["lesson"],
+             {"entries": [{"child_id": eva, "status": "absent_ill"}]}),
+            ("PATCH", "/marks/{}", lessons["s2"]["mark"], {"value": 2}),
+            ("DELETE", "/marks/{}", lessons["s2"]["mark"], None),
+            ("POST", "/loads/{}/grid", school.maths_s2, {"marks": []}),
+            ("PUT", "/loads/{}/plan", school.maths_s2, {"topics": [{"title": "Дроби", "hours": 1}]}),
+            ("PUT", "/loads/{}/period-marks", school.maths_s2,
+             {"period": "term", "term_id": school.s2_term, "marks": [{"child_id": eva, "value": 5}]})):
+        kwargs = {} if body is None else {"json": body}
+        missing = api.problem("teacher1", method, path.format(nobody), 404, **kwargs)
+        hidden = api.problem("teacher1", method, path.format(foreign), 404, **kwargs)
+        assert (hidden["title"], hidden["detail"]) == (missing["title"], missing["detail"]), (method, path)
+    # The tutor reads 5А's grid, so being refused a write there tells nothing new: still 403.
+    api.problem("tutor1", "PATCH", f"/lessons/{lessons['5a']['lesson']}", 403, json={"topic": "Тема"})
+    api.problem("tutor1", "POST", f"/lessons/{lessons['5a']['lesson']}/marks", 403, json={"child_id": ivan, "value": 2})
+    assert api.count(Mark) == marks_before
