@@ -18,9 +18,10 @@ PUBLIC_UPSTREAM_PATHS = {
     ("identity", ".well-known/jwks.json"),
 }
 # Any service's own spec and probes are public.
-PUBLIC_ANY_SERVICE = {"openapi.json", "healthz", "readyz"}
-# Never reachable through the gateway: internal operations endpoints (the first path segment).
-BLOCKED_ANY_SERVICE = {"metrics"}
+PUBLIC_ANY_SERVICE = {"openapi.json"}
+# Never reachable through the gateway: internal operations endpoints (the first path segment);
+# the gateway's own /readyz reports the services' health to those allowed to see it.
+BLOCKED_ANY_SERVICE = {"metrics", "readyz", "healthz"}
 
 LOGIN_PATH = ("identity", "auth/token")
 REDEEM_PATH = ("identity", "access-codes/redeem")

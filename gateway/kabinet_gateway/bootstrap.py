@@ -7,10 +7,12 @@ from typing import Any
 from flask import Flask, Response, g
 
 from kabinet_kit.db import make_engine, make_session_factory
+from kabinet_kit.ops import CLIENT_ADDRESS_KEY
 from kabinet_kit.web import create_base_app, problem
 
 from . import docs, overview
 from .config import Settings
+from .edge import client_ip
 from .gateway import Gateway
 from .health import readyz
 from .observability import install_access_log_filter, register_metrics
@@ -33,7 +35,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Flask's import name must be the package: a bare "gateway" would resolve to the repository's
     # gateway/ directory (a namespace package) when run from the repository root.
     app, api = create_base_app("gateway", title="Kabinet gateway", config={
-        "MAX_CONTENT_LENGTH": settings.max_body_bytes, **config})
+        "MAX_CONTENT_LENGTH": settings.max_body_bytes, **config}, trust_request_id=False, ops_allow=settings.ops_allow)
+    # Behind trusted proxies the peer is a proxy: the operations allow-list judges the client.
+    app.extensions[CLIENT_ADDRESS_KEY] = client_ip
     app.extensions["kabinet.gateway"] = Gateway(settings, session_factory=session_factory,
                                                 authenticator=authenticator)
     register_metrics(app)

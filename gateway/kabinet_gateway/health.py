@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import text
 
 from kabinet_kit.bus import broker_reachable
+from kabinet_kit.ops import visible_readiness
 
 from .gateway import current_gateway
 from .proxy import UpstreamFailure
@@ -50,4 +51,4 @@ def readyz() -> tuple[dict[str, Any], int]:
     ready = all(v == "ok" for v in checks.values()) and required_ok
     body = {"status": "ready" if ready else "not ready", "checks": checks, "broker": broker,
             "upstreams": upstreams, "required_upstreams": list(s.required_upstreams)}
-    return body, 200 if ready else 503
+    return visible_readiness(body), 200 if ready else 503

@@ -47,7 +47,8 @@ def test_gateway_sets_its_own_identity_and_forwarding_headers(make_app, mint, mo
     assert h["X-Kabinet-Session-Id"] == claims["sid"]
     assert h["Authorization"] == f"Bearer {token}"  # services verify too
     assert h["X-Forwarded-For"] == "127.0.0.1"
-    assert h["X-Request-ID"] == "req-123" and h["X-Correlation-ID"] == "corr-9"
+    # The gateway's own ids, never the client's (issue 11, finding 1).
+    assert h["X-Request-ID"] not in ("req-123", "") and h["X-Correlation-ID"] == h["X-Request-ID"]
     assert h["X-Forwarded-Prefix"] == "/api/identity"
     assert seen["path"] == "children/42" and seen["query"] == b"x=1&y=%20z" and seen["method"] == "GET"
 

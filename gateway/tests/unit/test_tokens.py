@@ -97,7 +97,7 @@ def test_unknown_kid(client, mint):
 def test_public_paths_need_no_token(client):
     for path in ("/api/identity/auth/token", "/api/identity/auth/refresh", "/api/identity/access-codes/redeem"):
         assert _reaches_upstream(client.post(path, json={}))
-    for path in ("/api/identity/.well-known/jwks.json", "/api/identity/openapi.json", "/api/identity/healthz"):
+    for path in ("/api/identity/.well-known/jwks.json", "/api/identity/openapi.json"):
         assert _reaches_upstream(client.get(path))
     for path in ("/api/openapi.json", "/api/events/asyncapi.json", "/api/events", "/api/docs", "/healthz"):
         assert client.get(path).status_code == 200, path

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .ops import DEFAULT_OPS_ALLOW, parse_networks
 
 #: Where ``make run`` keeps local SQLite files: <repository>/var.
 LOCAL_DATA_DIR = Path(__file__).resolve().parents[3] / "var"
@@ -63,6 +65,13 @@ class ServiceSettings(BaseSettings):
     token_audience: str = "kabinet"
     # Tests put their own signing keys here instead of JWKS (an object, not an environment value).
     key_source: Any = Field(default=None, exclude=True)
+    # Addresses (networks) that may read /metrics and /readyz's detail: the scrapers and probes.
+    ops_allow: Annotated[tuple[str, ...], NoDecode] = DEFAULT_OPS_ALLOW
+
+    @field_validator("ops_allow", mode="before")
+    @classmethod
+    def _ops_allow(cls, value: Any) -> tuple[str, ...]:
+        return parse_networks(value)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> ServiceSettings:

@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from .bodies import json_body_problem
 from .errors import Conflict, InvalidInput, RateLimited, ServiceError, Unauthenticated, status_for
 from .events import utcnow
+from .ops import DEFAULT_OPS_ALLOW, OPS_ALLOW_KEY, networks, ops_caller_allowed, visible_readiness
 
 log = logging.getLogger("kabinet.web")
 PROBLEM = "application/problem+json"
@@ -120,13 +121,21 @@ def register_body_checks(app: Flask) -> None:
 
 
 # -- request ids and access log --------------------------------------------------------
-def register_request_ids(app: Flask) -> None:
+def register_request_ids(app: Flask, *, trust_incoming: bool = True) -> None:
+    """``trust_incoming``: a service's caller is the gateway, whose ids it keeps. The gateway is
+    the edge: it makes its own ids, and a client's X-Request-ID is only logged, apart
+    (``client_request_id``), so a client can neither pick our ids nor the events' correlation."""
     access_log = logging.getLogger("kabinet.access")
 
     @app.before_request
     def _assign_ids() -> None:
         g.started = time.perf_counter()
         incoming = request.headers.get("X-Request-ID", "")
+        if not trust_incoming:
+            g.request_id = g.correlation_id = uuid.uuid4().hex
+            cut = incoming[:128]
+            g.client_request_id = cut if _REQUEST_ID.match(cut) else None
+            return
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         correlation = request.headers.get("X-Correlation-ID", "")
         g.correlation_id = correlation if _REQUEST_ID.match(correlation) else g.request_id
@@ -135,9 +144,11 @@ def register_request_ids(app: Flask) -> None:
     def _echo_ids(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         if request.path not in ("/healthz", "/metrics"):
-            access_log.info("request", extra={
-                "method": request.method, "path": request.path, "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)})
+            extra = {"method": request.method, "path": request.path, "status": response.status_code,
+                     "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)}
+            if g.get("client_request_id"):
+                extra["client_request_id"] = g.client_request_id
+            access_log.info("request", extra=extra)
         return response
 
 
@@ -163,6 +174,8 @@ def register_metrics(app: Flask, service: str) -> CollectorRegistry:
 
     @app.get("/metrics")
     def metrics() -> Response:
+        if not ops_caller_allowed():
+            return problem(404, "Not Found")
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
     app.extensions["kabinet.metrics"] = registry
@@ -184,7 +197,8 @@ def register_health(app: Flask, checks: dict[str, Callable[[], bool]]) -> None:
             except Exception as exc:  # a readiness probe reports, it never raises
                 results[name] = f"unavailable: {exc.__class__.__name__}"
         ready = all(v == "ok" for v in results.values())
-        return {"status": "ready" if ready else "not ready", "checks": results}, 200 if ready else 503
+        body = {"status": "ready" if ready else "not ready", "checks": results}
+        return visible_readiness(body), 200 if ready else 503
 
 
 def database_check(session_factory: sessionmaker[Session]) -> Callable[[], bool]:
@@ -327,7 +341,8 @@ def idempotent(table: Table, scope: Callable[[], str]) -> Callable[[Callable[...
 # -- the pieces together ----------------------------------------------------------------
 def create_base_app(service: str, *, title: str, version: str = "1.0.0", config: dict[str, Any] | None = None,
                     readiness: dict[str, Callable[[], bool]] | None = None,
-                    import_name: str | None = None) -> tuple[Flask, Api]:
+                    import_name: str | None = None, trust_request_id: bool = True,
+                    ops_allow: tuple[str, ...] = DEFAULT_OPS_ALLOW) -> tuple[Flask, Api]:
     # Flask resolves its root from the import name: the package's, never a bare folder name.
     app = Flask(import_name or f"kabinet_{service}")
     app.config.update(
@@ -335,8 +350,9 @@ def create_base_app(service: str, *, title: str, version: str = "1.0.0", config:
         OPENAPI_JSON_PATH="openapi.json", MAX_CONTENT_LENGTH=2 * 1024 * 1024, JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
+    app.config[OPS_ALLOW_KEY] = networks(ops_allow)
     app.config.update(config or {})
-    register_request_ids(app)
+    register_request_ids(app, trust_incoming=trust_request_id)
     register_error_handlers(app)
     register_metrics(app, service)
     register_health(app, readiness or {})

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from kabinet_kit.errors import NotFound, PermissionDenied
+from kabinet_kit.errors import NotFound
 
 from . import access
 from .access import Caller, LoadFacts
@@ -60,7 +60,7 @@ def grid(session: Session, caller: Caller, load_id: str, term_id: str) -> dict[s
     facts = LoadFacts(org, group_id, teacher, tuple((a, s, e) for _o, _y, _g, _su, _t, _sc, a, s, e, *_ in rows
                                                    if a is not None))
     if not access.can_read_load(caller, facts):
-        raise PermissionDenied("This group's journal for this subject is not yours to see.")
+        raise NotFound("No such teaching load.")  # a load the caller may not read looks missing
     if t_id is None or t_org != org or t_year != year:
         raise NotFound("No such term for this teaching load.")
     keys = {"load_id": load_id, "term_id": t_id}

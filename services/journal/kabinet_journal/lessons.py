@@ -14,7 +14,7 @@ from kabinet_kit.events import utcnow
 from . import access
 from .access import Caller
 from .deps import Deps, local_today
-from .lookups import get_lesson, get_load, get_term, load_facts, readable_load, term_of
+from .lookups import get_lesson, get_term, readable_load, term_of
 from .models import Attendance, Holiday, Lesson, Mark, TeachingLoad, Term
 
 
@@ -34,8 +34,7 @@ def _holiday_on(session: Session, organisation_id: str, on: date) -> Holiday | N
 
 
 def create_lesson(deps: Deps, session: Session, caller: Caller, load_id: str, data: dict) -> Lesson:
-    load = get_load(session, load_id)
-    facts = load_facts(session, load)
+    load, facts = readable_load(session, caller, load_id)
     on = data["date"]
     if not (caller.manages(load.organisation_id) or access.can_fill_lesson(caller, facts, on)):
         raise PermissionDenied("You do not keep this group's journal for this subject.")
@@ -54,8 +53,7 @@ def create_lesson(deps: Deps, session: Session, caller: Caller, load_id: str, da
 
 def update_lesson(deps: Deps, session: Session, caller: Caller, lesson_id: str, data: dict) -> Lesson:
     lesson = get_lesson(session, lesson_id)
-    load = get_load(session, lesson.load_id)
-    facts = load_facts(session, load)
+    load, facts = readable_load(session, caller, lesson.load_id, missing="No such lesson.")
     if not access.can_fill_lesson(caller, facts, lesson.date):
         raise PermissionDenied("You do not keep this group's journal for this subject on this day.")
     term = get_term(session, lesson.term_id)
@@ -116,8 +114,7 @@ def delete_lesson(session: Session, caller: Caller, lesson_id: str) -> None:
     """A generated lesson that will not take place (the timetable changed): removed by the
     administration or the load's teacher, only while nothing is recorded in it."""
     lesson = get_lesson(session, lesson_id)
-    load = get_load(session, lesson.load_id)
-    facts = load_facts(session, load)
+    load, facts = readable_load(session, caller, lesson.load_id, missing="No such lesson.")
     if not (caller.manages(load.organisation_id) or access.is_load_teacher(caller, facts)):
         raise PermissionDenied("You do not keep this group's journal for this subject.")
     term = get_term(session, lesson.term_id)
@@ -147,5 +144,5 @@ def list_lessons(session: Session, caller: Caller, load_id: str, term_id: str | 
 
 def read_lesson(session: Session, caller: Caller, lesson_id: str) -> Lesson:
     lesson = get_lesson(session, lesson_id)
-    readable_load(session, caller, lesson.load_id)
+    readable_load(session, caller, lesson.load_id, missing="No such lesson.")
     return lesson

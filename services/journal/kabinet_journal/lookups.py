@@ -35,11 +35,16 @@ def load_facts(session: Session, load: TeachingLoad) -> LoadFacts:
     return LoadFacts(load.organisation_id, load.group_id, load.teacher_account_id, subs)
 
 
-def readable_load(session: Session, caller: Caller, load_id: str) -> tuple[TeachingLoad, LoadFacts]:
-    load = get_load(session, load_id)
+def readable_load(session: Session, caller: Caller, load_id: str,
+                  missing: str = "No such teaching load.") -> tuple[TeachingLoad, LoadFacts]:
+    """The load, if the caller may read it. One they may not is answered like a missing one
+    (``missing``: the detail for the object asked for), so ids cannot be probed for existence."""
+    load = session.get(TeachingLoad, load_id)
+    if load is None:
+        raise NotFound(missing)
     facts = load_facts(session, load)
     if not access.can_read_load(caller, facts):
-        raise PermissionDenied("This group's journal for this subject is not yours to see.")
+        raise NotFound(missing)
     return load, facts
 
 

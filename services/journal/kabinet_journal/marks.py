@@ -22,7 +22,7 @@ from kabinet_kit.outbox import bulk_insert
 from . import access
 from .access import Caller, LoadFacts
 from .deps import Deps
-from .lookups import get_load, load_facts, mark_kinds, readable_load
+from .lookups import mark_kinds, readable_load
 from .models import (
     Attendance,
     Lesson,
@@ -105,10 +105,11 @@ class CellChanges:
     errors: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
 
 
-def save_cells(deps: Deps, session: Session, caller: Caller, load_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Apply marks (new or changed), mark deletions and attendance for one load, atomically."""
-    load = get_load(session, load_id)
-    facts = load_facts(session, load)
+def save_cells(deps: Deps, session: Session, caller: Caller, load_id: str, body: dict[str, Any],
+               missing: str = "No such teaching load.") -> dict[str, Any]:
+    """Apply marks (new or changed), mark deletions and attendance for one load, atomically.
+    ``missing``: the answer when the caller may not even read the load (the lesson or mark asked for)."""
+    load, facts = readable_load(session, caller, load_id, missing)
     if not (access.is_load_teacher(caller, facts) or access.substitutes(caller, facts)):
         raise PermissionDenied("You do not keep this group's journal for this subject.")
     marks_in, deletions = body.get("marks") or [], body.get("deletions") or []
@@ -326,7 +327,7 @@ def mark_history(session: Session, caller: Caller, mark_id: str) -> list[MarkCha
     lesson = session.get(Lesson, changes[0].lesson_id)
     if lesson is None:
         raise NotFound("No such mark.")
-    readable_load(session, caller, lesson.load_id)
+    readable_load(session, caller, lesson.load_id, missing="No such mark.")
     return list(changes)
 
 

@@ -20,7 +20,7 @@ from kabinet_kit.events import utcnow
 from . import access
 from .deps import Deps
 from .lessons import update_lesson
-from .lookups import get_lesson, get_load, load_facts, readable_load
+from .lookups import get_lesson, readable_load
 from .models import CurriculumHours, Group, Lesson, PlanTopic, Subject, TeachingLoad, ThematicPlan
 from .yearend import require_open_year
 
@@ -60,8 +60,7 @@ def read_plan(session: Session, caller, load_id: str) -> dict:
 def save_plan(session: Session, caller, load_id: str, body: dict) -> dict:
     """Replace the load's plan as a whole: every topic valid and the hours adding up to the
     curriculum's, or nothing is written."""
-    load = get_load(session, load_id)
-    facts = load_facts(session, load)
+    load, facts = readable_load(session, caller, load_id)
     if not (access.is_load_teacher(caller, facts) or caller.manages(load.organisation_id)):
         raise PermissionDenied("The plan is drawn up by the load's teacher or the institution's administration.")
     require_open_year(session, load.organisation_id, load.academic_year_id)
@@ -130,7 +129,7 @@ def plan_lessons(session: Session, caller, load_id: str, term_id: str | None) ->
 def take_plan_topic(deps: Deps, session: Session, caller, lesson_id: str) -> Lesson:
     """Fill a lesson's topic and kind from the plan (as if the teacher typed them)."""
     lesson = get_lesson(session, lesson_id)
-    _, facts = readable_load(session, caller, lesson.load_id)
+    _, facts = readable_load(session, caller, lesson.load_id, missing="No such lesson.")
     if not access.can_fill_lesson(caller, facts, lesson.date):
         raise PermissionDenied("You do not keep this group's journal for this subject on this day.")
     hours = _hours(_topics(session, lesson.load_id))

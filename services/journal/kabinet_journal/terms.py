@@ -11,7 +11,7 @@ from kabinet_kit.events import utcnow
 
 from . import access
 from .deps import Deps
-from .lookups import get_term, load_facts, readable_load
+from .lookups import get_term, readable_load
 from .marks import FIVE, Stays, normalise_value, scale_message, weighted_average
 from .models import Attendance, Group, Lesson, Mark, Subject, TeachingLoad, Term, TermAudit, TermMark
 
@@ -76,10 +76,7 @@ def term_results(session: Session, caller, load_id: str, term_id: str) -> list[d
 def set_period_marks(deps: Deps, session: Session, caller, load_id: str, body: dict) -> list[TermMark]:
     """Term marks (period "term", for a term) or year / final attestation marks (for the load's
     year), by the load's teacher; a closed term's marks are locked."""
-    load = session.get(TeachingLoad, load_id)
-    if load is None:
-        raise NotFound("No such teaching load.")
-    facts = load_facts(session, load)
+    load, facts = readable_load(session, caller, load_id)
     if not access.is_load_teacher(caller, facts):
         raise PermissionDenied("Term and final marks are set by the load's teacher.")
     from .yearend import require_open_year

@@ -67,7 +67,7 @@ def add_mark(body, lesson_id):
     """One more mark for a pupil in a lesson (several per lesson are allowed)."""
     lesson = lookups.get_lesson(db(), str(lesson_id))
     saved = marks.save_cells(deps(), db(), caller(), lesson.load_id,
-                             {"marks": [{**body, "lesson_id": lesson.id}]})
+                             {"marks": [{**body, "lesson_id": lesson.id}]}, missing="No such lesson.")
     return saved["marks"][0]
 
 
@@ -79,7 +79,8 @@ def change_mark(body, mark_id):
     mark = marks.get_mark(db(), str(mark_id))
     who = caller()
     saved = marks.save_cells(deps(), db(), who, mark.load_id, {"marks": [{
-        "mark_id": mark.id, "child_id": mark.child_id, "value": body["value"], "kind": body["kind"] or mark.kind}]})
+        "mark_id": mark.id, "child_id": mark.child_id, "value": body["value"], "kind": body["kind"] or mark.kind}]},
+        missing="No such mark.")
     return saved["marks"][0] if saved["marks"] else mark
 
 
@@ -87,7 +88,7 @@ def change_mark(body, mark_id):
 @blp.response(204)
 def delete_mark(mark_id):
     mark = marks.get_mark(db(), str(mark_id))
-    marks.save_cells(deps(), db(), caller(), mark.load_id, {"deletions": [mark.id]})
+    marks.save_cells(deps(), db(), caller(), mark.load_id, {"deletions": [mark.id]}, missing="No such mark.")
 
 
 @blp.get("/marks/<uuid:mark_id>/history")
@@ -104,5 +105,5 @@ def set_attendance(body, lesson_id):
     """Attendance of pupils at one lesson: present, late, absent_ill, absent_valid, absent_unexcused."""
     lesson = lookups.get_lesson(db(), str(lesson_id))
     saved = marks.save_cells(deps(), db(), caller(), lesson.load_id, {"attendance": [
-        {**e, "lesson_id": lesson.id} for e in body["entries"]]})
+        {**e, "lesson_id": lesson.id} for e in body["entries"]]}, missing="No such lesson.")
     return saved["attendance"]

@@ -36,4 +36,4 @@ def test_a_role_assigned_delivered_after_its_revocation_does_not_restore_the_rol
     _send_late(feed, ("identity.role.revoked.v1", {k: assigned[k] for k in ("assignment_id", "account_id", "role")}, 2),
                ("identity.role.assigned.v1", assigned, 1))
     assert api.count(RoleAssignment, RoleAssignment.id == assignment) == 0
-    api.problem("tutor1", "GET", grid, 403)
+    api.problem("tutor1", "GET", grid, 404)

@@ -81,9 +81,9 @@ def test_the_department_reads_statistics_without_names(api, world, school, term1
     api.problem("admin2", "GET", f"/statistics/progress?organisation_id={world.id('school1')}"
                                  f"&term_id={school.terms[1]}", 403)
     # Names and marks of pupils are not the department's to read.
-    api.problem("dept", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[1]}", 403)
+    api.problem("dept", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[1]}", 404)
     api.problem("dept", "GET", f"/diary/{world.id('ivan')}", 403)
-    api.problem("dept", "GET", f"/loads/{school.maths_5a}/term-results?term_id={school.terms[1]}", 403)
+    api.problem("dept", "GET", f"/loads/{school.maths_5a}/term-results?term_id={school.terms[1]}", 404)
 
 
 def test_the_diary_is_the_pupils_and_the_consenting_guardians_only(api, world, feed, school, term1_lesson):
@@ -119,8 +119,8 @@ def test_the_diary_is_the_pupils_and_the_consenting_guardians_only(api, world, f
     # Staff read journals, not diaries.
     api.problem("teacher1", "GET", f"/diary/{ivan}", 403)
     # A diary user sees no teacher's grid.
-    api.problem("guardian1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}", 403)
-    api.problem("pupil1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}", 403)
+    api.problem("guardian1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}", 404)
+    api.problem("pupil1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}", 404)
 
     # The consent is revoked in identity: the very next request is refused; the pupil still reads.
     feed.send(world.consent("revoked", "ivan"))
