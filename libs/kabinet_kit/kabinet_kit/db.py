@@ -66,6 +66,8 @@ def _configure_sqlite(engine: Engine, files: list[Path]) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Erased personal data must not linger in free pages of the file (152-FZ erasure).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
         _owner_only(files)
 
