@@ -7,16 +7,14 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, Stri
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kabinet_kit.db import NAMING_CONVENTION, BigId, Id, UtcDateTime, new_id
-from kabinet_kit.outbox import add_messaging_tables
-from kabinet_kit.web import idempotency_table
+from kabinet_kit.service import service_tables
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-OUTBOX, PROCESSED = add_messaging_tables(Base.metadata)
-IDEMPOTENCY = idempotency_table(Base.metadata)
+OUTBOX, PROCESSED, IDEMPOTENCY = service_tables(Base.metadata)
 
 
 class Organisation(Base):

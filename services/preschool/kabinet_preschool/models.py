@@ -11,22 +11,18 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kabinet_kit.db import NAMING_CONVENTION, BigId, UtcDateTime
-from kabinet_kit.outbox import add_messaging_tables
+from kabinet_kit.db import NAMING_CONVENTION, BigId, Id, UtcDateTime
 from kabinet_kit.replicas import replica_versions_table
-from kabinet_kit.web import idempotency_table
+from kabinet_kit.service import service_tables
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-OUTBOX, PROCESSED = add_messaging_tables(Base.metadata)
+OUTBOX, PROCESSED, IDEMPOTENCY = service_tables(Base.metadata)
 # The last sequence applied per replicated entity (consents, role assignments).
 VERSIONS = replica_versions_table(Base.metadata)
-IDEMPOTENCY = idempotency_table(Base.metadata)
-
-Id = String(36)
 
 
 # -- replicas of identity --------------------------------------------------------------
