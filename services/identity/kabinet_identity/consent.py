@@ -18,6 +18,8 @@ from .deps import Deps
 from .models import Consent, Guardianship, Movement
 from .people import person_record
 
+PUPIL_OWN_PURPOSE = "portfolio"
+
 
 def give_consent(deps: Deps, session: Session, caller: Caller, child_id: str, data: dict) -> Consent:
     child = child_of(session, child_id)
@@ -25,8 +27,9 @@ def give_consent(deps: Deps, session: Session, caller: Caller, child_id: str, da
     purpose = data["purpose"]
     if child is None:
         deny(deps, caller, "give_consent", f"children/{child_id}/consents")
-    if child_id in caller.children:
-        # A guardian consents online: the register entry is the institution's, numbered and dated
+    if child_id in caller.children or _pupil_for_himself(caller, child_id, purpose):
+        # A guardian consents online (and the pupil to his own portfolio, seed 003 §4.3): the
+        # register entry is the institution's, numbered and dated
         # by the service, not chosen or backdated by the guardian (issue 11, finding 1).
         chosen = {f: ["Assigned by the institution's register; do not send it."]
                   for f in ("registration_number", "registration_date") if data.get(f)}
@@ -65,6 +68,12 @@ def give_consent(deps: Deps, session: Session, caller: Caller, child_id: str, da
     deps.events.record(session, "identity.person.disclosed.v1", {**person_record(child), "purpose": purpose,
                                                                   "consent_sequence": consent.sequence})
     return consent
+
+
+def _pupil_for_himself(caller: Caller, child_id: str, purpose: str) -> bool:
+    """Seed 003 §4.3: at first use of the portfolio the pupil himself accepts the processing of
+    his personal data (and may withdraw it); every other purpose stays the guardians'."""
+    return purpose == PUPIL_OWN_PURPOSE and child_id == caller.person_id
 
 
 def check_paper_date(registered: date, today: date, entered: date | None) -> None:
@@ -125,7 +134,7 @@ def revoke_consent(deps: Deps, session: Session, caller: Caller, child_id: str, 
         raise InvalidInput("Unknown purpose.", errors={"purpose": [f"One of: {', '.join(CONSENT_PURPOSES)}."]})
     child = child_of(session, child_id)
     where = placement_of(session, child_id) if child else None
-    if child is None or not (child_id in caller.children
+    if child is None or not (child_id in caller.children or _pupil_for_himself(caller, child_id, purpose)
                              or (where is not None and caller.administers(where.organisation_id))):
         deny(deps, caller, "revoke_consent", f"children/{child_id}/consents/{purpose}",
              person_id=child_id if child else None)
