@@ -246,9 +246,23 @@ class ElectiveOut(Schema):
     hours = fields.Integer(allow_none=True)
 
 
+class CapitalLevel(Schema):
+    level = fields.String()
+    title = fields.String()
+    achievements = fields.List(fields.Nested(AchievementOut))
+
+
+class CapitalCategory(Schema):
+    category = fields.String()
+    title = fields.String()
+    subsections = fields.Dict(keys=fields.String(), values=fields.String())
+    count = fields.Integer()
+    levels = fields.List(fields.Nested(CapitalLevel))
+
+
 class CapitalOut(Schema):
     pupil_id = fields.String()
-    categories = fields.List(fields.Dict())
+    categories = fields.List(fields.Nested(CapitalCategory))
 
 
 # -- ratings ------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 def pdf_bytes(text: str = "Диплом победителя", pages: int = 1) -> bytes:
     from reportlab.pdfgen import canvas
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer)
+    c = canvas.Canvas(buffer, invariant=1)  # the same bytes every time: a duplicate is a duplicate
     for n in range(pages):
         c.drawString(72, 720, f"Certificate {text.encode('ascii', 'ignore').decode()} page {n + 1}")
         c.showPage()
