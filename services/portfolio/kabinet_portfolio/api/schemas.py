@@ -300,3 +300,75 @@ class StatisticsOut(Schema):
     organisation_id = fields.String(allow_none=True)
     cells = fields.List(fields.Dict())
     rated_pupils = fields.Integer()
+
+
+# -- petitions ------------------------------------------------------------------------------------
+class PetitionIn(Schema):
+    organisation_id = Uuid(load_default=None, metadata={"description": "an administrator's school; a pupil omits it"})
+    title = fields.String(required=True, validate=validate.Length(1, 300))
+    organiser = fields.String(required=True, validate=validate.Length(1, 300))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    category = fields.String(required=True, validate=validate.OneOf(tuple(CATEGORIES)))
+    subsection = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 100))
+    register_url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class PetitionDecisionIn(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    base_points = fields.Float(load_default=None, validate=validate.Range(min=0, max=1000, min_inclusive=False))
+    level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
+    category = fields.String(load_default=None, validate=validate.OneOf(tuple(CATEGORIES)))
+    subsection = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 100))
+
+
+class PetitionOut(Schema):
+    id = fields.String()
+    organisation_id = fields.String()
+    requested_by_pupil = fields.String(allow_none=True)
+    proposal = fields.Dict()
+    state = fields.String()
+    reason = fields.String(allow_none=True)
+    activity_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class PetitionQuery(Schema):
+    state = fields.String(load_default=None, validate=validate.OneOf(
+        ("requested", "petitioned", "refused_by_school", "included", "refused")))
+
+
+# -- disputes -------------------------------------------------------------------------------------
+class DisputeIn(Schema):
+    subject = fields.String(required=True, validate=validate.OneOf(("categorisation", "refusal")))
+    text = fields.String(required=True, validate=validate.Length(1, 4000))
+
+
+class DisputeAnswerIn(Schema):
+    answer = fields.String(required=True, validate=validate.Length(1, 4000))
+    cited_activity_id = fields.String(required=True, validate=validate.Length(1, 36),
+                                      metadata={"description": "the catalogue activity the decision rests on (§8.1)"})
+
+
+class DisputeOut(Schema):
+    id = fields.String()
+    achievement_id = fields.String()
+    pupil_id = fields.String()
+    organisation_id = fields.String(allow_none=True)
+    subject = fields.String()
+    text = fields.String()
+    opened_on = fields.Date()
+    due_on = fields.Date()
+    state = fields.String()
+    overdue = fields.Boolean()
+    answer = fields.String(allow_none=True)
+    cited_activity_id = fields.String(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+
+
+class DisputeQuery(Schema):
+    overdue = fields.Boolean(load_default=False)
+    pupil_id = Uuid(load_default=None)
