@@ -1,8 +1,8 @@
 """Gateway settings: the kit's ``ServiceSettings`` (``GATEWAY_*``) plus the gateway's own.
 
-Upstreams: the deployed services (identity, journal, preschool) have a default local URL
-(``http://127.0.0.1:<port>``, the port taken from ``<SERVICE>_PORT`` when set). A service that
-is not deployed (portfolio, reports) has none: the gateway sends it nothing, not even probes,
+Upstreams: the deployed services (identity, journal, preschool, portfolio) have a default local
+URL (``http://127.0.0.1:<port>``, the port taken from ``<SERVICE>_PORT`` when set). A service that
+is not deployed (reports) has none: the gateway sends it nothing, not even probes,
 until ``<SERVICE>_URL`` or ``GATEWAY_UPSTREAMS`` names its URL — whatever listens on its usual
 port would otherwise receive every caller's token. ``<SERVICE>_URL`` sets one;
 ``GATEWAY_UPSTREAMS`` (``identity=http://10.0.0.5:8101,portfolio=http://...``) sets several, and
@@ -25,9 +25,9 @@ SERVICE = "gateway"
 SERVICE_DIR = Path(__file__).resolve().parent.parent
 
 # The deployed services and their default local ports.
-DEFAULT_PORTS = {"identity": 8101, "journal": 8102, "preschool": 8103}
+DEFAULT_PORTS = {"identity": 8101, "journal": 8102, "preschool": 8103, "portfolio": 8104}
 # Services the gateway knows of but that are not deployed: an upstream only with an explicit URL.
-UNDEPLOYED = ("portfolio", "reports")
+UNDEPLOYED = ("reports",)
 
 
 def parse_rate(text: str) -> tuple[int, float]:

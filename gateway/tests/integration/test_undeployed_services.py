@@ -66,11 +66,13 @@ def test_services_not_configured_receive_no_request_and_no_token(upstream_url, m
     """issue 11, finding 7: with only identity, journal and preschool configured, a process on
     portfolio's (or reports') default port gets nothing when a guardian loads the home screen."""
     deployed = ("identity", "journal", "preschool")
+    # Portfolio is deployed by default since issue 13: this deployment removes it (an empty URL).
     if configured_by == "service urls":
         for name in deployed:
             monkeypatch.setenv(f"{name.upper()}_URL", upstream_url)
+        monkeypatch.setenv("PORTFOLIO_URL", "")
     else:
-        monkeypatch.setenv("GATEWAY_UPSTREAMS", ",".join(f"{name}={upstream_url}" for name in deployed))
+        monkeypatch.setenv("GATEWAY_UPSTREAMS", ",".join(f"{name}={upstream_url}" for name in deployed) + ",portfolio=")
     app = create_app({"database_url": None, "key_source": minter.key_source})
     token = mint()[0]
     try:
