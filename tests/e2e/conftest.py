@@ -1,4 +1,4 @@
-"""End-to-end fixtures: identity (web + relay), journal and preschool (web + relay + consumer)
+"""End-to-end fixtures: identity (web + relay), journal, preschool and portfolio (web + relay + consumer)
 and the gateway (web + consumer) as real processes started with ``python -m ...`` on free
 loopback ports, the demo city seeded the way ``make run`` does it (queues declared, identity
 seeded and relayed, each consumer applying what is queued, then each service's own seed), fresh databases from
@@ -29,6 +29,7 @@ from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
 from kabinet_journal.config import SERVICE_DIR as JOURNAL_DIR
 from kabinet_kit.testing import admin_amqp_url, migrated_database, private_vhost, service_amqp_url
 from kabinet_kit.testing.http import free_port
+from kabinet_portfolio.config import SERVICE_DIR as PORTFOLIO_DIR
 from kabinet_preschool.config import SERVICE_DIR as PRESCHOOL_DIR
 
 REPO = Path(__file__).resolve().parents[2]
@@ -110,7 +111,7 @@ class Stack:
         self.processes: dict[str, Process] = {}
         self.identity_port = free_port()
         self.gateway_port = free_port()
-        self.ports = {"journal": free_port(), "preschool": free_port()}
+        self.ports = {"journal": free_port(), "preschool": free_port(), "portfolio": free_port()}
         self.run_id = uuid.uuid4().hex[:8]
         self.revocation_queue = f"revocations-e2e-{self.run_id}"
 
@@ -176,28 +177,31 @@ def stack(broker, tmp_path_factory):
     with migrated_database(IDENTITY_DIR, "identity") as identity_db, \
             migrated_database(JOURNAL_DIR, "journal") as journal_db, \
             migrated_database(PRESCHOOL_DIR, "preschool") as preschool_db, \
+            migrated_database(PORTFOLIO_DIR, "portfolio") as portfolio_db, \
             migrated_database(GATEWAY_DIR, "gateway") as gateway_db:
         s = Stack(log_dir, broker)
         base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("IDENTITY_", "GATEWAY_", "JOURNAL_", "PRESCHOOL_"))}
+                if not k.startswith(("IDENTITY_", "GATEWAY_", "JOURNAL_", "PRESCHOOL_", "PORTFOLIO_"))}
         base.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
         identity_env = {**base, "IDENTITY_DATABASE_URL": identity_db, "IDENTITY_PORT": str(s.identity_port),
                         "IDENTITY_AMQP_URL": service_amqp_url("identity", broker), "IDENTITY_WORKERS": "1",
                         "IDENTITY_THREADS": "4", "IDENTITY_ARGON2_TIME_COST": "1",
                         "IDENTITY_ARGON2_MEMORY_KIB": "1024"}
         service_envs = {}
-        for name, db in (("journal", journal_db), ("preschool", preschool_db)):
+        for name, db in (("journal", journal_db), ("preschool", preschool_db), ("portfolio", portfolio_db)):
             p = name.upper()
             service_envs[name] = {**base, f"{p}_DATABASE_URL": db, f"{p}_PORT": str(s.ports[name]),
                                   f"{p}_AMQP_URL": service_amqp_url(name, broker), f"{p}_WORKERS": "1",
                                   f"{p}_JWKS_URL": f"{s.identity}/.well-known/jwks.json",
                                   f"{p}_CONSUMER_QUEUE": f"identity-e2e-{s.run_id}"}
+        service_envs["portfolio"]["PORTFOLIO_DOCUMENT_DIR"] = str(log_dir / "portfolio-documents")
         absent = f"http://127.0.0.1:{free_port()}"  # services not started in this run
         gateway_env = {**base, "GATEWAY_DATABASE_URL": gateway_db, "GATEWAY_PORT": str(s.gateway_port),
                        "GATEWAY_AMQP_URL": service_amqp_url("gateway", broker), "GATEWAY_WORKERS": "2",
                        "GATEWAY_REVOCATION_QUEUE": s.revocation_queue,
                        "GATEWAY_UPSTREAMS": (f"identity={s.identity},journal={s.url('journal')},"
-                                             f"preschool={s.url('preschool')},portfolio={absent},reports={absent}"),
+                                             f"preschool={s.url('preschool')},portfolio={s.url('portfolio')},"
+                                             f"reports={absent}"),
                        "GATEWAY_PUBLIC_BROKER_VHOST": broker,
                        # Every test logs in from 127.0.0.1; the limit itself is tested in the gateway's own tests.
                        "GATEWAY_LOGIN_RATE": "500/60"}
