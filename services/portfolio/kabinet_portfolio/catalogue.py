@@ -7,7 +7,6 @@ version are kept in ``activity_revisions``. Categories and subsections are exact
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -206,7 +205,3 @@ def change_settings(session: Session, caller: Caller, changes: dict[str, Any]) -
             row.value = str(value)
     session.flush()
     return settings_of(session)
-
-
-def parse_day(value: str) -> date:
-    return date.fromisoformat(value)
