@@ -33,6 +33,7 @@ from kabinet_kit.events import CloudEvent
 from kabinet_kit.outbox import EventRecorder, add_messaging_tables
 from kabinet_kit.relay import OutboxRelay
 from kabinet_kit.testing import TEST_VHOST, admin_amqp_url, migrated_database, test_db_kind
+from kabinet_kit.testing.broker_accounts import Accounts
 
 SAMPLE_SERVICE = Path(__file__).parent / "sample_service"
 EXCHANGE = "kittest.events"
@@ -70,6 +71,20 @@ def amqp_url() -> str:
             pytest.fail(f"RabbitMQ is not reachable at {url.rpartition('@')[2]}: {exc!r}", pytrace=False)
         Exchange(EXCHANGE, type="topic", durable=True)(conn.default_channel).declare()
     return url
+
+
+@pytest.fixture(scope="session")
+def definitions_loaded():
+    """The definitions imported into the test vhost (a missing broker fails here)."""
+    return broker_definitions.load(TEST_VHOST)
+
+
+@pytest.fixture
+def accounts(definitions_loaded):
+    """Connections as each broker account; what a test declared is deleted afterwards."""
+    b = Accounts()
+    yield b
+    b.close()
 
 
 class Broker:

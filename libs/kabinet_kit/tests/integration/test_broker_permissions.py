@@ -1,17 +1,14 @@
-"""The broker's accounts and permissions (deploy/rabbitmq/definitions.json) hold on a real broker.
+"""What each broker account (deploy/rabbitmq/definitions.json) may do, on a real broker.
 
 Every check connects as the account in question (pika, as an outside system would) to the
-test vhost after the definitions were loaded there. Accounts: ``<service>-relay`` (publishes
-the service's own exchanges, reads nothing), ``<service>-consumer`` (its own queues and
-retry/dead-letter exchanges), ``gateway-web`` (connects, may do nothing), ``external``, and the
-administrator ``kabinet-admin`` (set-up and inspection; not in the committed file). ``guest``
-has nothing. Nothing skips: without a broker or rabbitmqctl these tests fail.
+test vhost after the definitions were loaded there: ``<service>-relay`` publishes the service's
+own exchanges and reads nothing, ``<service>-consumer`` owns its queues and retry/dead-letter
+exchanges and cannot speak for its service, ``gateway-web`` may do nothing, ``external`` reads
+the public exchanges into its own queues. Nothing skips: without a broker these tests fail.
 """
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -28,119 +25,17 @@ from kabinet_kit.db import make_engine
 from kabinet_kit.events import CloudEvent
 from kabinet_kit.outbox import outbox_table
 from kabinet_kit.relay import OutboxRelay
-from kabinet_kit.testing import BROKER_HOST, TEST_VHOST, service_amqp_url
+from kabinet_kit.testing import service_amqp_url
+from kabinet_kit.testing.broker_accounts import (
+    ACCESS_REFUSED,
+    assert_refused,
+    consumer,
+    get_one,
+    publish,
+    relay,
+)
 
-HOST, _, PORT = BROKER_HOST.partition(":")
-ACCESS_REFUSED = 403
-ADMIN = "kabinet-admin"
 PUBLISHERS = defs.configured_topology().publishers
-
-
-def relay(service: str) -> str:
-    return f"{service}-relay"
-
-
-def consumer(service: str) -> str:
-    return f"{service}-consumer"
-
-
-@pytest.fixture(scope="session")
-def definitions_loaded():
-    """The definitions imported into the test vhost (a missing broker fails here)."""
-    return defs.load(TEST_VHOST)
-
-
-def connect(user: str, vhost: str = TEST_VHOST, password: str | None = None) -> pika.BlockingConnection:
-    if password is None:
-        password = {"guest": "guest", ADMIN: defs.admin_password()}.get(user, f"kabinet-{user}")
-    params = pika.ConnectionParameters(
-        host=HOST, port=int(PORT or 5672), virtual_host=vhost,
-        credentials=pika.PlainCredentials(user, password),
-        connection_attempts=1, socket_timeout=5, blocked_connection_timeout=5)
-    return pika.BlockingConnection(params)
-
-
-class Accounts:
-    """Connections as each account, unique names, and clean-up of what a test created."""
-
-    def __init__(self, vhost: str = TEST_VHOST):
-        self.vhost = vhost
-        self.uid = uuid.uuid4().hex[:8]
-        self._connections: dict[str, pika.BlockingConnection] = {}
-        self._queues: list[str] = []
-
-    def channel(self, user: str):
-        """A fresh channel (a refusal closes the channel it happened on) with publisher confirms."""
-        conn = self._connections.get(user)
-        if conn is None or conn.is_closed:
-            conn = self._connections[user] = connect(user, self.vhost)
-        ch = conn.channel()
-        ch.confirm_delivery()
-        return ch
-
-    def name(self, owner: str, template: str = "{owner}.perm-{uid}") -> str:
-        """A unique queue name (``<owner>.perm-<uid>`` by default), deleted by the admin after the test."""
-        queue = template.format(owner=owner, uid=self.uid)
-        self._queues.append(queue)
-        return queue
-
-    def own_queue(self, service: str, template: str = "{owner}.perm-{uid}",
-                  bind_to: tuple[str, str] | None = None) -> str:
-        """A queue ``<service>.…`` declared (and bound) by the service's consumer account."""
-        queue = self.name(service, template)
-        ch = self.channel(consumer(service))
-        ch.queue_declare(queue, durable=True)
-        if bind_to:
-            ch.queue_bind(queue, bind_to[0], routing_key=bind_to[1])
-        return queue
-
-    def close(self) -> None:
-        for conn in self._connections.values():
-            if conn.is_open:
-                conn.close()
-        if self._queues:
-            admin = connect(ADMIN, self.vhost)
-            try:
-                ch = admin.channel()
-                for queue in self._queues:
-                    ch.queue_delete(queue)
-            finally:
-                admin.close()
-
-
-@pytest.fixture
-def accounts(definitions_loaded):
-    b = Accounts()
-    yield b
-    b.close()
-
-
-def publish(ch, exchange: str, routing_key: str, body: bytes = b"{}") -> None:
-    """Publish with a confirm, so that a refusal surfaces here and not later."""
-    ch.basic_publish(exchange, routing_key, body, pika.BasicProperties(delivery_mode=2))
-
-
-def get_one(ch, queue: str, timeout: float = 3.0) -> bytes:
-    deadline = time.monotonic() + timeout
-    while True:
-        method, _props, body = ch.basic_get(queue, auto_ack=True)
-        if method is not None:
-            return body
-        assert time.monotonic() < deadline, f"nothing arrived in {queue}"
-        time.sleep(0.02)
-
-
-def assert_refused(action, *args, **kwargs) -> None:
-    with pytest.raises(ChannelClosedByBroker) as info:
-        action(*args, **kwargs)
-    assert info.value.reply_code == ACCESS_REFUSED, info.value
-
-
-def assert_cannot_open_vhost(user: str, vhost: str = TEST_VHOST, password: str | None = None) -> None:
-    """The broker refuses the connection to the vhost itself (no permissions there at all)."""
-    with pytest.raises(pika.exceptions.ProbableAccessDeniedError) as info:
-        connect(user, vhost, password).close()
-    assert "access to vhost" in str(info.value) and "refused" in str(info.value)
 
 
 # -- relays publish only to their own exchanges, and read nothing -------------------------
@@ -339,7 +234,7 @@ def test_kit_relay_and_consumer_run_under_their_accounts(accounts, tmp_path):
     # to identity.events and identity.pd.
     name = f"perm-{accounts.uid}"
     for q in (f"journal.{name}", f"journal.{name}.retry", f"journal.{name}.dead"):
-        accounts._queues.append(q)
+        accounts.queues.append(q)
     journal = EventConsumer(service="journal", name=name, amqp_url=service_amqp_url("journal", "consumer"),
                             bindings=[Binding("identity.events", "identity.#"),
                                       Binding("identity.pd", "identity.person.#")],
@@ -370,7 +265,7 @@ def test_kit_relay_and_consumer_run_under_their_accounts(accounts, tmp_path):
 def test_kit_consumer_of_gateway_is_refused_personal_data(accounts):
     name = f"perm-{accounts.uid}"
     for q in (f"gateway.{name}", f"gateway.{name}.retry", f"gateway.{name}.dead"):
-        accounts._queues.append(q)
+        accounts.queues.append(q)
     gateway = EventConsumer(service="gateway", name=name, amqp_url=service_amqp_url("gateway", "consumer"),
                             bindings=[Binding("identity.events", "identity.account.#"),
                                       Binding("identity.pd", "#")],
@@ -380,111 +275,3 @@ def test_kit_consumer_of_gateway_is_refused_personal_data(accounts):
             gateway.declare(gateway.connection.default_channel)
     finally:
         gateway.close()
-
-
-# -- guest, the administrator --------------------------------------------------------------
-def test_guest_cannot_open_a_kabinet_vhost(definitions_loaded):
-    assert_cannot_open_vhost("guest")
-
-
-def test_loading_takes_away_what_an_earlier_load_gave(definitions_loaded):
-    """A vhost loaded by an older version: guest and the accounts of the one-account-per-service
-    scheme had rights there. Loading again leaves them nothing."""
-    vhost = f"kabinet-defs-{uuid.uuid4().hex[:8]}"
-    try:
-        defs.ensure_vhost(vhost)
-        defs._run("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-        defs._run("set_permissions", "-p", vhost, "journal", "^journal\\..+$", "^journal\\..+$", ".*")
-        connect("guest", vhost).close()  # the old state: guest may open it
-        defs.load(vhost)
-        assert_cannot_open_vhost("guest", vhost)
-        assert_cannot_open_vhost("journal", vhost, "kabinet-journal")
-        connect(consumer("journal"), vhost).close()
-    finally:
-        defs.delete_vhost(vhost)
-
-
-def test_admin_has_every_right_on_the_vhost(accounts):
-    ch = accounts.channel(ADMIN)
-    queue = accounts.name("anything")
-    ch.queue_declare(queue)
-    ch.queue_bind(queue, "identity.pd", routing_key="#")
-    publish(ch, "identity.pd", "x", b"g")
-    assert get_one(ch, queue) == b"g"
-
-
-def test_admin_password_is_a_private_file_or_the_environment(definitions_loaded, monkeypatch):
-    path = defs.admin_password_path()
-    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o077 == 0
-    assert defs.admin_password() == path.read_text().strip() and len(defs.admin_password()) >= 32
-    monkeypatch.setenv("KABINET_BROKER_ADMIN_PASSWORD", "from-the-environment")
-    assert defs.admin_password() == "from-the-environment"
-
-
-def test_loading_with_another_admin_password_is_refused_and_changes_nothing(definitions_loaded):
-    with pytest.raises(RuntimeError, match="KABINET_BROKER_ADMIN_PASSWORD"):
-        defs.load(TEST_VHOST, admin_secret="not-the-admins-password")
-    connect(ADMIN).close()  # the administrator's password is unchanged
-
-
-def test_wrong_password_is_refused(definitions_loaded):
-    with pytest.raises(pika.exceptions.ProbableAuthenticationError):
-        connect("external", password="kabinet-journal-consumer")
-
-
-# -- the file, the loader ------------------------------------------------------------------
-def test_committed_definitions_file_is_current():
-    assert json.loads(defs.DEFAULT_PATH.read_text(encoding="utf-8")) == defs.build()
-    done = subprocess.run([sys.executable, "-m", "kabinet_kit.broker_definitions", "check"],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-
-
-def test_committed_file_names_neither_guest_nor_the_administrator():
-    document = json.loads(defs.DEFAULT_PATH.read_text(encoding="utf-8"))
-    names = {u["name"] for u in document["users"]} | {p["user"] for p in document["permissions"]}
-    assert "guest" not in names and ADMIN not in names
-    assert {relay(s) for s in PUBLISHERS} | {consumer(s) for s in (*PUBLISHERS, "gateway")} <= names
-    assert not set(defs.configured_topology().consumers) & names  # the old one-account-per-service logins
-
-
-def test_check_detects_a_stale_file(tmp_path):
-    path = tmp_path / "definitions.json"
-    assert defs.main(["check", "--path", str(path)]) == 1  # missing
-    assert defs.main(["write", "--path", str(path)]) == 0
-    assert defs.main(["check", "--path", str(path)]) == 0
-    doc = json.loads(path.read_text())
-    doc["permissions"][0]["read"] = ".*"
-    path.write_text(defs.render(doc))
-    assert defs.main(["check", "--path", str(path)]) == 1
-
-
-def test_loading_twice_is_harmless(accounts):
-    queue = accounts.own_queue("journal", bind_to=("identity.events", "#"))
-    publish(accounts.channel(relay("identity")), "identity.events", "identity.x.y.v1", b"kept")
-    defs.load(TEST_VHOST)
-    # What existed survives, the accounts still log in and the rules still hold.
-    assert get_one(accounts.channel(consumer("journal")), queue) == b"kept"
-    assert_refused(publish, accounts.channel(consumer("journal")), "identity.events", "x")
-    with connect(ADMIN) as admin:
-        admin.channel().exchange_declare("identity.pd", exchange_type="topic", durable=True, passive=True)
-
-
-def test_committed_file_loads_into_any_vhost(definitions_loaded):
-    vhost = f"kabinet-defs-{uuid.uuid4().hex[:8]}"
-    document = json.loads(defs.DEFAULT_PATH.read_text(encoding="utf-8"))
-    try:
-        defs.load(vhost, document)
-        other = Accounts(vhost)
-        try:
-            queue = other.own_queue("journal", bind_to=("identity.pd", "#"))
-            publish(other.channel(relay("identity")), "identity.pd", "identity.person.created.v1", b"v")
-            assert get_one(other.channel(consumer("journal")), queue) == b"v"
-            spy = other.name("external")
-            other.channel("external").queue_declare(spy, durable=True)
-            assert_refused(other.channel("external").queue_bind, spy, "identity.pd", routing_key="#")
-        finally:
-            other.close()
-        assert_cannot_open_vhost("guest", vhost)
-    finally:
-        defs.delete_vhost(vhost)
