@@ -82,7 +82,8 @@ e2e: install
 	$(if $(E2E_TESTS),KABINET_TEST_DB=sqlite $(VENV)/bin/pytest -q $(E2E_TESTS),@echo "no end-to-end tests yet")
 
 reset: install services-up
-	rm -rf var
+	@# Everything local goes but var/secrets: secrets outlive the city.
+	find var -mindepth 1 -maxdepth 1 ! -name secrets -exec rm -rf {} + 2>/dev/null || true
 	@# Queued events of the old city would otherwise reach the new one.
 	@rabbitmqctl -q delete_vhost kabinet 2>/dev/null || true
 	@for db in $$(psql -h 127.0.0.1 -U postgres -Atc "select datname from pg_database where datname like 'kabinet_%'" 2>/dev/null); do \

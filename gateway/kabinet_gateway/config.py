@@ -95,6 +95,9 @@ class Settings(ServiceSettings, env_prefix="GATEWAY_"):
     public_broker_host: str = "127.0.0.1:5672"
     public_broker_vhost: str = "kabinet"
     health_timeout: float = Field(default=1.0, gt=0)
+    # The web process's broker account (gateway-web, no rights): /readyz reports whether the
+    # broker answers. Empty: reported as not configured.
+    web_amqp_url: str = Field(default="", repr=False)
 
     @model_validator(mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from kabinet_contracts import REGISTRY
 from kabinet_kit.consumer import Binding, EventConsumer, run_forever
 from kabinet_kit.db import make_engine, make_session_factory
 from kabinet_kit.logs import configure_logging
+from kabinet_kit.service import stop_on_configuration_error
 
 from .config import SERVICE, Settings
 from .models import processed_events
@@ -29,7 +30,7 @@ def build_consumer(settings: Settings, session_factory: sessionmaker[Any], *, na
                    **kwargs: Any) -> EventConsumer:
     """Queue ``gateway.<name>``; the name defaults to GATEWAY_REVOCATION_QUEUE (``revocations``)."""
     return EventConsumer(
-        service=SERVICE, name=name or settings.revocation_queue, amqp_url=settings.amqp_url,
+        service=SERVICE, name=name or settings.revocation_queue, amqp_url=settings.broker_url("consumer"),
         bindings=[Binding("identity.events", t) for t in REVOCATION_TYPES],
         handlers={t: handle_revocation for t in REVOCATION_TYPES},
         session_factory=session_factory, processed=processed_events, registry=REGISTRY, **kwargs)
@@ -51,10 +52,12 @@ def main() -> None:
     settings = Settings.load()
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
+    with stop_on_configuration_error():
+        consumer = build_consumer(settings, session_factory)
     stop = threading.Event()
     threading.Thread(target=_pruner, args=(session_factory, settings, stop), daemon=True).start()
     try:
-        run_forever(build_consumer(settings, session_factory))
+        run_forever(consumer)
     finally:
         stop.set()
         engine.dispose()

@@ -29,8 +29,8 @@ def readyz() -> tuple[dict[str, Any], int]:
 
     futures = {name: gw.executor.submit(gw.fetch_json, name, "healthz", timeout=s.health_timeout)
                for name in gw.upstreams}
-    broker_future = gw.executor.submit(broker_reachable, s.amqp_url, s.health_timeout)
-    pending: list[Future[Any]] = [*futures.values(), broker_future]
+    broker_future = gw.executor.submit(broker_reachable, s.web_amqp_url, s.health_timeout) if s.web_amqp_url else None
+    pending: list[Future[Any]] = [*futures.values(), *([broker_future] if broker_future else [])]
     wait(pending, timeout=s.health_timeout + 1)
     upstreams: dict[str, str] = {}
     for name, future in futures.items():
@@ -44,7 +44,8 @@ def readyz() -> tuple[dict[str, Any], int]:
             upstreams[name] = f"unavailable: {exc.__class__.__name__}"
     try:
         # Reported, not required: the web workers do not use the broker (the consumer does).
-        broker = "ok" if broker_future.result(timeout=0) else "unavailable"
+        broker = ("not configured" if broker_future is None
+                  else "ok" if broker_future.result(timeout=0) else "unavailable")
     except Exception:
         broker = "unavailable"
     required_ok = all(upstreams.get(name) == "ok" for name in s.required_upstreams if name in gw.upstreams)

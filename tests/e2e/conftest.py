@@ -97,6 +97,12 @@ def wait_queue(vhost: str, queue: str, process: Process, timeout: float = 30) ->
     pytest.fail(f"{process.name} did not declare {queue}:\n{process.tail()}", pytrace=False)
 
 
+def account(env: dict, service: str, process: str, vhost: str) -> dict:
+    """``env`` with the broker account of this process alone (``<SERVICE>_<PROCESS>_AMQP_URL``):
+    a web process and the seeds get none, a relay cannot log in as its consumer."""
+    return {**env, f"{service.upper()}_{process.upper()}_AMQP_URL": service_amqp_url(service, process, vhost)}
+
+
 def run_module(module: str, env: dict, *args: str) -> None:
     done = subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=300)
@@ -184,20 +190,20 @@ def stack(broker, tmp_path_factory):
                 if not k.startswith(("IDENTITY_", "GATEWAY_", "JOURNAL_", "PRESCHOOL_", "PORTFOLIO_"))}
         base.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
         identity_env = {**base, "IDENTITY_DATABASE_URL": identity_db, "IDENTITY_PORT": str(s.identity_port),
-                        "IDENTITY_AMQP_URL": service_amqp_url("identity", broker), "IDENTITY_WORKERS": "1",
+                        "IDENTITY_WORKERS": "1",
                         "IDENTITY_THREADS": "4", "IDENTITY_ARGON2_TIME_COST": "1",
                         "IDENTITY_ARGON2_MEMORY_KIB": "1024"}
         service_envs = {}
         for name, db in (("journal", journal_db), ("preschool", preschool_db), ("portfolio", portfolio_db)):
             p = name.upper()
             service_envs[name] = {**base, f"{p}_DATABASE_URL": db, f"{p}_PORT": str(s.ports[name]),
-                                  f"{p}_AMQP_URL": service_amqp_url(name, broker), f"{p}_WORKERS": "1",
+                                  f"{p}_WORKERS": "1",
                                   f"{p}_JWKS_URL": f"{s.identity}/.well-known/jwks.json",
                                   f"{p}_CONSUMER_QUEUE": f"identity-e2e-{s.run_id}"}
         service_envs["portfolio"]["PORTFOLIO_DOCUMENT_DIR"] = str(log_dir / "portfolio-documents")
         absent = f"http://127.0.0.1:{free_port()}"  # services not started in this run
         gateway_env = {**base, "GATEWAY_DATABASE_URL": gateway_db, "GATEWAY_PORT": str(s.gateway_port),
-                       "GATEWAY_AMQP_URL": service_amqp_url("gateway", broker), "GATEWAY_WORKERS": "2",
+                       "GATEWAY_WORKERS": "2",
                        "GATEWAY_REVOCATION_QUEUE": s.revocation_queue,
                        "GATEWAY_UPSTREAMS": (f"identity={s.identity},journal={s.url('journal')},"
                                              f"preschool={s.url('preschool')},portfolio={s.url('portfolio')},"
@@ -208,20 +214,21 @@ def stack(broker, tmp_path_factory):
         try:
             # The demo city, in the order `make seed` uses.
             for name, env in service_envs.items():
-                run_module(f"kabinet_{name}.consumer", env, "--declare")
+                run_module(f"kabinet_{name}.consumer", account(env, name, "consumer", broker), "--declare")
             run_module("kabinet_identity.seed", identity_env)
-            run_module("kabinet_identity.relay", identity_env, "--drain")
+            run_module("kabinet_identity.relay", account(identity_env, "identity", "relay", broker), "--drain")
             for name, env in service_envs.items():
-                run_module(f"kabinet_{name}.consumer", env, "--until-idle", "2")
+                run_module(f"kabinet_{name}.consumer", account(env, name, "consumer", broker), "--until-idle", "2")
                 run_module(f"kabinet_{name}.seed", env)
             s.start("identity-web", "kabinet_identity.web", identity_env)
-            s.start("identity-relay", "kabinet_identity.relay", identity_env)
+            s.start("identity-relay", "kabinet_identity.relay", account(identity_env, "identity", "relay", broker))
             for name, env in service_envs.items():
                 s.start(f"{name}-web", f"kabinet_{name}.web", env)
-                s.start(f"{name}-relay", f"kabinet_{name}.relay", env)
-                s.start(f"{name}-consumer", f"kabinet_{name}.consumer", env)
-            consumer = s.start("gateway-consumer", "kabinet_gateway.consumer", gateway_env)
-            s.start("gateway-web", "kabinet_gateway.web", gateway_env)
+                s.start(f"{name}-relay", f"kabinet_{name}.relay", account(env, name, "relay", broker))
+                s.start(f"{name}-consumer", f"kabinet_{name}.consumer", account(env, name, "consumer", broker))
+            consumer = s.start("gateway-consumer", "kabinet_gateway.consumer",
+                               account(gateway_env, "gateway", "consumer", broker))
+            s.start("gateway-web", "kabinet_gateway.web", account(gateway_env, "gateway", "web", broker))
             wait_http(f"{s.identity}/healthz", s.processes["identity-web"])
             for name in service_envs:
                 wait_http(f"{s.url(name)}/healthz", s.processes[f"{name}-web"])

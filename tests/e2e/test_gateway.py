@@ -141,6 +141,7 @@ def test_health_and_metrics(stack):
     ready = stack.get("/readyz").json()
     assert ready["status"] == "ready" and ready["upstreams"]["identity"] == "ok"
     assert ready["upstreams"]["journal"] == "ok" and ready["upstreams"]["preschool"] == "ok"
+    assert ready["broker"] == "ok"  # probed under gateway-web, the account that may do nothing
     assert ready["upstreams"]["portfolio"] == "unavailable"
     metrics = stack.get("/metrics").text
     assert "http_request_duration_seconds_bucket" in metrics and "gateway_upstream_duration_seconds" in metrics

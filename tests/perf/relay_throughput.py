@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -38,15 +37,6 @@ BODY_DATA = {"entry_id": "6fa459ea-ee8a-3ca4-894e-db77e160355e", "account": "ben
              "note": "a payload of about the size of a real event " * 6}
 GOAL_RATE = 8000.0
 GOAL_RATIO = 0.6
-
-
-def ensure_vhost(vhost: str) -> None:
-    """Idempotently create the test vhost (needs rabbitmqctl; harmless if it already exists)."""
-    for args in (["add_vhost", vhost], ["set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"]):
-        try:
-            subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, timeout=60)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
 
 
 def sample_body(event_id: str | None = None) -> str:
@@ -266,8 +256,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="PostgreSQL server URL for the relay's database")
     args = parser.parse_args(argv)
 
+    from kabinet_kit import broker_definitions
     from kabinet_kit.testing import TEST_VHOST, admin_amqp_url
-    ensure_vhost(TEST_VHOST)
+    broker_definitions.load(TEST_VHOST)  # the vhost, its accounts, the administrator's rights
     url = admin_amqp_url()
     from kombu import Connection, Exchange
     with Connection(url, transport="pyamqp", connect_timeout=5) as conn:

@@ -33,7 +33,8 @@ def feed(database_url):
     """The revocation consumer on a queue of this module's own, fed as identity's relay would."""
     broker_definitions.load(TEST_VHOST)
     engine = make_engine(database_url)
-    settings = Settings.load({"database_url": database_url, "amqp_url": service_amqp_url("gateway")})
+    settings = Settings.load({"database_url": database_url,
+                              "consumer_amqp_url": service_amqp_url("gateway", "consumer")})
     running = RunningConsumer(functools.partial(build_consumer, settings, make_session_factory(engine)),
                               label="evolution-test")
     feed = EventFeed(REGISTRY, running)

@@ -42,7 +42,8 @@ def database_url():
 @pytest.fixture(scope="module")
 def consumer(broker, database_url):
     name = f"revocations-test-{uuid.uuid4().hex[:8]}"
-    settings = Settings.load({"database_url": database_url, "amqp_url": service_amqp_url("gateway")})
+    settings = Settings.load({"database_url": database_url,
+                              "consumer_amqp_url": service_amqp_url("gateway", "consumer")})
     engine = make_engine(database_url)
     consumer = build_consumer(settings, make_session_factory(engine), name=name)
     thread = threading.Thread(target=consumer.run, daemon=True)

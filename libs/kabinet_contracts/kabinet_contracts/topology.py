@@ -2,7 +2,7 @@
 names no service)."""
 from __future__ import annotations
 
-from kabinet_kit.broker_definitions import Topology
+from kabinet_kit.broker_topology import Topology
 
 from .registry import PERSONAL_DATA_EXCHANGE
 
@@ -11,6 +11,8 @@ TOPOLOGY = Topology(
     publishers=("identity", "journal", "preschool", "portfolio", "reports"),
     # Processes that only consume: the gateway reads the public exchanges, never identity.pd.
     consume_only=("gateway",),
+    # The gateway's /readyz tells whether the broker answers: an account that may do nothing.
+    web_probes=("gateway",),
     external="external",
     personal_data_exchange=PERSONAL_DATA_EXCHANGE,
 )

@@ -4,26 +4,33 @@
 ``kabinet``) and committed; :func:`load` imports the same document, rewritten for any vhost,
 into the running broker with ``rabbitmqctl import_definitions``.
 
-Accounts (login = name, development password ``kabinet-<name>``) come from the system's
-:class:`Topology` (``KABINET_BROKER_TOPOLOGY``):
+Every process kind logs in with its own account (development password ``kabinet-<login>``),
+from the system's :class:`Topology` (``KABINET_BROKER_TOPOLOGY``):
 
-* a publishing service ``S`` configures and
-  writes only its own ``S.*`` resources (its ``S.events`` exchange, its consumer queues and
-  their ``S.dlx``/``S.retry``/``S.requeue`` exchanges) and reads its own resources, every
-  ``<publisher>.events`` exchange and the personal-data exchange (internal services only);
-* a consume-only process reads its own resources plus every ``*.events`` exchange, never the
+* ``S-relay`` (a publishing service ``S``) declares and publishes to its own exchanges only —
+  ``S.events`` and any other exchange the topology names ``S.*`` (identity's personal-data
+  exchange) — and reads nothing;
+* ``S-consumer`` (every consuming process) declares, binds, reads and writes its own ``S.*``
+  queues and its ``S.dlx``/``S.retry``/``S.requeue`` exchanges, never the relay's exchanges;
+  it reads every ``<publisher>.events`` exchange and, for internal services only, the
   personal-data exchange;
+* ``S-web`` (a web process that probes the broker for its readiness) may open the vhost and
+  nothing else;
 * ``external`` (an outside municipal system) declares its own ``external.*`` queues, binds them
   to and reads from the ``*.events`` exchanges; it writes nowhere but its own resources;
-* ``guest`` is not defined here (importing must not change its password) but keeps full
-  permissions on the vhost: set-up and tests use it.
+* ``guest`` has nothing: loading clears its permissions (an older version gave it everything),
+  and those of the older one-account-per-service logins (``journal``, ...);
+* the administrator ``kabinet-admin`` (set-up, tests' inspection) has every right on the vhosts
+  that were loaded; it is not in the committed file: :func:`load` adds it with the password of
+  ``KABINET_BROKER_ADMIN_PASSWORD`` or of a private file made on first use.
 
-Remember RabbitMQ's checks: declaring/deleting needs *configure* on the resource; queue.bind
-needs *write* on the queue and *read* on the exchange; basic.publish needs *write* on the
-exchange; basic.consume/basic.get need *read* on the queue; declaring a queue with a
-dead-letter exchange needs *read* on the queue and *write* on that exchange. Every regex is
-anchored at both ends so that, e.g., a queue ``journal.identity-events`` is not mistaken for
-an events exchange.
+RabbitMQ's checks: declaring/deleting needs *configure* on the resource; queue.bind needs
+*write* on the queue and *read* on the exchange; basic.publish needs *write* on the exchange
+(the default exchange is ``amq.default``, which no pattern here matches); basic.get,
+basic.consume and queue.purge need *read* on the queue; declaring a queue with a dead-letter
+exchange needs *read* on the queue and *write* on that exchange. Every regex is anchored at both
+ends so that, e.g., a queue ``journal.identity-events`` is not mistaken for an events exchange;
+the consumer's ``(?!...)`` (PCRE, as RabbitMQ evaluates them) keeps the relay's exchanges out.
 
 Command line::
 
@@ -37,46 +44,21 @@ import argparse
 import base64
 import copy
 import hashlib
+import hmac
 import importlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .broker_topology import Topology, permissions_for
+from .settings import local_secret
+
 DEFAULT_VHOST = "kabinet"
-
-
-@dataclass(frozen=True)
-class Topology:
-    """The accounts and exchanges of a system on the bus (the system names them, not the kit)."""
-    #: Services that publish events on their own ``<service>.events`` topic exchange; they are
-    #: trusted with personal data (may read the personal-data exchange).
-    publishers: tuple[str, ...]
-    #: Processes that only consume, from the public exchanges.
-    consume_only: tuple[str, ...] = ()
-    #: The outside systems' account.
-    external: str = "external"
-    personal_data_exchange: str = "personal.data"
-
-    @property
-    def consumers(self) -> tuple[str, ...]:
-        """Everyone who runs an EventConsumer (and so owns ``S.dlx``, ``S.retry``, ``S.requeue``)."""
-        return self.publishers + self.consume_only
-
-    @property
-    def internal(self) -> tuple[str, ...]:
-        return self.publishers
-
-    @property
-    def users(self) -> tuple[str, ...]:
-        return self.consumers + (self.external,)
-
 
 #: Where the system's topology comes from: ``module:attribute``.
 TOPOLOGY_ENV = "KABINET_BROKER_TOPOLOGY"
@@ -112,34 +94,16 @@ def password_hash(user: str, password: str) -> str:
     salt = hashlib.sha256(f"kabinet-broker-salt:{user}".encode()).digest()[:4]
     return base64.b64encode(salt + hashlib.sha256(salt + password.encode("utf-8")).digest()).decode("ascii")
 
-
-def _own(name: str) -> str:
-    return rf"{re.escape(name)}\..+"
-
-
-def _events_exchanges(topology: Topology) -> str:
-    return rf"({'|'.join(topology.publishers)})\.events"
-
-
-def permissions_for(user: str, topology: Topology | None = None) -> dict[str, str]:
-    """The configure/write/read regexes of one account (the same on every vhost)."""
-    topology = topology or configured_topology()
-    own = _own(user)
-    readable = [own, _events_exchanges(topology)]
-    if user in topology.internal:
-        readable.append(re.escape(topology.personal_data_exchange))
-    return {
-        "configure": f"^{own}$",
-        "write": f"^{own}$",
-        "read": f"^({'|'.join(readable)})$",
-    }
-
-
 def _exchange(name: str, vhost: str, kind: str) -> dict[str, Any]:
     # Exactly what kombu declares (Exchange(name, type=kind, durable=True)): re-declaring it
     # from the relay or a consumer is then equivalent, not a PRECONDITION_FAILED.
     return {"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
             "internal": False, "arguments": {}}
+
+
+def _user(name: str, password: str) -> dict[str, Any]:
+    return {"name": name, "password_hash": password_hash(name, password), "hashing_algorithm": HASHING_ALGORITHM,
+            "tags": "", "limits": {}}
 
 
 def build(vhost: str = DEFAULT_VHOST, passwords: dict[str, str] | None = None,
@@ -150,15 +114,8 @@ def build(vhost: str = DEFAULT_VHOST, passwords: dict[str, str] | None = None,
     """
     topology = topology or configured_topology()
     passwords = passwords or {}
-    users = [{
-        "name": user,
-        "password_hash": password_hash(user, passwords.get(user, development_password(user))),
-        "hashing_algorithm": HASHING_ALGORITHM,
-        "tags": "",
-        "limits": {},
-    } for user in topology.users]
+    users = [_user(user, passwords.get(user, development_password(user))) for user in topology.users]
     permissions = [{"user": user, "vhost": vhost, **permissions_for(user, topology)} for user in topology.users]
-    permissions.append({"user": "guest", "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"})
     exchanges = [_exchange(f"{s}.events", vhost, "topic") for s in topology.publishers]
     exchanges.append(_exchange(topology.personal_data_exchange, vhost, "topic"))
     exchanges += [_exchange(f"{s}.{suffix}", vhost, "direct")
@@ -243,26 +200,93 @@ def delete_vhost(vhost: str) -> None:
     _run("delete_vhost", vhost)
 
 
+def password_variable(user: str) -> str:
+    """``KABINET_BROKER_PASSWORD_<USER>``, ``-`` as ``_`` (``..._JOURNAL_CONSUMER``)."""
+    return f"{PASSWORD_ENV_PREFIX}{user.upper().replace('-', '_')}"
+
+
 def passwords_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """Non-development passwords from ``KABINET_BROKER_PASSWORD_<USER>`` (e.g. ``..._JOURNAL``)."""
-    return {user: environ[f"{PASSWORD_ENV_PREFIX}{user.upper()}"] for user in configured_topology().users
-            if environ.get(f"{PASSWORD_ENV_PREFIX}{user.upper()}")}
+    """Non-development passwords from ``KABINET_BROKER_PASSWORD_<USER>``."""
+    return {user: environ[password_variable(user)] for user in configured_topology().users
+            if environ.get(password_variable(user))}
+
+
+# -- the administrator and the accounts that must have nothing -----------------------------
+ADMIN_USER = "kabinet-admin"
+ADMIN_PASSWORD_ENV = "KABINET_BROKER_ADMIN_PASSWORD"
+ADMIN_PASSWORD_FILE = "broker-admin.password"
+#: Whoever had rights on a Kabinet vhost before: loading takes them away (beyond the topology's
+#: services themselves, the logins of the older one-account-per-service scheme).
+STRIPPED_USERS = ("guest",)
+
+
+def admin_password_path() -> Path:
+    """The broker is one per machine, and so is its administrator: the password lives in the
+    user's configuration folder, shared by every checkout (and CI's clean clone) on the machine."""
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "kabinet" / ADMIN_PASSWORD_FILE
+
+
+def admin_password() -> str:
+    """``KABINET_BROKER_ADMIN_PASSWORD``, else ``~/.config/kabinet/broker-admin.password`` (0600,
+    folder 0700, made with a random password on first use)."""
+    if os.environ.get(ADMIN_PASSWORD_ENV):
+        return os.environ[ADMIN_PASSWORD_ENV]
+    path = admin_password_path()
+    return local_secret(path.name, path.parent)
+
+
+def _password_matches(user: dict[str, Any], password: str) -> bool:
+    """Whether an exported user's hash is ``password`` (salted SHA-256/512, RabbitMQ's schemes)."""
+    digest = {"rabbit_password_hashing_sha256": hashlib.sha256,
+              "rabbit_password_hashing_sha512": hashlib.sha512}.get(user.get("hashing_algorithm", ""))
+    if digest is None:
+        return False
+    raw = base64.b64decode(user.get("password_hash", ""))
+    return hmac.compare_digest(raw[4:], digest(raw[:4] + password.encode("utf-8")).digest())
+
+
+def _admin_entries(vhost: str, password: str, existing: dict[str, Any], reset: bool) -> dict[str, list[Any]]:
+    """The administrator's user (unless it exists with that password) and permissions on ``vhost``."""
+    current = next((u for u in existing.get("users", []) if u.get("name") == ADMIN_USER), None)
+    if current is not None and not reset and not _password_matches(current, password):
+        raise RuntimeError(
+            f"the broker user {ADMIN_USER} exists with another password than this checkout's: set "
+            f"{ADMIN_PASSWORD_ENV} to its password (kept in {admin_password_path()} unless "
+            f"another environment set it), or give it this one with --reset-admin-password")
+    users = [] if current is not None and not reset else [_user(ADMIN_USER, password)]
+    return {"users": users, "permissions": [
+        {"user": ADMIN_USER, "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"}]}
 
 
 def load(vhost: str = DEFAULT_VHOST, document: dict[str, Any] | None = None,
-         passwords: dict[str, str] | None = None) -> dict[str, Any]:
+         passwords: dict[str, str] | None = None, *, admin_secret: str | None = None,
+         reset_admin_password: bool = False) -> dict[str, Any]:
     """Import the definitions for ``vhost`` into the local broker; loading again is harmless.
 
     ``document`` (e.g. the committed file) is rewritten for ``vhost``; by default it is
-    :func:`build` for that vhost. Returns the document that was imported.
+    :func:`build` for that vhost. The administrator gets every right on ``vhost`` (created with
+    ``admin_secret``, default :func:`admin_password`; an existing one keeps its password, and
+    a different one is an error unless ``reset_admin_password``); guest and the retired
+    accounts lose theirs. Returns the document that was imported (without the administrator).
     """
     doc = for_vhost(document, vhost) if document is not None else build(vhost, passwords)
     ensure_vhost(vhost)
+    # What the broker holds now (users with their hashes, permissions): to verify the
+    # administrator's password and to see whose permissions must go, in one call.
+    existing = json.loads(_run("--silent", "export_definitions", "-", "--format", "json"))
+    admin = _admin_entries(vhost, admin_secret or admin_password(), existing, reset_admin_password)
+    full = {**doc, "users": doc["users"] + admin["users"], "permissions": doc["permissions"] + admin["permissions"]}
     # The document goes in on standard input rather than as a temporary file: run as root,
     # the packaged rabbitmqctl re-executes itself as the ``rabbitmq`` user, which cannot read
     # a private temporary file (and a world-readable one would expose the password hashes).
     # rabbitmqctl waits for the node to finish the import before it exits.
-    _run("import_definitions", stdin=render(doc))
+    _run("import_definitions", stdin=render(full))
+    granted = {p["user"] for p in full["permissions"]}
+    stripped = set(STRIPPED_USERS) | set(configured_topology().consumers)
+    for permission in existing.get("permissions", []):
+        if permission.get("vhost") == vhost and permission.get("user") in stripped - granted:
+            _run("clear_permissions", "-p", vhost, permission["user"])
     return doc
 
 
@@ -278,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     p_load.add_argument("--vhost", default=DEFAULT_VHOST)
     p_load.add_argument("--path", type=Path, default=None,
                         help="load this definitions file (rewritten for --vhost) instead of build()")
+    p_load.add_argument("--reset-admin-password", action="store_true",
+                        help=f"give an existing {ADMIN_USER} this checkout's password")
     args = parser.parse_args(argv)
 
     if args.command == "write":
@@ -294,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     if document is not None and passwords:
         parser.error("KABINET_BROKER_PASSWORD_* cannot be combined with --path")
     try:
-        load(args.vhost, document, passwords)
+        load(args.vhost, document, passwords, reset_admin_password=args.reset_admin_password)
     except RuntimeError as exc:
         print(f"load failed: {exc}", file=sys.stderr)
         return 2

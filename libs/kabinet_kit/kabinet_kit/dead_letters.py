@@ -4,8 +4,8 @@
     python -m kabinet_kit.dead_letters --queue journal.identity show 1
     python -m kabinet_kit.dead_letters --queue journal.identity replay --id EVENT_ID   (or --all)
 
-The broker URL is ``--url``, else ``<SERVICE>_AMQP_URL``, else ``AMQP_URL`` (also from a file in
-``KABINET_SECRETS_DIR``): the service's own account suffices, everything used is its own
+The broker URL is ``--url``, else ``<SERVICE>_CONSUMER_AMQP_URL`` (also from a file in
+``KABINET_SECRETS_DIR``): the service's consumer account suffices, everything used is its own
 ``<service>.*``. Looking takes nothing away: messages are fetched unacknowledged and handed back
 when the channel closes. A replayed message is published to ``<service>.requeue`` (routing key =
 the queue, back into the consumer's queue) and acked in the dead queue only after the broker
@@ -27,7 +27,7 @@ from pydantic_settings import SettingsConfigDict
 from .bus import connect
 from .consumer import ATTEMPTS_HEADER, ERROR_HEADER, FAILURES_HEADER
 from .events import CONTENT_TYPE
-from .settings import ServiceSettings
+from .settings import ConfigurationError, ServiceSettings
 
 #: Headers that describe the message's past failures; a replay starts it afresh.
 RESET_HEADERS = (ATTEMPTS_HEADER, FAILURES_HEADER, ERROR_HEADER, "x-death", "x-first-death-exchange",
@@ -56,11 +56,11 @@ def service_of(queue: str) -> str:
 
 
 def amqp_url_for(service: str) -> str:
-    """The service's broker URL as its processes read it (environment or secrets folder)."""
+    """The service consumer's broker URL as the consumer reads it (environment or secrets folder)."""
     class Settings(ServiceSettings):
         model_config = SettingsConfigDict(env_prefix=f"{service.upper()}_", extra="ignore")
 
-    return Settings.load().amqp_url
+    return Settings.load().broker_url("consumer")
 
 
 def _event_type(body: bytes) -> str | None:
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kabinet_kit.dead_letters",
                                      description="list, show and replay a consumer's dead letters")
     parser.add_argument("--queue", required=True, help="the consumer queue, e.g. journal.identity")
-    parser.add_argument("--url", help="broker URL (default: <SERVICE>_AMQP_URL, then AMQP_URL)")
+    parser.add_argument("--url", help="broker URL (default: <SERVICE>_CONSUMER_AMQP_URL)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="every dead letter: position, event id, type, attempts, error")
     p_show = sub.add_parser("show", help="one dead letter with its body")
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         url = args.url or amqp_url_for(service_of(args.queue))
-    except ValueError as exc:
+    except (ValueError, ConfigurationError) as exc:
         parser.error(str(exc))
     with dead_letters(url, args.queue) as (channel, letters):
         if args.command == "list":

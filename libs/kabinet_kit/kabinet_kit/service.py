@@ -6,7 +6,9 @@ A service's ``bootstrap.py`` describes itself once and calls these; its use case
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,12 +18,12 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from .bus import broker_reachable, events_exchange
+from .bus import events_exchange
 from .consumer import Binding, EventConsumer, Handler
 from .db import make_engine, make_session_factory
 from .outbox import ContractRegistry, EventRecorder, add_messaging_tables
 from .relay import OutboxRelay
-from .settings import ServiceSettings
+from .settings import ConfigurationError, ServiceSettings
 from .tokens import CachingVerifier, JwksKeySource, TokenVerifier
 from .web import (
     RequestTransaction,
@@ -86,9 +88,10 @@ def create_service_app(spec: ServiceSpec, deps: Deps, blueprints: Iterable[Bluep
                        readiness: Mapping[str, Callable[[], bool]] | None = None) -> Flask:
     """The service's Flask app: problem+json errors, request ids, metrics, health, one database
     transaction per request, the dependencies, and the service's blueprints."""
+    # No broker check: the web process never uses the broker (the outbox and the relay do),
+    # so it has no broker account, and a broker outage must not take the API out of service.
     checks: dict[str, Callable[[], bool]] = {
         "database": database_check(deps.session_factory),
-        "broker": lambda: broker_reachable(deps.settings.amqp_url),
         **(readiness or {}),
     }
     app, api = create_base_app(spec.name, title=spec.title, readiness=checks, ops_allow=deps.settings.ops_allow)
@@ -114,7 +117,8 @@ def create_relay(spec: ServiceSpec, settings: ServiceSettings, **options: Any) -
     exchanges = {events_exchange(spec.name).name}
     for contract in spec.registry.for_service(spec.name):
         exchanges.add(contract.exchange)
-    return OutboxRelay(engine_for(settings), spec.outbox, settings.amqp_url, sorted(exchanges), **options)
+    return OutboxRelay(engine_for(settings), spec.outbox, settings.broker_url("relay"), sorted(exchanges),
+                       **options)
 
 
 def bindings_for(handlers: Mapping[str, Handler], registry: ContractRegistry) -> list[Binding]:
@@ -129,7 +133,7 @@ def create_consumer(spec: ServiceSpec, settings: ServiceSettings, *, name: str,
     chosen = dict(handlers if handlers is not None else spec.handlers)
     if session_factory is None:
         session_factory = make_session_factory(engine_for(settings))
-    return EventConsumer(service=spec.name, name=name, amqp_url=settings.amqp_url,
+    return EventConsumer(service=spec.name, name=name, amqp_url=settings.broker_url("consumer"),
                          bindings=bindings_for(chosen, spec.registry), handlers=chosen,
                          session_factory=session_factory, processed=spec.processed, registry=spec.registry,
                          **options)
@@ -140,12 +144,24 @@ def blueprints_of(*modules: Any) -> Sequence[Blueprint]:
     return [module.blp for module in modules]
 
 
+@contextmanager
+def stop_on_configuration_error() -> Iterator[None]:
+    """A process started without a setting it needs exits with the message alone (status 2)."""
+    try:
+        yield
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 # -- the processes' entry points (``python -m <service>.relay`` and so on) ----------------------
 def relay_main(spec: ServiceSpec, settings: ServiceSettings, argv: list[str] | None = None) -> None:
     from .logs import configure_logging
     from .relay import main
     configure_logging(spec.name)
-    main(create_relay(spec, settings), argv)
+    with stop_on_configuration_error():
+        relay = create_relay(spec, settings)
+    main(relay, argv)
 
 
 def consumer_main(spec: ServiceSpec, settings: ServiceSettings, *, name: str,
@@ -153,7 +169,9 @@ def consumer_main(spec: ServiceSpec, settings: ServiceSettings, *, name: str,
     from .consumer import main
     from .logs import configure_logging
     configure_logging(spec.name)
-    main(create_consumer(spec, settings, name=name), argv)
+    with stop_on_configuration_error():
+        consumer = create_consumer(spec, settings, name=name)
+    main(consumer, argv)
 
 
 def migrate_main(spec: ServiceSpec, settings: ServiceSettings) -> None:

@@ -19,10 +19,15 @@ from .ops import DEFAULT_OPS_ALLOW, parse_networks
 
 #: Where ``make run`` keeps local SQLite files: <repository>/var.
 LOCAL_DATA_DIR = Path(__file__).resolve().parents[3] / "var"
-DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/kabinet"
 SECRETS_DIR_ENV = "KABINET_SECRETS_DIR"
 
 S = TypeVar("S", bound="ServiceSettings")
+#: The processes that log in to the broker, each with its own account (deploy/rabbitmq/README.md).
+BROKER_PROCESSES = ("relay", "consumer")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the starting process needs is missing; the message names the variable."""
 
 
 def local_secret(name: str, directory: Path = LOCAL_DATA_DIR) -> str:
@@ -52,9 +57,12 @@ class ServiceSettings(BaseSettings):
     service: ClassVar[str] = ""
     default_port: ClassVar[int] = 8000
 
-    # Empty means: the generic DATABASE_URL / AMQP_URL, then the local default.
+    # Empty means: the generic DATABASE_URL, then the local default.
     database_url: str = ""
-    amqp_url: str = ""
+    # The broker, each process with its own least-privilege account: <PREFIX>RELAY_AMQP_URL,
+    # <PREFIX>CONSUMER_AMQP_URL. No default and no shared fallback: see broker_url().
+    relay_amqp_url: str = Field(default="", repr=False)
+    consumer_amqp_url: str = Field(default="", repr=False)
     host: str = "127.0.0.1"
     port: int = Field(default=0, ge=0, le=65535)
     workers: int = Field(default=2, ge=1, le=64)
@@ -78,15 +86,25 @@ class ServiceSettings(BaseSettings):
         if not self.database_url:
             local_file = LOCAL_DATA_DIR / f"{self.service or 'kabinet'}.db"
             self.database_url = os.environ.get("DATABASE_URL", f"sqlite:///{local_file}")
-        if not self.amqp_url:
-            self.amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
         if not self.port:
             self.port = self.default_port
         if not self.database_url.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
             raise ValueError(f"database_url must be sqlite:// or postgresql://, not {self.database_url!r}")
-        if not self.amqp_url.startswith(("amqp://", "amqps://")):
-            raise ValueError("amqp_url must be amqp:// or amqps://")
+        for process in BROKER_PROCESSES:
+            if getattr(self, f"{process}_amqp_url") and not getattr(self, f"{process}_amqp_url").startswith(
+                    ("amqp://", "amqps://")):
+                raise ValueError(f"{process}_amqp_url must be amqp:// or amqps://")
         return self
+
+    def broker_url(self, process: str) -> str:
+        """The broker URL of the ``relay`` or the ``consumer``; a missing one stops that process."""
+        url: str = getattr(self, f"{process}_amqp_url")
+        if not url:
+            variable = f"{self.model_config.get('env_prefix', '')}{process}_amqp_url".upper()
+            raise ConfigurationError(
+                f"{variable} is not set: the {process} logs in to the broker with its own account, "
+                f"amqp://<login>:<password>@<host>:5672/<vhost> (development: deploy/local.env)")
+        return url
 
     @classmethod
     def load(cls: type[S], overrides: dict[str, Any] | None = None) -> S:

@@ -12,9 +12,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
+from ..broker_definitions import ADMIN_USER, admin_password
 from ..migrations import upgrade
 
 TEST_VHOST = os.environ.get("KABINET_TEST_VHOST", "kabinet-test")
@@ -29,15 +31,29 @@ test_db_kind.__test__ = False  # type: ignore[attr-defined]  # a helper, not a t
 
 
 def admin_amqp_url(vhost: str | None = None) -> str:
-    """The broker administrator (guest) on the test vhost: for set-up and inspection only."""
-    if vhost:
-        return f"amqp://guest:guest@{BROKER_HOST}/{vhost}"
-    return os.environ.get("KABINET_TEST_AMQP_URL", f"amqp://guest:guest@{BROKER_HOST}/{TEST_VHOST}")
+    """The broker administrator (``kabinet-admin``, never guest) on the test vhost: for set-up and
+    inspection only. Its password: ``KABINET_BROKER_ADMIN_PASSWORD`` or ~/.config/kabinet (see
+    deploy/rabbitmq/README.md); ``broker_definitions load`` gives it its rights on a vhost."""
+    if not vhost and os.environ.get("KABINET_TEST_AMQP_URL"):
+        return os.environ["KABINET_TEST_AMQP_URL"]
+    return f"amqp://{ADMIN_USER}:{quote(admin_password(), safe='')}@{BROKER_HOST}/{vhost or TEST_VHOST}"
 
 
-def service_amqp_url(service: str, vhost: str | None = None) -> str:
-    """A service's own broker account (see deploy/rabbitmq/definitions.json) on the test vhost."""
-    return f"amqp://{service}:kabinet-{service}@{BROKER_HOST}/{vhost or TEST_VHOST}"
+def service_amqp_url(service: str, process: str, vhost: str | None = None) -> str:
+    """The broker account of one of a service's processes (``relay``, ``consumer``; the gateway's
+    ``web``), development password, on the test vhost (see deploy/rabbitmq/definitions.json)."""
+    account = f"{service}-{process}"
+    return f"amqp://{account}:kabinet-{account}@{BROKER_HOST}/{vhost or TEST_VHOST}"
+
+
+def broker_settings(service: str, vhost: str | None = None) -> dict[str, str]:
+    """Settings overrides giving a service's relay and consumer their own accounts."""
+    return {f"{process}_amqp_url": service_amqp_url(service, process, vhost) for process in ("relay", "consumer")}
+
+
+def broker_env(service: str, vhost: str | None = None) -> dict[str, str]:
+    """The same as environment variables (``JOURNAL_RELAY_AMQP_URL``, ...) for a started process."""
+    return {f"{service.upper()}_{name.upper()}": url for name, url in broker_settings(service, vhost).items()}
 
 
 @contextmanager

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 import string
-import subprocess
 import threading
 import time
 import uuid
@@ -27,12 +26,14 @@ from marshmallow import Schema, fields
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func, insert, select
 
 from kabinet_contracts import EventRegistry
+from kabinet_kit import broker_definitions
 from kabinet_kit.consumer import Binding, EventConsumer, Outcome
 from kabinet_kit.db import BigId, make_engine, make_session_factory
 from kabinet_kit.events import CloudEvent
 from kabinet_kit.outbox import EventRecorder, add_messaging_tables
 from kabinet_kit.relay import OutboxRelay
 from kabinet_kit.testing import TEST_VHOST, admin_amqp_url, migrated_database, test_db_kind
+from kabinet_kit.testing.broker_accounts import Accounts
 
 SAMPLE_SERVICE = Path(__file__).parent / "sample_service"
 EXCHANGE = "kittest.events"
@@ -55,29 +56,35 @@ REGISTRY.register(EVENT_TYPE, EntryRecorded,
 
 
 # -- broker ---------------------------------------------------------------------------
-def _rabbitmqctl(*args: str) -> None:
-    try:
-        done = subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.fail(f"rabbitmqctl {' '.join(args)} could not run: {exc!r}", pytrace=False)
-    if done.returncode != 0 and "already_exists" not in (done.stdout + done.stderr):
-        pytest.fail(f"rabbitmqctl {' '.join(args)} failed ({done.returncode}): {done.stderr or done.stdout}",
-                    pytrace=False)
-
-
 @pytest.fixture(scope="session")
 def amqp_url() -> str:
-    """The test vhost exists, guest may do anything there, and ``kittest.events`` is declared."""
-    _rabbitmqctl("add_vhost", TEST_VHOST)
-    _rabbitmqctl("set_permissions", "-p", TEST_VHOST, "guest", ".*", ".*", ".*")
+    """The administrator on the test vhost (definitions loaded), and ``kittest.events`` declared."""
+    try:
+        broker_definitions.load(TEST_VHOST)
+    except RuntimeError as exc:
+        pytest.fail(f"cannot load the broker definitions into {TEST_VHOST}: {exc}", pytrace=False)
     url = admin_amqp_url()
     with Connection(url, connect_timeout=5, transport="pyamqp") as conn:
         try:
             conn.ensure_connection(max_retries=0)
         except Exception as exc:  # noqa: BLE001 - any failure here means no broker: fail loudly
-            pytest.fail(f"RabbitMQ is not reachable at {url}: {exc!r}", pytrace=False)
+            pytest.fail(f"RabbitMQ is not reachable at {url.rpartition('@')[2]}: {exc!r}", pytrace=False)
         Exchange(EXCHANGE, type="topic", durable=True)(conn.default_channel).declare()
     return url
+
+
+@pytest.fixture(scope="session")
+def definitions_loaded():
+    """The definitions imported into the test vhost (a missing broker fails here)."""
+    return broker_definitions.load(TEST_VHOST)
+
+
+@pytest.fixture
+def accounts(definitions_loaded):
+    """Connections as each broker account; what a test declared is deleted afterwards."""
+    b = Accounts()
+    yield b
+    b.close()
 
 
 class Broker:

@@ -11,6 +11,7 @@ import socket
 import struct
 import threading
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from amqp.exceptions import AMQPError
@@ -18,7 +19,7 @@ from kombu.exceptions import KombuError
 
 from kabinet_kit import bus
 from kabinet_kit.relay import ConfirmTimeout
-from kabinet_kit.testing import BROKER_HOST, TEST_VHOST
+from kabinet_kit.testing import BROKER_HOST, admin_amqp_url
 
 BROKER_ERRORS = (OSError, AMQPError, KombuError, ConfirmTimeout)
 
@@ -41,7 +42,9 @@ class TcpProxy:
         threading.Thread(target=self._accept_loop, name="proxy-accept", daemon=True).start()
 
     def url(self) -> str:
-        return f"amqp://guest:guest@127.0.0.1:{self.port}/{TEST_VHOST}"
+        """The administrator's URL, through the proxy."""
+        parts = urlsplit(admin_amqp_url())
+        return urlunsplit(parts._replace(netloc=f"{parts.netloc.rpartition('@')[0]}@127.0.0.1:{self.port}"))
 
     @staticmethod
     def _reset(sock: socket.socket) -> None:

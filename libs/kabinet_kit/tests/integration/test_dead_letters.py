@@ -4,6 +4,7 @@ applied is dead-lettered with the error recorded, and dead letters can be listed
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -124,9 +125,20 @@ def test_the_command_works_under_the_services_own_account(broker, kit):
     broker.channel.basic_publish(Message(event.to_json().encode(), message_id=event.id,
                                          application_headers={ERROR_HEADER: "Conflict('x')"}),
                                  exchange="journal.dlx", routing_key=queue)
-    own = service_amqp_url("journal")
+    own = service_amqp_url("journal", "consumer")
     assert event.id in command(own, queue, "list").stdout
-    command(own, queue, "replay", "--all")
+    # Without --url: the consumer's variable, as the consumer process reads it.
+    done = subprocess.run([sys.executable, "-m", "kabinet_kit.dead_letters", "--queue", queue, "replay", "--all"],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "JOURNAL_CONSUMER_AMQP_URL": own})
+    assert done.returncode == 0, done.stderr
     back = broker.get(queue)
     assert back is not None and back.properties["message_id"] == event.id
     assert broker.message_count(f"{queue}.dead") == 0
+
+
+def test_the_command_without_a_broker_url_names_the_variable():
+    env = {k: v for k, v in os.environ.items() if not k.endswith("AMQP_URL")}
+    done = subprocess.run([sys.executable, "-m", "kabinet_kit.dead_letters", "--queue", "journal.identity", "list"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 2 and "JOURNAL_CONSUMER_AMQP_URL is not set" in done.stderr, done.stderr

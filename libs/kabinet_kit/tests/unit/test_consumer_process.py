@@ -66,7 +66,7 @@ class ScriptedConsumer(EventConsumer):
     def __init__(self, apply_result=True, retry_fails=False, handlers=None, **options):
         options.setdefault("max_attempts", 5)
         options.setdefault("base_delay", 1.0)
-        super().__init__(service="kittest", name="unit", amqp_url="amqp://guest:guest@127.0.0.1:1/unit",
+        super().__init__(service="kittest", name="unit", amqp_url="amqp://unit:unit@127.0.0.1:1/unit",
                          bindings=[Binding("kittest.events", "#")],
                          handlers=handlers if handlers is not None else {TYPE: lambda session, event: None},
                          session_factory=None, processed=processed, registry=REGISTRY, **options)
@@ -229,7 +229,7 @@ def sessions():
 
 
 def real_consumer(sessions, handler) -> EventConsumer:
-    return EventConsumer(service="kittest", name="unit", amqp_url="amqp://guest:guest@127.0.0.1:1/unit",
+    return EventConsumer(service="kittest", name="unit", amqp_url="amqp://unit:unit@127.0.0.1:1/unit",
                          bindings=[], handlers={TYPE: handler}, session_factory=sessions, processed=processed,
                          registry=REGISTRY)
 

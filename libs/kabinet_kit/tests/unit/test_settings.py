@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from pydantic import Field, ValidationError
 
-from kabinet_kit.settings import ServiceSettings
+from kabinet_kit.settings import ConfigurationError, ServiceSettings
 
 
 class SampleSettings(ServiceSettings, env_prefix="SAMPLE_"):
@@ -16,14 +16,43 @@ class SampleSettings(ServiceSettings, env_prefix="SAMPLE_"):
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     for name in ("SAMPLE_MIN_CELL", "SAMPLE_DATABASE_URL", "DATABASE_URL", "AMQP_URL", "SAMPLE_AMQP_URL",
-                 "SAMPLE_PORT", "KABINET_SECRETS_DIR"):
+                 "SAMPLE_RELAY_AMQP_URL", "SAMPLE_CONSUMER_AMQP_URL", "SAMPLE_PORT", "KABINET_SECRETS_DIR"):
         monkeypatch.delenv(name, raising=False)
 
 
 def test_defaults_work_without_any_environment():
     settings = SampleSettings.load()
     assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith("/var/sample.db")
-    assert settings.amqp_url.startswith("amqp://") and settings.port == 8199 and settings.min_cell == 5
+    assert settings.port == 8199 and settings.min_cell == 5
+
+
+@pytest.mark.parametrize("process", ["relay", "consumer"])
+def test_a_process_without_its_broker_url_stops_naming_the_variable(monkeypatch, process):
+    # No default broker account (least of all guest's): the relay and the consumer each need their own.
+    monkeypatch.setenv("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/kabinet")  # a generic one is not used
+    monkeypatch.setenv("SAMPLE_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/kabinet")
+    settings = SampleSettings.load()
+    with pytest.raises(ConfigurationError, match=f"SAMPLE_{process.upper()}_AMQP_URL is not set"):
+        settings.broker_url(process)
+
+
+def test_each_process_reads_its_own_broker_url(monkeypatch):
+    monkeypatch.setenv("SAMPLE_RELAY_AMQP_URL", "amqp://sample-relay:r@127.0.0.1:5672/kabinet")
+    monkeypatch.setenv("SAMPLE_CONSUMER_AMQP_URL", "amqp://sample-consumer:c@127.0.0.1:5672/kabinet")
+    settings = SampleSettings.load()
+    assert settings.broker_url("relay") == "amqp://sample-relay:r@127.0.0.1:5672/kabinet"
+    assert settings.broker_url("consumer") == "amqp://sample-consumer:c@127.0.0.1:5672/kabinet"
+    assert "sample-relay:r@" not in repr(settings)  # the URLs carry passwords
+    monkeypatch.setenv("SAMPLE_RELAY_AMQP_URL", "http://nope")
+    with pytest.raises(ValidationError, match="relay_amqp_url"):
+        SampleSettings.load()
+
+
+def test_no_default_in_code_carries_guest_credentials():
+    for name, field in ServiceSettings.model_fields.items():
+        assert "guest" not in str(field.default), name
+    import kabinet_kit.settings as module
+    assert not [v for v in vars(module).values() if isinstance(v, str) and "guest:guest" in v]
 
 
 def test_prefixed_variables_win_over_generic_ones(monkeypatch):

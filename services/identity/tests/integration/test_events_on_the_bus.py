@@ -46,7 +46,7 @@ def drain(queue_name: str) -> list[dict]:
 def test_relay_publishes_the_demo_city_with_personal_data_only_on_identity_pd(fresh_api, listeners):
     waiting = fresh_api.outbox_count()
     relay = create_relay(Settings(database_url=fresh_api.deps.settings.database_url,
-                                  amqp_url=service_amqp_url("identity")))
+                                  relay_amqp_url=service_amqp_url("identity", "relay")))
     try:
         assert relay.drain() == waiting
     finally:
@@ -60,7 +60,7 @@ def test_relay_publishes_the_demo_city_with_personal_data_only_on_identity_pd(fr
     assert enrolled and all(e["subject"] == e["data"]["child_id"] for e in enrolled)
     # Nothing is left waiting, and a second round publishes nothing again.
     relay = create_relay(Settings(database_url=fresh_api.deps.settings.database_url,
-                                  amqp_url=service_amqp_url("identity")))
+                                  relay_amqp_url=service_amqp_url("identity", "relay")))
     try:
         assert relay.drain() == 0
     finally:

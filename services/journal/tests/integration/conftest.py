@@ -19,7 +19,7 @@ from kabinet_journal.config import Settings
 from kabinet_journal.deps import local_today
 from kabinet_journal.models import OUTBOX
 from kabinet_kit.service import app_deps
-from kabinet_kit.testing import migrated_database, service_amqp_url
+from kabinet_kit.testing import broker_settings, migrated_database
 from kabinet_kit.testing.client import ApiClient
 from kabinet_kit.testing.feed import EventFeed, RunningConsumer
 from kabinet_kit.testing.tokens import TokenMinter
@@ -164,7 +164,7 @@ def app(database_url: str, minter: TokenMinter) -> Iterator[Flask]:
 
 @pytest.fixture(scope="module")
 def consumer(app: Flask, database_url: str) -> Iterator[RunningConsumer]:
-    settings = Settings.load({"database_url": database_url, "amqp_url": service_amqp_url("journal")})
+    settings = Settings.load({"database_url": database_url, **broker_settings("journal")})
     running = RunningConsumer(partial(create_consumer, settings), label="identity-test")
     yield running
     running.stop()

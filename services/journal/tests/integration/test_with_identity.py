@@ -30,7 +30,7 @@ from kabinet_journal.config import Settings
 from kabinet_journal.replicas import HANDLERS
 from kabinet_journal.seed import seed as seed_journal
 from kabinet_kit.service import app_deps
-from kabinet_kit.testing import migrated_database, private_vhost, service_amqp_url
+from kabinet_kit.testing import broker_settings, migrated_database, private_vhost, service_amqp_url
 from kabinet_kit.testing.feed import RunningConsumer
 from kabinet_kit.testing.http import serve
 from kabinet_kit.tokens import LocalKeySource
@@ -67,8 +67,9 @@ class City:
     def sync(self, timeout: float = 20.0) -> None:
         """Publish identity's outbox; wait until the journal's consumer has applied all it handles."""
         identity_deps = app_deps(self.identity_app)
-        relay = create_identity_relay(IdentitySettings(database_url=identity_deps.settings.database_url,
-                                                       amqp_url=service_amqp_url("identity", self.vhost)))
+        relay = create_identity_relay(IdentitySettings(
+            database_url=identity_deps.settings.database_url,
+            relay_amqp_url=service_amqp_url("identity", "relay", self.vhost)))
         try:
             relay.drain()
         finally:
@@ -115,10 +116,9 @@ def city(vhost):
             migrated_database(GATEWAY_DIR, "gateway") as gateway_db:
         identity_app = create_identity_app({"database_url": identity_url, **FAST_HASHING})
         keys = app_deps(identity_app).keys
-        app = create_app({"database_url": url, "key_source": LocalKeySource(keys.public_key),
-                          "amqp_url": service_amqp_url("journal", vhost)})
+        app = create_app({"database_url": url, "key_source": LocalKeySource(keys.public_key)})
         # The queue is bound before identity says anything, so every event reaches it.
-        settings = Settings.load({"database_url": url, "amqp_url": service_amqp_url("journal", vhost)})
+        settings = Settings.load({"database_url": url, **broker_settings("journal", vhost)})
         consumer = RunningConsumer(partial(create_consumer, settings), vhost=vhost, label="identity-test")
         try:
             with serve(app) as journal_url:

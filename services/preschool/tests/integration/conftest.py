@@ -22,7 +22,7 @@ from kabinet_identity.config import Settings as IdentitySettings
 from kabinet_identity.models import OUTBOX as IDENTITY_OUTBOX
 from kabinet_identity.seed import DEMO_PASSWORD, seed
 from kabinet_kit.service import app_deps
-from kabinet_kit.testing import migrated_database, private_vhost, service_amqp_url
+from kabinet_kit.testing import broker_settings, migrated_database, private_vhost, service_amqp_url
 from kabinet_kit.testing.client import ApiClient
 from kabinet_kit.testing.feed import RunningConsumer
 from kabinet_kit.tokens import LocalKeySource
@@ -66,8 +66,8 @@ class World:
     def sync(self, timeout: float = 15.0) -> None:
         """Publish identity's outbox and wait until the consumer has applied every event it handles."""
         identity_db = app_deps(self.identity_app).settings.database_url
-        relay = create_identity_relay(IdentitySettings(database_url=identity_db,
-                                                       amqp_url=service_amqp_url("identity", self.vhost)))
+        relay = create_identity_relay(IdentitySettings(
+            database_url=identity_db, relay_amqp_url=service_amqp_url("identity", "relay", self.vhost)))
         try:
             relay.drain()
         finally:
@@ -143,9 +143,8 @@ def build_world() -> Iterator[World]:
         url = stack.enter_context(migrated_database(SERVICE_DIR, "preschool"))
         identity_app = create_identity_app({"database_url": identity_url, **FAST_HASHING})
         keys = app_deps(identity_app).keys
-        amqp_url = service_amqp_url("preschool", vhost)
-        app = create_app({"database_url": url, "key_source": LocalKeySource(keys.public_key), "amqp_url": amqp_url})
-        settings = Settings.load({"database_url": url, "amqp_url": amqp_url})
+        app = create_app({"database_url": url, "key_source": LocalKeySource(keys.public_key)})
+        settings = Settings.load({"database_url": url, **broker_settings("preschool", vhost)})
         # The consumer declares and binds its queue before returning, so every event of the demo
         # city created below reaches it.
         consumer = RunningConsumer(functools.partial(create_consumer, settings), vhost=vhost,

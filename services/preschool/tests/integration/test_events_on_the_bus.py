@@ -23,7 +23,7 @@ def test_relay_publishes_events_without_personal_data(world, rounds):
             "child_id": child["child_id"], "round_id": rounds[1], "indicator_id": ind["id"], "level": 3,
             "note": "Рисует с увлечением, секретная заметка"}).status_code == 200
         relay = create_relay(Settings(database_url=world.deps.settings.database_url,
-                                      amqp_url=service_amqp_url("preschool", world.vhost)))
+                                      relay_amqp_url=service_amqp_url("preschool", "relay", world.vhost)))
         try:
             assert relay.drain() >= 1
         finally:
