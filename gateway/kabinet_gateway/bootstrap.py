@@ -12,6 +12,7 @@ from kabinet_kit.web import create_base_app, problem
 
 from . import docs, overview
 from .config import Settings
+from .cors import register_cors
 from .edge import client_ip
 from .gateway import Gateway
 from .health import readyz
@@ -41,16 +42,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kabinet.gateway"] = Gateway(settings, session_factory=session_factory,
                                                 authenticator=authenticator)
     register_metrics(app)
+    register_cors(app, settings.cors_origins)
     install_access_log_filter()
 
     @app.errorhandler(GatewayProblem)
     def _gateway_problem(error: GatewayProblem) -> Response:
-        return problem(error.status, error.title, error.detail, headers=error.headers, **error.extra)
+        return problem(error.status, error.detail, code=error.code, headers=error.headers, **error.extra)
 
     @app.errorhandler(UpstreamFailure)
     def _upstream_failure(error: UpstreamFailure) -> Response:
         g.upstream_status = error.status
-        return problem(error.status, error.title, error.detail, service=error.service)
+        return problem(error.status, error.detail, service=error.service)
 
     app.view_functions["readyz"] = readyz
     add_upstream_routes(app, settings.upstreams)

@@ -12,6 +12,7 @@ A mapping given in code (tests) replaces the defaults whole.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ SERVICE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PORTS = {"identity": 8101, "journal": 8102, "preschool": 8103, "portfolio": 8104}
 # Services the gateway knows of but that are not deployed: an upstream only with an explicit URL.
 UNDEPLOYED = ("reports",)
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 def parse_rate(text: str) -> tuple[int, float]:
@@ -98,6 +100,9 @@ class Settings(ServiceSettings, env_prefix="GATEWAY_"):
     # The web process's broker account (gateway-web, no rights): /readyz reports whether the
     # broker answers. Empty: reported as not configured.
     web_amqp_url: str = Field(default="", repr=False)
+    # Browser origins (scheme://host[:port]) allowed to call the API cross-origin; comma-separated
+    # in the environment. Empty: same-origin only.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -125,6 +130,16 @@ class Settings(ServiceSettings, env_prefix="GATEWAY_"):
     def _names(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(s.strip() for s in value.split(",") if s.strip())
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = tuple(s.strip() for s in value.split(",") if s.strip())
+        for origin in value:
+            if not ORIGIN.match(origin):
+                raise ValueError(f"{origin!r} is not an origin: scheme://host[:port], no path, no '*'")
         return value
 
     @field_validator("login_rate", "redeem_rate")

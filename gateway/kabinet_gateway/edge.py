@@ -38,15 +38,13 @@ def authenticate_request() -> Principal:
         principal = gw.authenticator.authenticate(request.headers.get("Authorization"))
     except InvalidToken as exc:
         if str(exc).startswith(KEYS_UNAVAILABLE):
-            raise GatewayProblem(503, "Service unavailable",
-                                 "Token signing keys cannot be fetched from identity; retry later.",
+            raise GatewayProblem(503, "Token signing keys cannot be fetched from identity; retry later.",
                                  service="identity") from None
         count_auth_failure(str(exc))
         raise unauthenticated(str(exc)) from None
     gw.revocations.start()
     if not gw.revocations.fresh:
-        raise GatewayProblem(503, "Service unavailable",
-                             "The revocation list cannot be read; authenticated calls are refused until it can.")
+        raise GatewayProblem(503, "The revocation list cannot be read; authenticated calls are refused until it can.")
     if gw.revocations.is_revoked(principal.account_id, principal.session_id, principal.issued_at):
         count_auth_failure("revoked")
         raise unauthenticated("token revoked")

@@ -57,7 +57,7 @@ class Gateway:
         """GET a service's JSON (for composite reads, docs and probes). Raises UpstreamFailure."""
         upstream = self.upstreams.get(service)
         if upstream is None:
-            raise UpstreamFailure(service, 503, "Service unavailable", f"The {service} service is not deployed.")
+            raise UpstreamFailure(service, 503, f"The {service} service is not deployed.")
         t = urllib3.Timeout(connect=min(self.settings.connect_timeout, timeout or 1e9),
                             read=timeout if timeout is not None else self.settings.read_timeout)
         fwd = forward(upstream, "GET", path.lstrip("/"), b"", {"Accept": "application/json", **(headers or {})},
@@ -66,8 +66,7 @@ class Gateway:
         try:
             return fwd.status, json.loads(raw) if raw else None
         except ValueError:
-            raise UpstreamFailure(service, 502, "Bad gateway",
-                                  f"The {service} service returned invalid JSON.") from None
+            raise UpstreamFailure(service, 502, f"The {service} service returned invalid JSON.") from None
 
     def close(self) -> None:
         self.revocations.stop()

@@ -2,7 +2,7 @@
 
 Paths are prefixed, component names become ``<service>.<Name>`` (and every ``$ref`` to them is
 rewritten) so two services' ``Error`` schemas cannot collide, operation ids get the service
-as a prefix and tags are grouped by service. Security schemes with the same definition are
+as a prefix (the kit's already carry it) and tags are grouped by service. Security schemes with the same definition are
 shared; a differing one is renamed like the other components.
 """
 from __future__ import annotations
@@ -87,8 +87,9 @@ def merge_specs(specs: dict[str, dict], *, title: str = "Kabinet API", version: 
             for method, operation in list(item.items()):
                 if method not in HTTP_METHODS or not isinstance(operation, dict):
                     continue
-                if operation.get("operationId"):
-                    operation["operationId"] = f"{service}.{operation['operationId']}"
+                operation_id = operation.get("operationId")
+                if operation_id and not operation_id.startswith(f"{service}."):
+                    operation["operationId"] = f"{service}.{operation_id}"
                 tags = operation.get("tags") or ["default"]
                 operation["tags"] = [f"{service}: {t}" for t in tags]
                 used_tags.update(tags)

@@ -18,8 +18,10 @@ import time
 from concurrent.futures import FIRST_COMPLETED, wait
 
 from flask import g, request
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields
+
+from kabinet_kit.openapi import Blueprint
+from kabinet_kit.schemas import Schema
 
 from .auth import identity_headers
 from .edge import authenticate_request, forwarding_headers
@@ -99,11 +101,9 @@ def overview():
     # Without /me there is no screen: its failure is the response's (502/503/504 problem).
     status, me = gw.fetch_json("identity", "me", headers=headers, timeout=gw.settings.overview_deadline)
     if status in (401, 403):
-        raise GatewayProblem(status, "Authentication required" if status == 401 else "Forbidden",
-                             "The identity service refused the caller.", service="identity")
+        raise GatewayProblem(status, "The identity service refused the caller.", service="identity")
     if status != 200 or not isinstance(me, dict):
-        raise GatewayProblem(502, "Bad gateway", f"The identity service answered /me with {status}.",
-                             service="identity")
+        raise GatewayProblem(502, f"The identity service answered /me with {status}.", service="identity")
 
     children = _children_of(me)
     futures = {}

@@ -58,11 +58,10 @@ STALE_RETRY = StaleConnectionRetry(total=1, connect=0, read=1, redirect=0, statu
 class UpstreamFailure(Exception):
     """An upstream could not give an answer: ``status`` is what the client gets."""
 
-    def __init__(self, service: str, status: int, title: str, detail: str):
+    def __init__(self, service: str, status: int, detail: str):
         super().__init__(detail)
         self.service = service
         self.status = status
-        self.title = title
         self.detail = detail
 
 
@@ -120,13 +119,10 @@ def quote_path(path: str) -> str:
 def _classify(service: str, exc: Exception) -> UpstreamFailure:
     reason = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
     if isinstance(reason, ReadTimeoutError):
-        return UpstreamFailure(service, 504, "Upstream timeout",
-                               f"The {service} service did not answer in time.")
+        return UpstreamFailure(service, 504, f"The {service} service did not answer in time.")
     if isinstance(reason, (ConnectTimeoutError, NewConnectionError, ConnectionRefusedError)):
-        return UpstreamFailure(service, 503, "Service unavailable",
-                               f"The {service} service is unreachable; retry later.")
-    return UpstreamFailure(service, 502, "Bad gateway",
-                           f"The {service} service gave an invalid response.")
+        return UpstreamFailure(service, 503, f"The {service} service is unreachable; retry later.")
+    return UpstreamFailure(service, 502, f"The {service} service gave an invalid response.")
 
 
 def counted(stream, limit: int, block: int = BLOCK):

@@ -32,7 +32,7 @@ def request_body(max_bytes: int, headers: dict[str, str]) -> tuple[bytes | Itera
     length = request.content_length
     if length is not None:
         if length > max_bytes:
-            raise GatewayProblem(413, "Payload too large", f"The body may be at most {max_bytes} bytes.",
+            raise GatewayProblem(413, f"The body may be at most {max_bytes} bytes.",
                                  max_bytes=max_bytes)
         if length == 0:
             return (b"" if request.method in ("POST", "PUT", "PATCH") else None), False
@@ -50,15 +50,15 @@ def proxy_view(service: str, path: str = "") -> Response:
     g.upstream = service
     refusal = path_refusal(path)
     if refusal is not None:
-        raise GatewayProblem(400, "Bad request", refusal)
+        raise GatewayProblem(400, refusal)
     if is_blocked(path):
-        raise GatewayProblem(404, "Not Found", "This endpoint is not published through the gateway.")
+        raise GatewayProblem(404, "This endpoint is not published through the gateway.")
     limiter = gw.limiter_for(service, path)
     if limiter is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
         allowed, retry_after = limiter.hit(client_ip())
         if not allowed:
             counter("rate_limited").labels(service, path).inc()
-            raise GatewayProblem(429, "Too many requests", "Too many attempts from this address; wait and retry.",
+            raise GatewayProblem(429, "Too many attempts from this address; wait and retry.",
                                  headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
     headers = filter_request_headers(request.headers)
     if not is_public(service, path):
@@ -69,7 +69,7 @@ def proxy_view(service: str, path: str = "") -> Response:
         fwd = forward(gw.upstreams[service], request.method, path, request.query_string, headers, body,
                       chunked=chunked)
     except BodyTooLarge:
-        raise GatewayProblem(413, "Payload too large", f"The body may be at most {gw.settings.max_body_bytes} bytes.",
+        raise GatewayProblem(413, f"The body may be at most {gw.settings.max_body_bytes} bytes.",
                              max_bytes=gw.settings.max_body_bytes) from None
     elapsed = time.perf_counter() - fwd.started
     g.upstream_status = fwd.status

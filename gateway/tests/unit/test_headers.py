@@ -35,7 +35,7 @@ def test_gateway_sets_its_own_identity_and_forwarding_headers(make_app, mint, mo
     def fake_forward(upstream, method, path, query, headers, body, chunked=False):
         seen.update(headers=headers, path=path, query=query, method=method)
         from kabinet_gateway.proxy import UpstreamFailure
-        raise UpstreamFailure("identity", 503, "Service unavailable", "stop here")
+        raise UpstreamFailure("identity", 503, "stop here")
     monkeypatch.setattr(routing, "forward", fake_forward)
     token, claims = mint()
     client = make_app().test_client()

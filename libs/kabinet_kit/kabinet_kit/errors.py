@@ -1,7 +1,8 @@
 """Errors that become problem+json responses, and the table mapping them to HTTP statuses.
 
 Services raise these (or subclasses) from their service layer; the web layer turns them into
-``application/problem+json`` with the status from ``STATUS_BY_ERROR``.
+``application/problem+json`` with the status from ``STATUS_BY_ERROR`` and the ``type`` and
+``title`` of the class's ``code`` (see problems.py).
 """
 from __future__ import annotations
 
@@ -9,41 +10,45 @@ from typing import Any
 
 
 class ServiceError(Exception):
-    title = "Request failed"
+    code = "bad-request"
 
     def __init__(self, detail: str | None = None, *, errors: dict[str, Any] | None = None, **extra: Any):
-        super().__init__(detail or self.title)
-        self.detail = detail or self.title
+        super().__init__(detail or self.code)
+        self.detail = detail
         self.errors = errors
         self.extra = extra
 
 
 class InvalidInput(ServiceError):
-    title = "Invalid input"
+    code = "invalid-input"
 
 
 class Unauthenticated(ServiceError):
-    title = "Authentication required"
+    code = "unauthenticated"
 
 
 class PermissionDenied(ServiceError):
-    title = "Forbidden"
+    code = "forbidden"
 
 
 class NotFound(ServiceError):
-    title = "Not found"
+    code = "not-found"
 
 
 class Conflict(ServiceError):
-    title = "Conflict"
+    code = "conflict"
 
 
 class Gone(ServiceError):
-    title = "Gone"
+    code = "gone"
+
+
+class UnsupportedMediaType(ServiceError):
+    code = "unsupported-media-type"
 
 
 class RateLimited(ServiceError):
-    title = "Too many requests"
+    code = "rate-limited"
 
     def __init__(self, detail: str | None = None, *, retry_after: int = 60, **kw: Any):
         super().__init__(detail, **kw)
@@ -57,6 +62,7 @@ STATUS_BY_ERROR: dict[type[ServiceError], int] = {
     NotFound: 404,
     Conflict: 409,
     Gone: 410,
+    UnsupportedMediaType: 415,
     RateLimited: 429,
 }
 

@@ -94,7 +94,8 @@ def create_service_app(spec: ServiceSpec, deps: Deps, blueprints: Iterable[Bluep
         "database": database_check(deps.session_factory),
         **(readiness or {}),
     }
-    app, api = create_base_app(spec.name, title=spec.title, readiness=checks, ops_allow=deps.settings.ops_allow)
+    app, api = create_base_app(spec.name, title=spec.title, readiness=checks, ops_allow=deps.settings.ops_allow,
+                               server_url=f"/api/{spec.name}")
     register_body_checks(app)
     RequestTransaction(deps.session_factory).init_app(app)
     app.extensions[DEPS_KEY] = deps

@@ -23,7 +23,11 @@ from werkzeug.exceptions import HTTPException
 from .bodies import json_body_problem
 from .errors import Conflict, InvalidInput, RateLimited, ServiceError, Unauthenticated, status_for
 from .events import utcnow
+from .openapi import IDEMPOTENT_MARK, Int32Converter, register_problem_responses, spec_options
+from .openapi import install as install_openapi
 from .ops import DEFAULT_OPS_ALLOW, OPS_ALLOW_KEY, networks, ops_caller_allowed, visible_readiness
+from .problems import TITLES, code_for, type_uri
+from .schemas import ProblemSchema
 
 log = logging.getLogger("kabinet.web")
 PROBLEM = "application/problem+json"
@@ -31,9 +35,12 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 # -- problem+json ----------------------------------------------------------------------
-def problem(status: int, title: str, detail: str | None = None, errors: Any = None,
+def problem(status: int, detail: str | None = None, *, code: str | None = None, errors: Any = None,
             headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    """The problem+json answer: ``type`` and ``title`` from the catalogue by ``code`` (by default
+    the status's), ``detail`` for this occurrence, ``errors`` by field name."""
+    kind = code_for(status, code)
+    body: dict[str, Any] = {"type": type_uri(kind), "title": TITLES[kind], "status": status}
     if detail:
         body["detail"] = detail
     if errors:
@@ -70,18 +77,27 @@ def http_exception_problem(error: HTTPException) -> Response:
     errors = _flatten_webargs(data["messages"]) if "messages" in data else data.get("errors")
     if error.code == 400 and errors and "json" in (data.get("messages") or {}) and not isinstance(
             data["messages"]["json"], dict):
-        return problem(400, "Malformed request body", "The body is not valid JSON.", errors=errors)
+        return problem(400, "The body is not valid JSON.", code="malformed-body", errors=errors)
     if error.code == 422:
-        return problem(422, "Invalid input", "Some fields are invalid; see errors.", errors=errors)
-    code = error.code or 500
-    return problem(code, error.name, error.description if code < 500 else None, errors=errors)
+        return problem(422, "Some fields are invalid; see errors.", errors=errors)
+    status = error.code or 500
+    # What werkzeug says a client needs beside the status: Allow on a 405, for one.
+    headers = {k: v for k, v in error.get_headers() if k.lower() in ("allow", "retry-after")}
+    return problem(status, error.description if status < 500 else None, errors=errors, headers=headers)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest ships no type information
-    """flask-smorest's Api, but every HTTP error becomes problem+json."""
+    """flask-smorest's Api, but every HTTP error becomes problem+json and is documented so."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return http_exception_problem(error)
+
+    def _register_responses(self) -> None:
+        # flask-smorest documents its error responses in the success content type; ours are
+        # problem+json, so the same components are registered with that type.
+        register_problem_responses(self.spec, self.ERROR_SCHEMA, PROBLEM)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -90,12 +106,12 @@ def register_error_handlers(app: Flask) -> None:
         headers: dict[str, str] = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
         if isinstance(error, Unauthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="kabinet"'
-        return problem(status_for(error), error.title, error.detail, errors=error.errors, headers=headers,
+        return problem(status_for(error), error.detail, code=error.code, errors=error.errors, headers=headers,
                        **error.extra)
 
     @app.errorhandler(ValidationError)
     def _validation_error(error: ValidationError) -> Response:
-        return problem(422, "Invalid input", "Some fields are invalid; see errors.", errors=error.normalized_messages())  # type: ignore[no-untyped-call]
+        return problem(422, "Some fields are invalid; see errors.", errors=error.normalized_messages())  # type: ignore[no-untyped-call]
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
@@ -106,7 +122,7 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_exception_problem(error)
         log.exception("unhandled error")
-        return problem(500, "Internal error", "The request failed; it has been logged with its request id.")
+        return problem(500, "The request failed; it has been logged with its request id.")
 
 
 # -- bodies no view could hold ------------------------------------------------------------
@@ -117,7 +133,7 @@ def register_body_checks(app: Flask) -> None:
         if not request.is_json:
             return None
         reason = json_body_problem(request.get_data(cache=True))
-        return None if reason is None else problem(400, "Malformed request body", reason)
+        return None if reason is None else problem(400, reason, code="malformed-body")
 
 
 # -- request ids and access log --------------------------------------------------------
@@ -175,7 +191,7 @@ def register_metrics(app: Flask, service: str) -> CollectorRegistry:
     @app.get("/metrics")
     def metrics() -> Response:
         if not ops_caller_allowed():
-            return problem(404, "Not Found")
+            return problem(404)
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
     app.extensions["kabinet.metrics"] = registry
@@ -248,11 +264,11 @@ class RequestTransaction:
         except IntegrityError:
             session.rollback()
             log.warning("commit conflict", exc_info=True)
-            return problem(409, "Conflict", "The change conflicts with the current state; reload and retry.")
+            return problem(409, "The change conflicts with the current state; reload and retry.")
         except OperationalError:
             session.rollback()
             log.exception("commit failed")
-            return problem(503, "Service unavailable", "The database is unavailable; retry later.")
+            return problem(503, "The database is unavailable; retry later.")
         return response
 
     def defer(self, write: Callable[[Session], None]) -> None:
@@ -334,6 +350,7 @@ def idempotent(table: Table, scope: Callable[[], str]) -> Callable[[Callable[...
                                                      status=response.status_code, body=response.get_data(as_text=True),
                                                      created_at=utcnow()))
             return response
+        setattr(wrapper, IDEMPOTENT_MARK, True)  # documented with the header and its 409
         return wrapper
     return decorator
 
@@ -342,7 +359,9 @@ def idempotent(table: Table, scope: Callable[[], str]) -> Callable[[Callable[...
 def create_base_app(service: str, *, title: str, version: str = "1.0.0", config: dict[str, Any] | None = None,
                     readiness: dict[str, Callable[[], bool]] | None = None,
                     import_name: str | None = None, trust_request_id: bool = True,
-                    ops_allow: tuple[str, ...] = DEFAULT_OPS_ALLOW) -> tuple[Flask, Api]:
+                    ops_allow: tuple[str, ...] = DEFAULT_OPS_ALLOW,
+                    server_url: str | None = None) -> tuple[Flask, Api]:
+    """``server_url``: where clients reach this app's paths (a service: its gateway prefix)."""
     # Flask resolves its root from the import name: the package's, never a bare folder name.
     app = Flask(import_name or f"kabinet_{service}")
     app.config.update(
@@ -352,10 +371,11 @@ def create_base_app(service: str, *, title: str, version: str = "1.0.0", config:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
     app.config[OPS_ALLOW_KEY] = networks(ops_allow)
     app.config.update(config or {})
+    app.url_map.converters["int"] = Int32Converter
     register_request_ids(app, trust_incoming=trust_request_id)
     register_error_handlers(app)
     register_metrics(app, service)
     register_health(app, readiness or {})
-    api = Api(app, spec_kwargs={"components": {"securitySchemes": {
-        "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
+    api = Api(app, spec_kwargs=spec_options(app, service, server_url))
+    install_openapi(api)
     return app, api

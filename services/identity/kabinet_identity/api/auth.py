@@ -1,7 +1,8 @@
 """Login, tokens, sessions and the signing keys."""
-from flask_smorest import Blueprint
+from kabinet_kit.openapi import Blueprint
 
 from .. import auth
+from . import examples as ex
 from . import schemas as s
 from .common import caller, client_key, db, deps, session_id
 
@@ -9,8 +10,9 @@ blp = Blueprint("auth", __name__, description="Login, tokens, sessions and the s
 
 
 @blp.post("/auth/token")
-@blp.arguments(s.TokenRequest)
+@blp.arguments(s.TokenRequest, example=ex.TOKEN)
 @blp.response(200, s.TokenResponse)
+@blp.doc(security=[])
 def token(body):
     """Log in with login and password. Failures say nothing about which part was wrong; wrong
     passwords are throttled per login and client address."""
@@ -18,8 +20,9 @@ def token(body):
 
 
 @blp.post("/auth/refresh")
-@blp.arguments(s.RefreshRequest)
+@blp.arguments(s.RefreshRequest, example=ex.REFRESH)
 @blp.response(200, s.TokenResponse)
+@blp.doc(security=[])
 def refresh(body):
     """Exchange a refresh token for new tokens; the old refresh token stops working."""
     return auth.refresh(deps(), db(), body["refresh_token"])
@@ -34,7 +37,7 @@ def logout():
 
 
 @blp.post("/auth/password")
-@blp.arguments(s.PasswordChange)
+@blp.arguments(s.PasswordChange, example=ex.PASSWORD)
 @blp.response(204)
 def change_password(body):
     """Change the password; every session of the account ends."""
@@ -42,6 +45,8 @@ def change_password(body):
 
 
 @blp.get("/.well-known/jwks.json")
+@blp.response(200, s.Jwks)
+@blp.doc(security=[])
 def jwks():
     """Public keys that verify access tokens (RS256)."""
     return deps().keys.jwks(), 200, {"Cache-Control": "public, max-age=300"}

@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import cast
 
 from flask import g, request
-from marshmallow import Schema, fields
+from marshmallow import fields
 from sqlalchemy.orm import Session
 
 from kabinet_kit.callers import CallerResolver, current_principal
 from kabinet_kit.errors import Unauthenticated
+from kabinet_kit.schemas import Schema
 from kabinet_kit.service import current_deps
 from kabinet_kit.web import request_session
 
@@ -53,5 +54,6 @@ def idempotency_scope() -> str:
 
 
 def paged(item_schema: type[Schema], name: str) -> type[Schema]:
-    return Schema.from_dict({"items": fields.List(fields.Nested(item_schema)), "total": fields.Integer(),
+    page = Schema.from_dict({"items": fields.List(fields.Nested(item_schema)), "total": fields.Integer(),
                              "limit": fields.Integer(), "offset": fields.Integer()}, name=name)
+    return cast(type[Schema], page)  # from_dict builds on the class it is called on

@@ -1,10 +1,10 @@
 """People, accounts, roles, the movement book, consent, access codes and the audit."""
-from flask_smorest import Blueprint
-
+from kabinet_kit.openapi import Blueprint
 from kabinet_kit.web import idempotent
 
 from .. import access_codes, audit, children, consent, movements, people, structure
 from ..models import IDEMPOTENCY
+from . import examples as ex
 from . import schemas as s
 from .common import caller, client_key, db, deps, idempotency_scope, paged, request_id
 
@@ -15,7 +15,7 @@ AuditPage = paged(s.AuditOut, "AuditPage")
 
 @blp.post("/people")
 @once
-@blp.arguments(s.PersonIn)
+@blp.arguments(s.PersonIn, example=ex.PERSON_IN)
 @blp.response(201, s.PersonOut)
 def create_person(body):
     """Register a staff member, child or guardian of the caller's institution."""
@@ -38,7 +38,7 @@ def read_child(child_id):
 
 @blp.post("/children/<uuid:child_id>/guardians")
 @once
-@blp.arguments(s.GuardianLinkIn)
+@blp.arguments(s.GuardianLinkIn, example=ex.GUARDIAN_LINK)
 @blp.response(201, s.GuardianshipOut)
 def link_guardian(body, child_id):
     return children.link_guardian(deps(), db(), caller(), str(child_id), body["guardian_person_id"])
@@ -59,7 +59,7 @@ def child_movements(child_id):
 
 @blp.post("/movements")
 @once
-@blp.arguments(s.MovementIn)
+@blp.arguments(s.MovementIn, example=ex.MOVEMENT)
 @blp.response(201, s.MovementOut)
 def record_movement(body):
     """Movement book entry: enrol, transfer or withdraw a child by order (number and date), or release
@@ -70,7 +70,7 @@ def record_movement(body):
 
 @blp.post("/accounts")
 @once
-@blp.arguments(s.AccountIn)
+@blp.arguments(s.AccountIn, example=ex.ACCOUNT)
 @blp.response(201, s.AccountOut)
 def create_account(body):
     """Issue an account with roles to a person of the caller's institution."""
@@ -85,7 +85,7 @@ def get_account(account_id):
 
 
 @blp.post("/accounts/<uuid:account_id>/deactivate")
-@blp.arguments(s.DeactivateIn)
+@blp.arguments(s.DeactivateIn, example=ex.DEACTIVATE)
 @blp.response(200, s.AccountOut)
 def deactivate_account(body, account_id):
     """End access at once (employment ended): sessions end, roles are revoked."""
@@ -95,7 +95,7 @@ def deactivate_account(body, account_id):
 
 @blp.post("/accounts/<uuid:account_id>/roles")
 @once
-@blp.arguments(s.RoleIn)
+@blp.arguments(s.RoleIn, example=ex.ROLE)
 @blp.response(201, s.RoleOut)
 def assign_role(body, account_id):
     return people.assign_role(deps(), db(), caller(), str(account_id), body)
@@ -115,7 +115,7 @@ def list_consents(child_id):
 
 @blp.post("/children/<uuid:child_id>/consents")
 @once
-@blp.arguments(s.ConsentIn)
+@blp.arguments(s.ConsentIn, example=ex.CONSENT)
 @blp.response(201, s.ConsentOut)
 def give_consent(body, child_id):
     """Register consent for a purpose: online by a guardian, or a paper application by staff
@@ -124,7 +124,7 @@ def give_consent(body, child_id):
 
 
 @blp.post("/children/<uuid:child_id>/consents/<string:purpose>/revoke")
-@blp.arguments(s.ConsentRevokeIn)
+@blp.arguments(s.ConsentRevokeIn, required=False, example=ex.CONSENT_REVOKE)
 @blp.response(200, s.ConsentOut)
 def revoke_consent(body, child_id, purpose):
     """Revoke consent; every service erases the child's data held for that purpose."""
@@ -133,7 +133,7 @@ def revoke_consent(body, child_id, purpose):
 
 @blp.post("/access-codes")
 @once
-@blp.arguments(s.AccessCodeIn)
+@blp.arguments(s.AccessCodeIn, example=ex.ACCESS_CODE)
 @blp.response(201, s.AccessCodeOut)
 def issue_access_code(body):
     """Issue a one-time, expiring code for a child's guardian; the code is shown only now."""
@@ -142,8 +142,9 @@ def issue_access_code(body):
 
 
 @blp.post("/access-codes/redeem")
-@blp.arguments(s.RedeemIn)
+@blp.arguments(s.RedeemIn, example=ex.REDEEM)
 @blp.response(201, s.RedeemOut)
+@blp.doc(security=[])
 def redeem_access_code(body):
     """Redeem a code: creates the guardian's account (or links to an existing one) and the
     guardianship. Failed attempts are rate limited per client."""

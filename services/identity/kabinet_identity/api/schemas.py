@@ -1,5 +1,5 @@
 """Request and response schemas; they validate input and produce the OpenAPI spec."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from kabinet_contracts.identity import (
     AGE_BANDS,
@@ -9,6 +9,7 @@ from kabinet_contracts.identity import (
     ORGANISATION_KINDS,
     ROLES,
 )
+from kabinet_kit.schemas import Schema
 
 NonEmpty = validate.Length(min=1, max=200)
 Login = validate.Regexp(r"^[A-Za-z0-9._-]{3,100}$", error="3–100 letters, digits, dot, dash or underscore.")
@@ -31,6 +32,19 @@ class TokenResponse(Schema):
     refresh_token = fields.String(required=True)
     token_type = fields.String(required=True)
     expires_in = fields.Integer(required=True)
+
+
+class Jwk(Schema):
+    kty = fields.String(required=True, metadata={"example": "RSA"})
+    kid = fields.String(required=True)
+    use = fields.String(metadata={"example": "sig"})
+    alg = fields.String(metadata={"example": "RS256"})
+    n = fields.String(required=True)
+    e = fields.String(required=True)
+
+
+class Jwks(Schema):
+    keys = fields.List(fields.Nested(Jwk), required=True)
 
 
 class RefreshRequest(Schema):

@@ -1,12 +1,13 @@
 """Organisations, academic years and groups."""
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from kabinet_kit.errors import NotFound
+from kabinet_kit.openapi import Blueprint
 from kabinet_kit.web import idempotent
 
 from .. import structure
 from ..models import IDEMPOTENCY, AcademicYear, Group, Organisation
+from . import examples as ex
 from . import schemas as s
 from .common import caller, db, deps, idempotency_scope, paged
 
@@ -35,7 +36,7 @@ def list_organisations(query):
 
 @blp.post("/organisations")
 @once
-@blp.arguments(s.OrganisationIn)
+@blp.arguments(s.OrganisationIn, example=ex.ORGANISATION)
 @blp.response(201, s.OrganisationOut)
 def create_organisation(body):
     """Register an institution (department officers only)."""
@@ -61,7 +62,7 @@ def list_academic_years():
 
 @blp.post("/academic-years")
 @once
-@blp.arguments(s.AcademicYearIn)
+@blp.arguments(s.AcademicYearIn, example=ex.ACADEMIC_YEAR)
 @blp.response(201, s.AcademicYearOut)
 def create_academic_year(body):
     """Open an academic year (department officers only)."""
@@ -89,7 +90,7 @@ def list_groups(filters, page):
 
 @blp.post("/groups")
 @once
-@blp.arguments(s.GroupIn)
+@blp.arguments(s.GroupIn, example=ex.GROUP_IN)
 @blp.response(201, s.GroupOut)
 def create_group(body):
     """Form a class, kindergarten group (with age band) or association for a year."""

@@ -1,6 +1,7 @@
-from flask_smorest import Blueprint
+from kabinet_kit.openapi import Blueprint
 
 from .. import control, yearend
+from . import examples as ex
 from . import schemas_records as r
 from .common import caller, db, deps, raw_json
 
@@ -17,7 +18,7 @@ def completeness(query):
 
 
 @blp.post("/years/<uuid:academic_year_id>/close")
-@blp.arguments(r.YearCloseIn)
+@blp.arguments(r.YearCloseIn, example=ex.YEAR_CLOSE)
 @blp.response(200, r.YearReport)
 def close_year(body, academic_year_id):
     """Close the institution's academic year (administrator, once): closes its terms, computes

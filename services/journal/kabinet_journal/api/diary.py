@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from kabinet_kit.openapi import Blueprint
 
 from .. import diary
 from . import schemas as s

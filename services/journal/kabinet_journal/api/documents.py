@@ -1,5 +1,6 @@
 from flask import Response
-from flask_smorest import Blueprint
+
+from kabinet_kit.openapi import ATTACHMENT, FILE, Blueprint
 
 from .. import documents
 from . import schemas as s
@@ -10,7 +11,8 @@ blp = Blueprint("documents", __name__, description="The journal as a document: P
 
 @blp.get("/loads/<uuid:load_id>/journal.pdf")
 @blp.arguments(s.TermIdQuery, location="query")
-@blp.response(200, content_type="application/pdf", description="The journal page of a group × subject × term")
+@blp.response(200, FILE, content_type="application/pdf", headers=ATTACHMENT,
+              description="The journal page of a group × subject × term")
 def journal_pdf(query, load_id):
     """Pupils, dates, marks, attendance and topics, in Russian; who may see the grid may print it."""
     doc = documents.journal_document(db(), caller(), str(load_id), str(query["term_id"]))
@@ -20,7 +22,8 @@ def journal_pdf(query, load_id):
 
 @blp.get("/loads/<uuid:load_id>/journal.csv")
 @blp.arguments(s.TermIdQuery, location="query")
-@blp.response(200, content_type="text/csv", description="The same as CSV (UTF-8 with BOM, ';')")
+@blp.response(200, FILE, content_type="text/csv", headers=ATTACHMENT,
+              description="The same as CSV (UTF-8 with BOM, ';')")
 def journal_csv(query, load_id):
     doc = documents.journal_document(db(), caller(), str(load_id), str(query["term_id"]))
     return Response(documents.journal_csv(doc), mimetype="text/csv",

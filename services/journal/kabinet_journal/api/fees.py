@@ -1,6 +1,7 @@
-from flask_smorest import Blueprint
+from kabinet_kit.openapi import Blueprint
 
 from .. import fees
+from . import examples as ex
 from . import schemas as s
 from . import schemas_records as r
 from .common import caller, db, deps
@@ -9,7 +10,7 @@ blp = Blueprint("fees", __name__, description="Kindergarten and association day 
 
 
 @blp.put("/groups/<uuid:group_id>/day-attendance")
-@blp.arguments(r.DayAttendanceIn)
+@blp.arguments(r.DayAttendanceIn, example=ex.DAY_ATTENDANCE)
 @blp.response(200, r.DayAttendanceOut(many=True))
 def save_day(body, group_id):
     """One day of a kindergarten group or association: present or absent with a reason;
@@ -41,7 +42,7 @@ def child_fees(query, child_id):
 
 
 @blp.post("/fee-rates")
-@blp.arguments(r.FeeRateIn)
+@blp.arguments(r.FeeRateIn, example=ex.FEE_RATE)
 @blp.response(201, r.FeeRateOut)
 def set_rate(body):
     """The daily parent fee from a date (the institution's, or a group's own); administrator."""
@@ -56,7 +57,7 @@ def list_rates(query):
 
 
 @blp.post("/fee-exemptions")
-@blp.arguments(r.ExemptionIn)
+@blp.arguments(r.ExemptionIn, example=ex.EXEMPTION)
 @blp.response(201, r.ExemptionOut)
 def add_exemption(body):
     """A full or partial exemption for a child, on a documented basis; administrator."""

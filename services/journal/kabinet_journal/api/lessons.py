@@ -1,6 +1,7 @@
-from flask_smorest import Blueprint
+from kabinet_kit.openapi import Blueprint
 
 from .. import grid_view, lessons, lookups, marks
+from . import examples as ex
 from . import schemas as s
 from .common import caller, db, deps, once, raw_json
 
@@ -9,7 +10,7 @@ blp = Blueprint("lessons", __name__, description="Lessons, marks, attendance and
 
 @blp.post("/loads/<uuid:load_id>/lessons")
 @once
-@blp.arguments(s.LessonIn)
+@blp.arguments(s.LessonIn, example=ex.LESSON_IN)
 @blp.response(201, s.LessonOut)
 def create_lesson(body, load_id):
     return lessons.create_lesson(deps(), db(), caller(), str(load_id), body)
@@ -53,7 +54,7 @@ def get_grid(query, load_id):
 
 
 @blp.post("/loads/<uuid:load_id>/grid")
-@blp.arguments(s.GridSave)
+@blp.arguments(s.GridSave, example=ex.GRID)
 @blp.response(200, s.GridSaved)
 def save_grid(body, load_id):
     """Save many cells at once: all valid, or nothing written (422 naming each bad cell)."""
@@ -61,12 +62,13 @@ def save_grid(body, load_id):
 
 
 @blp.post("/lessons/<uuid:lesson_id>/marks")
-@blp.arguments(s.SingleMarkIn)
+@blp.arguments(s.SingleMarkIn, example=ex.MARK)
 @blp.response(201, s.MarkOut)
 def add_mark(body, lesson_id):
     """One more mark for a pupil in a lesson (several per lesson are allowed)."""
+    who = caller()  # who asks before what exists: an anonymous call learns nothing
     lesson = lookups.get_lesson(db(), str(lesson_id))
-    saved = marks.save_cells(deps(), db(), caller(), lesson.load_id,
+    saved = marks.save_cells(deps(), db(), who, lesson.load_id,
                              {"marks": [{**body, "lesson_id": lesson.id}]}, missing="No such lesson.")
     return saved["marks"][0]
 
@@ -76,8 +78,8 @@ def add_mark(body, lesson_id):
 @blp.response(200, s.MarkOut)
 def change_mark(body, mark_id):
     """Change a mark; the old value, new value, author and time are kept."""
-    mark = marks.get_mark(db(), str(mark_id))
     who = caller()
+    mark = marks.get_mark(db(), str(mark_id))
     saved = marks.save_cells(deps(), db(), who, mark.load_id, {"marks": [{
         "mark_id": mark.id, "child_id": mark.child_id, "value": body["value"], "kind": body["kind"] or mark.kind}]},
         missing="No such mark.")
@@ -87,8 +89,9 @@ def change_mark(body, mark_id):
 @blp.delete("/marks/<uuid:mark_id>")
 @blp.response(204)
 def delete_mark(mark_id):
+    who = caller()
     mark = marks.get_mark(db(), str(mark_id))
-    marks.save_cells(deps(), db(), caller(), mark.load_id, {"deletions": [mark.id]}, missing="No such mark.")
+    marks.save_cells(deps(), db(), who, mark.load_id, {"deletions": [mark.id]}, missing="No such mark.")
 
 
 @blp.get("/marks/<uuid:mark_id>/history")
@@ -99,11 +102,12 @@ def mark_history(mark_id):
 
 
 @blp.put("/lessons/<uuid:lesson_id>/attendance")
-@blp.arguments(s.LessonAttendanceIn)
+@blp.arguments(s.LessonAttendanceIn, example=ex.ATTENDANCE)
 @blp.response(200, s.AttendanceOut(many=True))
 def set_attendance(body, lesson_id):
     """Attendance of pupils at one lesson: present, late, absent_ill, absent_valid, absent_unexcused."""
+    who = caller()
     lesson = lookups.get_lesson(db(), str(lesson_id))
-    saved = marks.save_cells(deps(), db(), caller(), lesson.load_id, {"attendance": [
+    saved = marks.save_cells(deps(), db(), who, lesson.load_id, {"attendance": [
         {**e, "lesson_id": lesson.id} for e in body["entries"]]}, missing="No such lesson.")
     return saved["attendance"]

@@ -1,6 +1,7 @@
-from flask_smorest import Blueprint
+from kabinet_kit.openapi import Blueprint
 
 from .. import plans
+from . import examples as ex
 from . import schemas as s
 from . import schemas_records as r
 from .common import caller, db, deps
@@ -16,7 +17,7 @@ def read_plan(load_id):
 
 
 @blp.put("/loads/<uuid:load_id>/plan")
-@blp.arguments(r.PlanIn)
+@blp.arguments(r.PlanIn, example=ex.PLAN)
 @blp.response(200, r.PlanOut)
 def save_plan(body, load_id):
     """Replace the plan (load's teacher or administration): saved whole, only when its hours

@@ -1,9 +1,10 @@
 """Request and response bodies (marshmallow), documented in /openapi.json."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from kabinet_contracts.journal import ATTENDANCE_STATUSES, LESSON_KINDS, SCALES, TERM_KINDS
+from kabinet_kit.schemas import Schema
 
 
 class TermIn(Schema):

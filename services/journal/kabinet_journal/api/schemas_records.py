@@ -2,9 +2,10 @@
 documents (marshmallow), documented in /openapi.json."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from kabinet_contracts.journal import LESSON_KINDS
+from kabinet_kit.schemas import Schema
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="The month is YYYY-MM, e.g. 2026-09.")
 

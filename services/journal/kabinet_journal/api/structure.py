@@ -1,6 +1,7 @@
-from flask_smorest import Blueprint
+from kabinet_kit.openapi import Blueprint
 
 from .. import loads, structure, timetable
+from . import examples as ex
 from . import schemas as s
 from .common import caller, db, deps, once
 
@@ -10,7 +11,7 @@ blp = Blueprint("structure", __name__, description="The school year: terms, holi
 
 @blp.post("/terms")
 @once
-@blp.arguments(s.TermIn)
+@blp.arguments(s.TermIn, example=ex.TERM_IN)
 @blp.response(201, s.TermOut)
 def create_term(body):
     """Add a term (quarter, half or trimester) to an institution's year (administration)."""
@@ -43,7 +44,7 @@ def list_holidays(query):
 
 @blp.post("/subjects")
 @once
-@blp.arguments(s.SubjectIn)
+@blp.arguments(s.SubjectIn, example=ex.SUBJECT_IN)
 @blp.response(201, s.SubjectOut)
 def create_subject(body):
     return structure.create_subject(db(), caller(), body)
@@ -90,7 +91,7 @@ def create_mark_kind(body):
 
 @blp.post("/loads")
 @once
-@blp.arguments(s.LoadIn)
+@blp.arguments(s.LoadIn, example=ex.LOAD_IN)
 @blp.response(201, s.LoadOut)
 def create_load(body):
     """Teaching load: teacher × group × subject (administration)."""
@@ -122,7 +123,7 @@ def add_substitution(body, load_id):
 
 
 @blp.post("/timetable")
-@blp.arguments(s.SlotIn)
+@blp.arguments(s.SlotIn, example=ex.SLOT)
 @blp.response(201, s.SlotOut)
 def add_slot(body):
     """A weekly slot of the timetable; a teacher or a group in two places at once is refused."""

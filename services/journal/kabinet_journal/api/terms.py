@@ -1,6 +1,7 @@
-from flask_smorest import Blueprint
+from kabinet_kit.openapi import Blueprint
 
 from .. import terms
+from . import examples as ex
 from . import schemas as s
 from .common import caller, db, deps
 
@@ -16,7 +17,7 @@ def term_results(query, load_id):
 
 
 @blp.put("/loads/<uuid:load_id>/period-marks")
-@blp.arguments(s.PeriodMarksIn)
+@blp.arguments(s.PeriodMarksIn, example=ex.PERIOD_MARKS)
 @blp.response(200, s.PeriodMarkOut(many=True))
 def set_period_marks(body, load_id):
     """Term marks (interim attestation), year marks and final attestation marks."""
@@ -31,7 +32,7 @@ def close_term(term_id):
 
 
 @blp.post("/terms/<uuid:term_id>/reopen")
-@blp.arguments(s.ReopenIn)
+@blp.arguments(s.ReopenIn, example=ex.REOPEN)
 @blp.response(200, s.TermOut)
 def reopen_term(body, term_id):
     """Reopen a closed term (administrator only; the reason is kept)."""

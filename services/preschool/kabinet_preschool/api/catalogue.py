@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from kabinet_kit.openapi import Blueprint
 from kabinet_kit.web import idempotent
 
 from .. import catalogue
 from ..models import IDEMPOTENCY, Card, CatalogueVersion
+from . import examples as ex
 from . import schemas as s
 from .common import caller, db, idempotency_scope
 
@@ -38,7 +38,7 @@ def list_versions() -> list[CatalogueVersion]:
 
 @blp.post("/catalogue/versions")
 @once
-@blp.arguments(s.VersionIn)
+@blp.arguments(s.VersionIn, example=ex.VERSION)
 @blp.response(201, s.VersionOut)
 def create_version(body: dict[str, Any]) -> CatalogueVersion:
     """Department: a new draft version, by default a copy of the current one (PRE-01)."""
@@ -47,7 +47,7 @@ def create_version(body: dict[str, Any]) -> CatalogueVersion:
 
 @blp.post("/catalogue/versions/<int:number>/cards")
 @once
-@blp.arguments(s.CardIn)
+@blp.arguments(s.CardIn, example=ex.CARD)
 @blp.response(201, s.CardOut)
 def add_card(body: dict[str, Any], number: int) -> dict[str, Any]:
     card: Card = catalogue.add_card(db(), caller(), number, body)
@@ -56,7 +56,7 @@ def add_card(body: dict[str, Any], number: int) -> dict[str, Any]:
 
 @blp.post("/catalogue/versions/<int:number>/indicators")
 @once
-@blp.arguments(s.IndicatorIn)
+@blp.arguments(s.IndicatorIn, example=ex.INDICATOR)
 @blp.response(201, s.IndicatorOut)
 def add_indicator(body: dict[str, Any], number: int) -> dict[str, Any]:
     """Department: an indicator for a card and age band, with its level scale (1…n) and descriptions."""

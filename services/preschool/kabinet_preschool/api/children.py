@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from kabinet_kit.openapi import Blueprint
 from kabinet_kit.web import idempotent
 
 from .. import children, observations, recommendations, routes
 from ..cabinet import cabinet as child_cabinet
 from ..cabinet import my_children as guardians_children
 from ..models import IDEMPOTENCY
+from . import examples as ex
 from . import schemas as s
 from .common import caller, db, deps, idempotency_scope
 
@@ -27,7 +27,7 @@ def group_children(group_id: Any) -> dict[str, Any]:
 
 
 @blp.post("/observations")
-@blp.arguments(s.ObservationIn)
+@blp.arguments(s.ObservationIn, example=ex.OBSERVATION)
 @blp.response(200, s.ObservationOut)
 def record_observation(body: dict[str, Any]) -> dict[str, Any]:
     """The educator of the child's group records (or changes) one level."""
@@ -37,7 +37,7 @@ def record_observation(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.put("/children/<uuid:child_id>/rounds/<uuid:round_id>/cards/<string:card_code>")
-@blp.arguments(s.CardObservationsIn)
+@blp.arguments(s.CardObservationsIn, example=ex.CARD_OBSERVATIONS)
 @blp.response(200, s.ObservationOut(many=True))
 def save_card(body: dict[str, Any], child_id: Any, round_id: Any, card_code: str) -> list[dict[str, Any]]:
     """A whole card for a child at once: all levels are saved, or none (errors per field,
@@ -56,7 +56,7 @@ def cabinet(child_id: Any) -> dict[str, Any]:
 
 
 @blp.put("/children/<uuid:child_id>/routes/<uuid:round_id>")
-@blp.arguments(s.RouteIn)
+@blp.arguments(s.RouteIn, example=ex.ROUTE)
 @blp.response(200, s.RouteOut)
 def save_route(body: dict[str, Any], child_id: Any, round_id: Any) -> dict[str, Any]:
     """The educator writes the individual development route after a round (PRE-09): goals per
@@ -72,7 +72,7 @@ def list_routes(child_id: Any) -> list[dict[str, Any]]:
 
 @blp.post("/children/<uuid:child_id>/recommendations")
 @once
-@blp.arguments(s.RecommendationIn)
+@blp.arguments(s.RecommendationIn, example=ex.RECOMMENDATION)
 @blp.response(201, s.RecommendationOut)
 def add_recommendation(body: dict[str, Any], child_id: Any) -> dict[str, Any]:
     """The educator publishes a recommendation to the child's guardians (PRE-10)."""

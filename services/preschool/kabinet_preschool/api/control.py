@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
+
+from kabinet_kit.openapi import ATTACHMENT, FILE, Blueprint
 
 from .. import stats
 from ..report import analytical_report
@@ -36,7 +37,8 @@ def completeness(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.get("/reports/analytical")
 @blp.arguments(s.ReportQuery, location="query")
-@blp.response(200, content_type="application/pdf", description="The analytical report (PDF, in Russian)")
+@blp.response(200, FILE, content_type="application/pdf", headers=ATTACHMENT,
+              description="The analytical report (PDF, in Russian)")
 def analytical(query: dict[str, Any]) -> Response:
     """The analytical report (аналитическая справка, PRE-09) for a kindergarten's round, as PDF."""
     settings = deps().settings

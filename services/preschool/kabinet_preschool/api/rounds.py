@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from kabinet_kit.openapi import Blueprint
 from kabinet_kit.web import idempotent
 
 from .. import rounds
 from ..models import IDEMPOTENCY
+from . import examples as ex
 from . import schemas as s
 from .common import caller, db, deps, idempotency_scope
 
@@ -18,7 +18,7 @@ once = idempotent(IDEMPOTENCY, idempotency_scope)
 
 @blp.post("/rounds")
 @once
-@blp.arguments(s.RoundIn)
+@blp.arguments(s.RoundIn, example=ex.ROUND_IN)
 @blp.response(201, s.RoundOut)
 def open_round(body: dict[str, Any]) -> dict[str, Any]:
     """Department: open a monitoring round for a kindergarten and year, with its deadline."""
@@ -35,7 +35,7 @@ def list_rounds(query: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @blp.patch("/rounds/<uuid:round_id>")
-@blp.arguments(s.RoundPatch)
+@blp.arguments(s.RoundPatch, example=ex.ROUND_PATCH)
 @blp.response(200, s.RoundOut)
 def change_round(body: dict[str, Any], round_id: Any) -> dict[str, Any]:
     """Department: move the deadline, or close the round (closed rounds accept no observations)."""

@@ -1,7 +1,9 @@
 """Request and response schemas (marshmallow): every endpoint is in /openapi.json."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from kabinet_kit.schemas import Schema
 
 BANDS = ("middle", "senior", "preparatory")
 Code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_-]{1,39}$",
