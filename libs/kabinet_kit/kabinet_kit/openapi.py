@@ -111,6 +111,7 @@ class ContractPlugin(BasePlugin):
         methods = [m for m in operations if m in HTTP_METHODS]
         for method in methods:
             operation = operations[method]
+            _fold_form_fields(operation)
             operation_id = f"{self.service}.{rule.endpoint}"
             operation.setdefault("operationId", operation_id if len(methods) == 1 else f"{operation_id}.{method}")
             responses = operation.setdefault("responses", {})
@@ -124,6 +125,29 @@ class ContractPlugin(BasePlugin):
             if view is not None and getattr(view, IDEMPOTENT_MARK, False):
                 operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY_PARAMETER))
                 responses.setdefault("409", "CONFLICT")
+
+
+def _fold_form_fields(operation: dict[str, Any]) -> None:
+    """flask-smorest turns one body location into the requestBody and leaves a second (form fields
+    beside a file upload) as OpenAPI 2 ``formData`` parameters, which OpenAPI 3 has not: both go
+    into the one ``multipart/form-data`` body the client really sends."""
+    form = [p for p in operation.get("parameters", []) if isinstance(p, dict) and p.get("in") == "formData"]
+    if not form:
+        return
+    operation["parameters"] = [p for p in operation["parameters"] if p not in form]
+    if not operation["parameters"]:
+        del operation["parameters"]
+    fields_schema: dict[str, Any] = {"type": "object", "properties": {
+        p["name"]: {**p.get("schema", {}), **({"description": p["description"]} if "description" in p else {})}
+        for p in form}}
+    required = [p["name"] for p in form if p.get("required")]
+    if required:
+        fields_schema["required"] = required
+    body = operation.setdefault("requestBody", {"required": True, "content": {}})
+    media = body["content"].setdefault("multipart/form-data", {})
+    media["schema"] = {"allOf": [media["schema"], fields_schema]} if "schema" in media else fields_schema
+    for other in [c for c in body["content"] if c != "multipart/form-data"]:
+        del body["content"][other]
 
 
 def register_problem_responses(spec: APISpec, schema: Any, content_type: str) -> None:

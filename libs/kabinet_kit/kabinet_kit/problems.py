@@ -12,6 +12,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "malformed-body": (400, "Тело запроса не разобрано"),
     "unauthenticated": (401, "Требуется вход"),
     "forbidden": (403, "Доступ запрещён"),
+    "consent-required": (403, "Нет согласия на обработку персональных данных"),
     "not-found": (404, "Не найдено"),
     "method-not-allowed": (405, "Метод не поддерживается"),
     "not-acceptable": (406, "Недопустимый формат ответа"),

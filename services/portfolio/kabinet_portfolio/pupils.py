@@ -12,11 +12,9 @@ from kabinet_kit.errors import NotFound, PermissionDenied
 from .access import Caller, PupilFacts, consent_missing, relation
 from .models import Pupil, PupilName
 
-CONSENT_PROBLEM = "https://kabinet.example/problems/portfolio-consent-required"
-
 
 class ConsentRequired(PermissionDenied):
-    title = "Consent required"
+    code = "consent-required"
 
 
 def facts(pupil: Pupil) -> PupilFacts:
@@ -36,11 +34,11 @@ def reach(session: Session, caller: Caller, pupil_id: str, *, for_update: bool =
             raise ConsentRequired(
                 "Портфолио открывается после согласия на обработку персональных данных (Положение, п. 4.3). "
                 f"Дайте его: POST /api/identity/children/{pupil.id}/consents с purpose=portfolio.",
-                type=CONSENT_PROBLEM, purpose="portfolio",
+                purpose="portfolio",
                 accept={"method": "POST", "href": f"/api/identity/children/{pupil.id}/consents",
                         "body": {"purpose": "portfolio"}})
         raise ConsentRequired("Нет согласия на обработку персональных данных в портфолио (purpose=portfolio).",
-                              type=CONSENT_PROBLEM, purpose="portfolio")
+                              purpose="portfolio")
     return pupil, how
 
 

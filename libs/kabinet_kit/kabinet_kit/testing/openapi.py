@@ -282,7 +282,12 @@ def error_answer_failures(document: dict[str, Any], send: Sender) -> tuple[list[
             # A service checks what it is sent before who sends it; the gateway, the token first.
             check(verb, filled, send(verb, filled, auth=False), (401, 422) if validated_first else (401,))
         if "requestBody" in operation:
-            check(verb, filled, send(verb, filled, data=b'{"broken": ', auth=True), (400,))
+            # Broken JSON: 400 where JSON is the body. A form upload reads it as an empty form:
+            # refused (415/422), or, when every field is optional, the unknown id's 404.
+            json_body = any("json" in media for media in operation["requestBody"].get("content", {}))
+            form_answers = (415, 422, 404) if any(p["in"] == "path" for p in params) else (415, 422)
+            broken = send(verb, filled, data=b'{"broken": ', auth=True)
+            check(verb, filled, broken, (400,) if json_body else form_answers)
         if any(p["in"] == "path" for p in params) and not any(p["in"] == "query" and p.get("required")
                                                               for p in params):
             # Unknown ids: 404 (or first a 403 for the caller's role, a 422 for a missing body).

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import IO, Any
 
 from flask import Response, request, send_file
-from flask_smorest import Blueprint
 
+from kabinet_kit.openapi import Blueprint
 from kabinet_kit.web import idempotent
 
 from .. import achievements, capital

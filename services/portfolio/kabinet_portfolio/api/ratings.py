@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
+from kabinet_kit.openapi import Blueprint
 
 from .. import ratings
 from . import schemas as s

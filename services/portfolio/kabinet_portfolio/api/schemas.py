@@ -1,7 +1,9 @@
 """Request and response schemas (marshmallow): every endpoint is in /openapi.json."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from kabinet_kit.schemas import Schema
 
 from ..catalogue import CATEGORIES
 from ..points import INDIVIDUALITY, LEVELS, PARTICIPATION, RESULTS

@@ -24,7 +24,7 @@ def test_the_pupil_is_refused_until_he_accepts_and_then_let_in(fresh_world):
     maria = w.pupil_account("Мария", "pupil-maria")
     refused = w.as_("pupil-maria", "GET", f"/pupils/{maria}/selfie")
     assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
-    assert refused.json["type"].endswith("portfolio-consent-required") and refused.json["purpose"] == "portfolio"
+    assert refused.json["type"].endswith("/consent-required") and refused.json["purpose"] == "portfolio"
     assert "согласи" in refused.json["detail"]
     assert refused.json["accept"]["href"].endswith(f"/children/{maria}/consents")
     # Nor may she create anything before.
