@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -15,7 +16,7 @@ import flask_smorest
 from flask import Flask, Response, current_app, g, json, request
 from marshmallow import ValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, text
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, delete, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
@@ -24,6 +25,7 @@ from .bodies import json_body_problem
 from .errors import Conflict, InvalidInput, RateLimited, ServiceError, Unauthenticated, status_for
 from .events import utcnow
 from .ops import DEFAULT_OPS_ALLOW, OPS_ALLOW_KEY, networks, ops_caller_allowed, visible_readiness
+from .sealing import Seal, SealBroken
 
 log = logging.getLogger("kabinet.web")
 PROBLEM = "application/problem+json"
@@ -302,11 +304,15 @@ def idempotency_table(metadata: MetaData) -> Table:
     )
 
 
-def idempotent(table: Table, scope: Callable[[], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def idempotent(table: Table, scope: Callable[[], str], *, seal: Callable[[], Seal] | None = None,
+               keep: timedelta | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Replay the stored response when a create is retried with the same Idempotency-Key.
 
     The key and the response are written in the request's own transaction, so a retry after a
-    crash either finds both the change and the key, or neither.
+    crash either finds both the change and the key, or neither. With ``seal`` the response is
+    stored sealed (it may hold a secret shown once, or personal data): a replay opens it, a
+    reader of the database cannot. With ``keep`` a key older than that is forgotten (a retry
+    comes within seconds or minutes, not days) and the scope's expired keys are pruned.
     """
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -321,21 +327,48 @@ def idempotent(table: Table, scope: Callable[[], str]) -> Callable[[Callable[...
                 request.method.encode() + request.path.encode() + (request.get_data() or b"")).hexdigest()
             session = request_session()
             who = scope()
+            if keep is not None:
+                session.execute(delete(table).where(table.c.scope == who, table.c.created_at < utcnow() - keep))
             stored = session.execute(select(table).where(table.c.scope == who, table.c.key == key)).first()
             if stored:
                 if stored.fingerprint != fingerprint:
                     raise Conflict("This Idempotency-Key was used for a different request.")
-                replay = Response(stored.body, status=stored.status, mimetype="application/json")
+                body = stored.body
+                if seal is not None:
+                    try:
+                        body = seal().open(body)
+                    except SealBroken:  # sealed under a secret the process no longer has
+                        raise Conflict("The response to this Idempotency-Key can no longer be replayed.") from None
+                replay = Response(body, status=stored.status, mimetype="application/json")
                 replay.headers["Idempotent-Replayed"] = "true"
                 return replay
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code < 400:
+                body = response.get_data(as_text=True)
                 session.execute(insert(table).values(scope=who, key=key, fingerprint=fingerprint,
-                                                     status=response.status_code, body=response.get_data(as_text=True),
+                                                     status=response.status_code,
+                                                     body=seal().seal(body) if seal is not None else body,
                                                      created_at=utcnow()))
             return response
         return wrapper
     return decorator
+
+
+def forget_idempotent_responses(session: Session, table: Table, *, keep: timedelta, seal: Seal,
+                                mentioning: str) -> int:
+    """Delete the expired keys, and the kept responses whose text mentions ``mentioning`` (an id
+    whose data must go). Sealed responses are opened one by one: ``keep`` bounds how many."""
+    session.execute(delete(table).where(table.c.created_at < utcnow() - keep))
+    doomed = []
+    for row in session.execute(select(table.c.scope, table.c.key, table.c.body)):
+        try:
+            if mentioning in seal.open(row.body):
+                doomed.append((row.scope, row.key))
+        except SealBroken:
+            doomed.append((row.scope, row.key))  # unreadable: it can never be replayed anyway
+    for scope, key in doomed:
+        session.execute(delete(table).where(table.c.scope == scope, table.c.key == key))
+    return len(doomed)
 
 
 # -- the pieces together ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What every identity endpoint needs: the wired dependencies, the caller, the session."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import cast
 
 from flask import g, request
@@ -10,10 +11,11 @@ from sqlalchemy.orm import Session
 from kabinet_kit.callers import CallerResolver, current_principal
 from kabinet_kit.errors import Unauthenticated
 from kabinet_kit.service import current_deps
-from kabinet_kit.web import request_session
+from kabinet_kit.web import idempotent, request_session
 
 from ..auth import load_caller
 from ..deps import Deps
+from ..models import IDEMPOTENCY
 
 #: The authenticated caller, checked against identity's own sessions on every request.
 caller = CallerResolver(load_caller)
@@ -50,6 +52,16 @@ def request_id() -> str | None:
 
 def idempotency_scope() -> str:
     return caller().account_id
+
+
+#: How long a create can be replayed by its Idempotency-Key: a retry comes within minutes.
+IDEMPOTENCY_KEEP = timedelta(hours=24)
+#: Identity's creates answer with an access code shown once, or with a person's data. Their
+#: replays are stored sealed under identity's own key (issue 11, Low), not as a hash answering
+#: 409: the client retries because it lost the response, and a 409 would leave a live code
+#: nobody knows while staff issue a second one. A reader of the database or of a backup gets
+#: neither the code nor the names; the process replays the very response within the day.
+once = idempotent(IDEMPOTENCY, idempotency_scope, seal=lambda: deps().seal, keep=IDEMPOTENCY_KEEP)
 
 
 def paged(item_schema: type[Schema], name: str) -> type[Schema]:

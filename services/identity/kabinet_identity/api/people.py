@@ -1,15 +1,11 @@
 """People, accounts, roles, the movement book, consent, access codes and the audit."""
 from flask_smorest import Blueprint
 
-from kabinet_kit.web import idempotent
-
 from .. import access_codes, audit, children, consent, movements, people, structure
-from ..models import IDEMPOTENCY
 from . import schemas as s
-from .common import caller, client_key, db, deps, idempotency_scope, paged, request_id
+from .common import caller, client_key, db, deps, once, paged, request_id
 
 blp = Blueprint("people", __name__, description="People, accounts, roles, the movement book, consent and access codes")
-once = idempotent(IDEMPOTENCY, idempotency_scope)
 AuditPage = paged(s.AuditOut, "AuditPage")
 
 
