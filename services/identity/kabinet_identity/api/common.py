@@ -1,7 +1,6 @@
 """What every identity endpoint needs: the wired dependencies, the caller, the session."""
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import cast
 
 from flask import g, request
@@ -14,6 +13,7 @@ from kabinet_kit.service import current_deps
 from kabinet_kit.web import idempotent, request_session
 
 from ..auth import load_caller
+from ..config import IDEMPOTENCY_KEEP
 from ..deps import Deps
 from ..models import IDEMPOTENCY
 
@@ -54,8 +54,6 @@ def idempotency_scope() -> str:
     return caller().account_id
 
 
-#: How long a create can be replayed by its Idempotency-Key: a retry comes within minutes.
-IDEMPOTENCY_KEEP = timedelta(hours=24)
 #: Identity's creates answer with an access code shown once, or with a person's data. Their
 #: replays are stored sealed under identity's own key (issue 11, Low), not as a hash answering
 #: 409: the client retries because it lost the response, and a 409 would leave a live code

@@ -1,9 +1,12 @@
 """Issue 11, Low: identity stores the response of every create for Idempotency-Key replays; an
 access code (and any person's data) must not lie in that table in clear, yet a client that lost
 the response gets its code back by retrying."""
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from kabinet_identity.models import IDEMPOTENCY
+from kabinet_kit.events import utcnow
 
 
 def _stored_bodies(api) -> list[str]:
@@ -46,3 +49,16 @@ def test_a_registered_persons_data_is_not_stored_in_clear_for_replays(api):
     assert not any("Незабудкина" in body or "123-45-67" in body for body in _stored_bodies(api))
     replay = api.as_("school1-admin", "POST", "/people", json=person, headers=headers)
     assert (replay.status_code, replay.json) == (201, first.json)
+
+
+def test_a_key_is_replayed_for_a_day_only(api):
+    request = {"child_id": _olga(api), "channel": "in_person"}
+    headers = {"Idempotency-Key": "code-for-olga-2"}
+    first = api.as_("school1-admin", "POST", "/access-codes", json=request, headers=headers)
+    assert first.status_code == 201, first.json
+    with api.deps.session_factory.begin() as s:
+        s.execute(update(IDEMPOTENCY).where(IDEMPOTENCY.c.key == "code-for-olga-2")
+                  .values(created_at=utcnow() - timedelta(hours=25)))
+    later = api.as_("school1-admin", "POST", "/access-codes", json=request, headers=headers)
+    assert later.status_code == 201 and "Idempotent-Replayed" not in later.headers
+    assert later.json["access_code_id"] != first.json["access_code_id"]
