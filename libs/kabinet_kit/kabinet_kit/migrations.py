@@ -5,19 +5,42 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData
 
-from .outbox import outbox_table, processed_events_table
+from .idempotency import idempotency_table
+from .outbox import outbox_table, processed_events_table, scrubbed_body
 from .replicas import replica_versions_table
-from .web import idempotency_table
 
 
 def create_messaging_tables(op: Any) -> None:
+    """The tables as every service's first migration made them; later changes have helpers of
+    their own below, called by later migrations, so that a first migration keeps its meaning."""
     metadata = MetaData()
-    for table in (outbox_table(metadata), processed_events_table(metadata), idempotency_table(metadata)):
+    for table in (outbox_table(metadata, personal=False), processed_events_table(metadata),
+                  idempotency_table(metadata)):
         table.create(op.get_bind(), checkfirst=False)
+
+
+def add_outbox_personal_flag(op: Any, personal_exchanges: tuple[str, ...] = ()) -> None:
+    """The outbox's ``personal`` column. Rows already there on ``personal_exchanges`` are
+    flagged, and the published ones lose their data now, as the relay does from now on."""
+    with op.batch_alter_table("outbox_events") as batch:
+        batch.add_column(sa.Column("personal", sa.Boolean(), nullable=False, server_default=sa.false()))
+    if not personal_exchanges:
+        return
+    outbox = sa.table("outbox_events", sa.column("id", sa.BigInteger), sa.column("exchange", sa.String),
+                      sa.column("body", sa.Text), sa.column("published_at", sa.DateTime),
+                      sa.column("personal", sa.Boolean))
+    conn = op.get_bind()
+    flagged = outbox.c.exchange.in_(personal_exchanges)
+    conn.execute(sa.update(outbox).where(flagged).values(personal=True))
+    published = conn.execute(sa.select(outbox.c.id, outbox.c.body)
+                             .where(flagged, outbox.c.published_at.is_not(None))).all()
+    for row_id, body in published:
+        conn.execute(sa.update(outbox).where(outbox.c.id == row_id).values(body=scrubbed_body(body)))
 
 
 def drop_messaging_tables(op: Any) -> None:

@@ -30,7 +30,7 @@ from .schemas import INT32
 
 BEARER = "bearer"
 SECURITY_SCHEMES = {BEARER: {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
-#: Set on a view (by ``web.idempotent``) that honours the Idempotency-Key header.
+#: Set on a view (by ``idempotency.idempotent``) that honours the Idempotency-Key header.
 IDEMPOTENT_MARK = "_kabinet_idempotent"
 IDEMPOTENCY_KEY_PARAMETER = {
     "in": "header", "name": "Idempotency-Key", "required": False,

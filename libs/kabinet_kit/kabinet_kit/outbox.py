@@ -12,14 +12,30 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from marshmallow import RAISE
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, insert, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    insert,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from .db import BigId
 from .events import CloudEvent, CloudEventSchema
 
 
-def outbox_table(metadata: MetaData) -> Table:
+def outbox_table(metadata: MetaData, *, personal: bool = True) -> Table:
+    """The outbox; ``personal=False`` gives it as services first created it (their first migration)."""
+    flag = [Column("personal", Boolean, nullable=False, server_default=false())] if personal else []
     return Table(
         "outbox_events", metadata,
         Column("id", BigId, primary_key=True, autoincrement=True),
@@ -32,6 +48,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("published_at", DateTime(timezone=True), nullable=True),
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text, nullable=True),
+        # The event's data hold personal data: the relay drops them once the broker has the event.
+        *flag,
         UniqueConstraint("event_id", name="uq_outbox_events_event_id"),
         # The relay scans only what is still waiting.
         Index("ix_outbox_events_unpublished", "id",
@@ -70,6 +88,19 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value) if isinstance(value, uuid.UUID) else value
+
+
+def scrubbed_body(body: str) -> str:
+    """A published event's stored envelope without its data: the id, type, time and subject stay
+    as history, whatever personal data the data held goes."""
+    envelope = json.loads(body)
+    envelope["data"] = {}
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+
+
+def carries_personal_data(contract: Any) -> bool:
+    """Whether the registry says this contract's data hold personal data."""
+    return bool(getattr(contract, "carries_personal_data", False))
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -117,7 +148,7 @@ class EventRecorder:
                            correlationid=self.correlation_id())
         session.execute(insert(self.outbox).values(
             event_id=event.id, event_type=type, exchange=contract.exchange, routing_key=contract.routing_key,
-            body=event.to_json(), created_at=event.time,
+            body=event.to_json(), created_at=event.time, personal=carries_personal_data(contract),
         ))
         return event
 
@@ -156,6 +187,7 @@ class EventRecorder:
                         "subject": None if subject_value is None else str(subject_value), "data": clean}
             rows.append({"event_id": envelope["id"], "event_type": type_, "exchange": contract.exchange,
                          "routing_key": contract.routing_key, "created_at": first[type_][3],
+                         "personal": carries_personal_data(contract),
                          "body": json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))})
         bulk_insert(session, self.outbox, rows)
         return len(rows)

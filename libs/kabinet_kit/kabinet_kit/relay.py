@@ -32,6 +32,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from .bus import connect
 from .db import is_sqlite
 from .events import utcnow
+from .outbox import scrubbed_body
 from .publisher import BrokerError, ConfirmingPublisher, ConfirmTimeout, OutboxRow, SentBatch, message_properties
 
 __all__ = ["BrokerError", "ConfirmTimeout", "OutboxRelay", "RelayStats", "main", "message_properties"]
@@ -196,7 +197,7 @@ class OutboxRelay:
     # -- database side ---------------------------------------------------------------
     def _claim_query(self) -> Select[Any]:
         t = self.outbox
-        query = (select(t.c.id, t.c.event_id, t.c.event_type, t.c.exchange, t.c.routing_key, t.c.body)
+        query = (select(t.c.id, t.c.event_id, t.c.event_type, t.c.exchange, t.c.routing_key, t.c.body, t.c.personal)
                  .where(t.c.published_at.is_(None)).order_by(t.c.id).limit(self.batch_size))
         if not is_sqlite(self.engine):
             query = query.with_for_update(skip_locked=True)
@@ -289,11 +290,13 @@ class OutboxRelay:
         if batch.conn is None or batch.transaction is None:
             with self.engine.begin() as conn:
                 self._mark(conn, confirmed, nacked)
+                self._scrub(conn, batch.rows, confirmed)
             assert batch.turn is not None
             batch.turn.release()
             batch.turn = None
         else:
             self._mark(batch.conn, confirmed, nacked)
+            self._scrub(batch.conn, batch.rows, confirmed)
             batch.transaction.commit()
             batch.conn.close()
         self.stats.published += len(confirmed)
@@ -310,6 +313,17 @@ class OutboxRelay:
         if nacked:
             conn.execute(update(t).where(self._id_in(nacked))
                          .values(attempts=t.c.attempts + 1, last_error="nacked by broker"))
+
+    def _scrub(self, conn: Connection, rows: Sequence[Any], confirmed: list[int]) -> None:
+        """Drop the data of the confirmed rows that carry personal data, in the transaction that
+        marks them: the broker has them now, and the outbox must not keep them for ever. A row not
+        confirmed keeps its body for the next round."""
+        done = set(confirmed)
+        scrubbed = [{"row_id": row.id, "scrubbed": scrubbed_body(row.body)}
+                    for row in rows if row.personal and row.id in done]
+        if scrubbed:
+            t = self.outbox
+            conn.execute(update(t).where(t.c.id == bindparam("row_id")).values(body=bindparam("scrubbed")), scrubbed)
 
     def _id_in(self, ids: list[int]) -> ColumnElement[bool]:
         if is_sqlite(self.engine):

@@ -67,6 +67,21 @@ def advance(session: Session, versions: Table, entity: str, key: str, sequence: 
     return True
 
 
+#: The sequence of an entity that is gone for good: nothing about it is newer.
+FORGOTTEN = 2**62
+
+
+def forget(session: Session, versions: Table, entity: str, key: str) -> None:
+    """The entity is gone for good (its data erased): from now on :func:`advance` lets nothing
+    about it through and :func:`forgotten` says so, so a late event cannot bring its data back."""
+    advance(session, versions, entity, key, FORGOTTEN)
+
+
+def forgotten(session: Session, versions: Table, entity: str, key: str) -> bool:
+    held = session.scalar(select(versions.c.sequence).where(versions.c.entity == entity, versions.c.key == key))
+    return held == FORGOTTEN
+
+
 def as_date(value: date | str | None) -> date | None:
     """A date from event data (validated events carry ISO strings)."""
     if value is None or isinstance(value, date):

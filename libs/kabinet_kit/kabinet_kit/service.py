@@ -21,6 +21,7 @@ from sqlalchemy.orm import sessionmaker
 from .bus import events_exchange
 from .consumer import Binding, EventConsumer, Handler
 from .db import make_engine, make_session_factory
+from .idempotency import idempotency_table
 from .outbox import ContractRegistry, EventRecorder, add_messaging_tables
 from .relay import OutboxRelay
 from .settings import ConfigurationError, ServiceSettings
@@ -30,7 +31,6 @@ from .web import (
     create_base_app,
     current_correlation_id,
     database_check,
-    idempotency_table,
     register_body_checks,
 )
 

@@ -2,28 +2,25 @@
 request-scoped unit of work, health, readiness and Prometheus metrics."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 import flask_smorest
 from flask import Flask, Response, current_app, g, json, request
 from marshmallow import ValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
 from .bodies import json_body_problem
-from .errors import Conflict, InvalidInput, RateLimited, ServiceError, Unauthenticated, status_for
-from .events import utcnow
-from .openapi import IDEMPOTENT_MARK, Int32Converter, register_problem_responses, spec_options
+from .errors import RateLimited, ServiceError, Unauthenticated, status_for
+from .openapi import Int32Converter, register_problem_responses, spec_options
 from .openapi import install as install_openapi
 from .ops import DEFAULT_OPS_ALLOW, OPS_ALLOW_KEY, networks, ops_caller_allowed, visible_readiness
 from .problems import TITLES, code_for, type_uri
@@ -303,56 +300,6 @@ def write_regardless(session_factory: sessionmaker[Session], write: Callable[[Se
         return
     with session_factory.begin() as session:
         write(session)
-
-
-# -- Idempotency-Key -------------------------------------------------------------------
-def idempotency_table(metadata: MetaData) -> Table:
-    return Table(
-        "idempotency_keys", metadata,
-        Column("scope", String(100), primary_key=True),
-        Column("key", String(200), primary_key=True),
-        Column("fingerprint", String(64), nullable=False),
-        Column("status", Integer, nullable=False),
-        Column("body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-    )
-
-
-def idempotent(table: Table, scope: Callable[[], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Replay the stored response when a create is retried with the same Idempotency-Key.
-
-    The key and the response are written in the request's own transaction, so a retry after a
-    crash either finds both the change and the key, or neither.
-    """
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            key = request.headers.get("Idempotency-Key")
-            if not key:
-                return view(*args, **kwargs)
-            if len(key) > 200:
-                raise InvalidInput("Idempotency-Key is too long",
-                                   errors={"Idempotency-Key": ["At most 200 characters."]})
-            fingerprint = hashlib.sha256(
-                request.method.encode() + request.path.encode() + (request.get_data() or b"")).hexdigest()
-            session = request_session()
-            who = scope()
-            stored = session.execute(select(table).where(table.c.scope == who, table.c.key == key)).first()
-            if stored:
-                if stored.fingerprint != fingerprint:
-                    raise Conflict("This Idempotency-Key was used for a different request.")
-                replay = Response(stored.body, status=stored.status, mimetype="application/json")
-                replay.headers["Idempotent-Replayed"] = "true"
-                return replay
-            response = current_app.make_response(view(*args, **kwargs))
-            if response.status_code < 400:
-                session.execute(insert(table).values(scope=who, key=key, fingerprint=fingerprint,
-                                                     status=response.status_code, body=response.get_data(as_text=True),
-                                                     created_at=utcnow()))
-            return response
-        setattr(wrapper, IDEMPOTENT_MARK, True)  # documented with the header and its 409
-        return wrapper
-    return decorator
 
 
 # -- the pieces together ----------------------------------------------------------------

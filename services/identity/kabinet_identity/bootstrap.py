@@ -9,6 +9,7 @@ from flask import Flask
 from kabinet_contracts import REGISTRY
 from kabinet_kit import service as kit
 from kabinet_kit.relay import OutboxRelay
+from kabinet_kit.sealing import Seal
 from kabinet_kit.tokens import CachingVerifier, LocalKeySource, TokenVerifier
 
 from .config import SERVICE, SERVICE_DIR, Settings
@@ -26,7 +27,8 @@ def build_deps(settings: Settings) -> Deps:
     # Identity verifies its own tokens with the keys it signs them with, not through its JWKS.
     base["verifier"] = CachingVerifier(TokenVerifier(LocalKeySource(keys.public_key),
                                                      audience=settings.token_audience, issuer=settings.token_issuer))
-    return Deps(**base, passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib), keys=keys)
+    return Deps(**base, passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib), keys=keys,
+                seal=Seal(settings.key_encryption_key, "idempotent-responses"))
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

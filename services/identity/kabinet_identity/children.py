@@ -15,8 +15,9 @@ from .models import Consent, Guardianship, Person, Placement
 
 
 def child_of(session: Session, child_id: str) -> Person | None:
+    """The child, unless his data were erased: then he is no one's to serve or read (IDN-08)."""
     person = session.get(Person, child_id)
-    return person if person is not None and person.kind == "child" else None
+    return person if person is not None and person.kind == "child" and person.erased_at is None else None
 
 
 def placement_of(session: Session, child_id: str) -> Where | None:
@@ -52,7 +53,8 @@ def link_guardian(deps: Deps, session: Session, caller: Caller, child_id: str, g
 def guardian_of_institution(session: Session, where: Where, guardian_person_id: str) -> Person:
     """The guardian, if the child's institution registered him; anyone else is refused as unknown."""
     guardian = session.get(Person, guardian_person_id)
-    if guardian is None or guardian.kind != "guardian" or not access.can_link_guardian(where, guardian.organisation_id):
+    if guardian is None or guardian.kind != "guardian" or guardian.erased_at is not None \
+            or not access.can_link_guardian(where, guardian.organisation_id):
         raise InvalidInput("Not a guardian of this institution.",
                            errors={"guardian_person_id": ["No such guardian registered by the child's institution."]})
     return guardian

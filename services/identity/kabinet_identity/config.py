@@ -1,6 +1,7 @@
 """Identity settings: the kit's base (database, broker, tokens, web) and identity's own."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, model_validator
@@ -11,6 +12,8 @@ from kabinet_kit.settings import ServiceSettings, local_secret
 SERVICE = "identity"
 #: The folder holding alembic.ini and migrations/.
 SERVICE_DIR = Path(__file__).resolve().parent.parent
+#: How long a create can be replayed by its Idempotency-Key: a retry comes within minutes.
+IDEMPOTENCY_KEEP = timedelta(hours=24)
 
 
 class Settings(ServiceSettings, env_prefix="IDENTITY_"):
@@ -29,6 +32,9 @@ class Settings(ServiceSettings, env_prefix="IDENTITY_"):
     max_failed_logins_per_account: int = Field(default=100, ge=1)
     lockout_seconds: int = Field(default=900, ge=0)
     access_code_ttl_days: int = Field(default=14, ge=1)
+    # A pupil's records (the movement book, the journal) are kept this long after he left the
+    # last institution; his personal data cannot be erased before (IDN-08).
+    pupil_records_retention_years: int = Field(default=5, ge=0)
     # The variable has always been IDENTITY_REDEEM_ATTEMPTS.
     redeem_attempts_per_window: int = Field(default=10, ge=1, validation_alias=AliasChoices(
         "IDENTITY_REDEEM_ATTEMPTS", "IDENTITY_REDEEM_ATTEMPTS_PER_WINDOW"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kabinet_kit.sealing import Seal
 from kabinet_kit.service import Deps as KitDeps
 
 from .config import Settings
@@ -14,3 +15,5 @@ class Deps(KitDeps):
     settings: Settings
     passwords: Passwords
     keys: KeyRing
+    #: Seals what identity stores but a reader of its database must not read (replayable responses).
+    seal: Seal

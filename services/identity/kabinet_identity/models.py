@@ -61,6 +61,11 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The record of an erasure (IDN-08): the row stays, with ids only, so that what refers to
+    # the person (the movement book, consents, the audit) still resolves to "erased".
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    erased_by: Mapped[str | None] = mapped_column(Id)
+    erasure_basis: Mapped[str | None] = mapped_column(String(200))
 
 
 class Account(Base):

@@ -35,7 +35,8 @@ def person_record(person: Person) -> dict:
 
 def create_account(deps: Deps, session: Session, caller: Caller, data: dict) -> Account:
     person = session.get(Person, data["person_id"])
-    if person is None or not (caller.is_department or caller.administers(person.organisation_id)):
+    if person is None or person.erased_at is not None \
+            or not (caller.is_department or caller.administers(person.organisation_id)):
         raise NotFound("No such person, or not of your institution.")
     if session.scalar(select(Account).where(Account.person_id == person.id)):
         raise Conflict("This person has an account already.", errors={"person_id": ["Already has an account."]})
@@ -158,8 +159,14 @@ def deactivate_account(deps: Deps, session: Session, caller: Caller, account_id:
     account, person = managed_account(deps, session, caller, account_id)
     if account.id == caller.account_id:
         raise Conflict("You cannot deactivate your own account.")
+    end_access(deps, session, account, person, reason)
+    return account
+
+
+def end_access(deps: Deps, session: Session, account: Account, person: Person, reason: str) -> None:
+    """The account's sessions end and its roles are revoked at once (IDN-02)."""
     if not account.is_active:
-        return account
+        return
     now = utcnow()
     account.is_active = False
     account.deactivated_at = now
@@ -172,4 +179,3 @@ def deactivate_account(deps: Deps, session: Session, caller: Caller, account_id:
         revoke_assignment(deps, session, assignment)
     deps.events.record(session, "identity.account.deactivated.v1",
                        {"account_id": account.id, "person_id": person.id, "reason": reason})
-    return account

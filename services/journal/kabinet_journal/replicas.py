@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
-from kabinet_kit.replicas import Handler, advance, as_date, copy_into, upsert
+from kabinet_kit.replicas import Handler, advance, as_date, copy_into, forget, forgotten, upsert
 
 from .models import (
     VERSIONS,
@@ -35,6 +35,7 @@ from .models import (
 
 ROLE = "role_assignment"  # keyed by assignment id
 CONSENT = "consent"  # keyed by child × purpose: one order across the consents given for it
+PERSON = "person"  # keyed by person id: forgotten once erased
 
 organisation_created = copy_into(Organisation, key={"id": "organisation_id"}, fields={
     "kind": "kind", "name": "name", "short_name": "short_name", "parent_id": "parent_id"})
@@ -130,6 +131,8 @@ def _enrolled_or_unplaced(session: Session, child_id: str) -> bool:
 
 def person_registered(session: Session, event: CloudEvent) -> None:
     d = event.data
+    if forgotten(session, VERSIONS, PERSON, str(d["person_id"])):
+        return  # erased: a late copy of an earlier record brings nothing back (IDN-08)
     if d["kind"] == "guardian":
         return  # the journal has no use for guardians' names
     if d["kind"] == "child" and not _enrolled_or_unplaced(session, d["person_id"]):
@@ -147,7 +150,9 @@ def _upsert_name(session: Session, d: dict[str, Any]) -> None:
 
 
 def person_erased(session: Session, event: CloudEvent) -> None:
+    # Only the id stays, in the records that refer to the person (marks, memberships, accounts).
     session.execute(delete(PersonName).where(PersonName.person_id == event.data["person_id"]))
+    forget(session, VERSIONS, PERSON, str(event.data["person_id"]))
 
 
 HANDLERS: dict[str, Handler] = {

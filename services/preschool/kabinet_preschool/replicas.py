@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
-from kabinet_kit.replicas import Handler, advance, copy_into, upsert
+from kabinet_kit.replicas import Handler, advance, copy_into, forget, forgotten, upsert
 
 from .models import (
     VERSIONS,
@@ -36,6 +36,7 @@ from .models import (
 PURPOSE = "preschool_cabinet"
 ROLE = "role_assignment"  # keyed by assignment id
 CONSENT = "consent"  # keyed by child × purpose: one order across the consents given for it
+PERSON = "person"  # keyed by person id: forgotten once erased
 
 on_organisation = copy_into(Organisation, key={"id": "organisation_id"},
                             fields={"kind": "kind", "name": "name", "short_name": "short_name"})
@@ -152,6 +153,8 @@ def erase_name(session: Session, child_id: str) -> None:
 
 
 def _store_name(session: Session, child_id: str, d: dict[str, Any]) -> None:
+    if forgotten(session, VERSIONS, PERSON, child_id):
+        return  # erased: a late copy of an earlier record brings nothing back (IDN-08)
     # Birth date and contacts are never kept: the cabinet shows a name, nothing more.
     upsert(session, ChildName, {"child_id": child_id}, {
         "last_name": d["last_name"], "first_name": d["first_name"], "middle_name": d.get("middle_name")})
@@ -168,7 +171,9 @@ def on_person(session: Session, event: CloudEvent) -> None:
 
 
 def on_person_erased(session: Session, event: CloudEvent) -> None:
+    # The child stays here by id and pseudonym (observations are the kindergarten's record).
     erase_name(session, str(event.data["person_id"]))
+    forget(session, VERSIONS, PERSON, str(event.data["person_id"]))
 
 
 HANDLERS: dict[str, Handler] = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from marshmallow import fields, validate
 
+from kabinet_kit.idempotency import idempotency_table, idempotent
 from kabinet_kit.openapi import Blueprint
 from kabinet_kit.problems import CODE_BY_STATUS, KINDS, PROBLEM_BASE, TITLES
 from kabinet_kit.schemas import Int64, Schema
@@ -17,7 +18,7 @@ from kabinet_kit.testing.openapi import (
     unbounded_integers,
     validate_document,
 )
-from kabinet_kit.web import create_base_app, idempotency_table, idempotent
+from kabinet_kit.web import create_base_app
 
 
 class ItemIn(Schema):

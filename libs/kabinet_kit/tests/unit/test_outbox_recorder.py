@@ -112,3 +112,15 @@ def test_unregistered_event_type_is_rejected(registry, outbox):
     with pytest.raises(UnknownEventType):
         EventRecorder("kittest", outbox, registry).record(session, "kittest.thing.deleted.v1", {"thing_id": UID})
     assert session.statements == []
+
+
+def test_rows_of_events_that_carry_personal_data_are_flagged(registry, outbox):
+    """The relay scrubs a flagged row's body once the broker has confirmed it (issue 11, Low);
+    the flag comes from the contract, not from the producer's say-so."""
+    registry.register("kittest.person.noted.v1", ThingCreated, {"thing_id": UID, "size": 1}, "A person.",
+                      personal_data=True)
+    session = FakeSession()
+    recorder = EventRecorder("kittest", outbox, registry)
+    recorder.record(session, "kittest.person.noted.v1", {"thing_id": UID, "size": 1})
+    recorder.record(session, "kittest.thing.created.v1", {"thing_id": UID, "size": 1})
+    assert [row["personal"] for row in session.rows()] == [True, False]

@@ -10,7 +10,7 @@ from sqlalchemy import MetaData, create_engine
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
-from kabinet_kit.replicas import advance, copy_into, replica_versions_table
+from kabinet_kit.replicas import advance, copy_into, forget, forgotten, replica_versions_table
 
 metadata = MetaData()
 VERSIONS = replica_versions_table(metadata)
@@ -34,6 +34,17 @@ def test_only_a_newer_sequence_passes_and_is_remembered(session):
     # Another entity, or another kind with the same key, has an order of its own.
     assert advance(session, VERSIONS, "role", "a2", 1)
     assert advance(session, VERSIONS, "consent", "a1", 1)
+
+
+def test_a_forgotten_entity_lets_nothing_through_again(session):
+    """An erased person: no later event, of any sequence, brings its data back."""
+    assert advance(session, VERSIONS, "person", "p1", 3)
+    assert not forgotten(session, VERSIONS, "person", "p1")
+    forget(session, VERSIONS, "person", "p1")
+    forget(session, VERSIONS, "person", "p1")  # a second erasure changes nothing
+    assert forgotten(session, VERSIONS, "person", "p1")
+    assert not advance(session, VERSIONS, "person", "p1", 4)
+    assert not forgotten(session, VERSIONS, "person", "p2") and not forgotten(session, VERSIONS, "role", "p1")
 
 
 def test_same_lets_a_second_event_of_the_held_change_through(session):

@@ -1,15 +1,12 @@
 """People, accounts, roles, the movement book, consent, access codes and the audit."""
 from kabinet_kit.openapi import Blueprint
-from kabinet_kit.web import idempotent
 
-from .. import access_codes, audit, children, consent, movements, people, structure
-from ..models import IDEMPOTENCY
+from .. import access_codes, audit, children, consent, erasure, movements, people, structure
 from . import examples as ex
 from . import schemas as s
-from .common import caller, client_key, db, deps, idempotency_scope, paged, request_id
+from .common import caller, client_key, db, deps, once, paged, request_id
 
 blp = Blueprint("people", __name__, description="People, accounts, roles, the movement book, consent and access codes")
-once = idempotent(IDEMPOTENCY, idempotency_scope)
 AuditPage = paged(s.AuditOut, "AuditPage")
 
 
@@ -20,6 +17,18 @@ AuditPage = paged(s.AuditOut, "AuditPage")
 def create_person(body):
     """Register a staff member, child or guardian of the caller's institution."""
     return people.create_person(deps(), db(), caller(), body)
+
+
+@blp.post("/people/<uuid:person_id>/erasure")
+@blp.arguments(s.ErasureIn)
+@blp.response(200, s.ErasureOut)
+def erase_person(body, person_id):
+    """Erase a person's personal data (IDN-08): names, birth date and contacts are removed, the account
+    ends, guardian links end, a child's consents end, and every service drops what it holds of the
+    person. The department, or the administrator of the one institution the person's records are
+    in. Refused (409) while the law keeps the records: a child enrolled, or within the retention
+    period after leaving. Audited; erasing an erased person again changes nothing."""
+    return erasure.erase_person(deps(), db(), caller(), str(person_id), body["basis"], request_id())
 
 
 @blp.get("/groups/<uuid:group_id>/members")

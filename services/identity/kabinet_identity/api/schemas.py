@@ -192,6 +192,19 @@ class AccountOut(Schema):
     roles = fields.List(fields.Nested(RoleOut))
 
 
+class ErasureIn(Schema):
+    basis = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "The document the erasure rests on, by number and date (an application, an order); "
+                       "no names", "example": "Заявление № 17 от 02.10.2026"})
+
+
+class ErasureOut(Schema):
+    person_id = fields.String(attribute="id")
+    kind = fields.String()
+    erased_at = fields.DateTime()
+    erasure_basis = fields.String()
+
+
 class DeactivateIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
 

@@ -3,19 +3,17 @@ from sqlalchemy import func, select
 
 from kabinet_kit.errors import NotFound
 from kabinet_kit.openapi import Blueprint
-from kabinet_kit.web import idempotent
 
 from .. import structure
-from ..models import IDEMPOTENCY, AcademicYear, Group, Organisation
+from ..models import AcademicYear, Group, Organisation
 from . import examples as ex
 from . import schemas as s
-from .common import caller, db, deps, idempotency_scope, paged
+from .common import caller, db, deps, once, paged
 
 blp = Blueprint("structure", __name__, description="Organisations, academic years and groups")
 
 OrganisationPage = paged(s.OrganisationOut, "OrganisationPage")
 GroupPage = paged(s.GroupOut, "GroupPage")
-once = idempotent(IDEMPOTENCY, idempotency_scope)
 
 
 def _page(query, order, limit, offset):

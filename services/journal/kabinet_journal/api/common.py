@@ -8,9 +8,10 @@ from flask import Response
 from sqlalchemy.orm import Session
 
 from kabinet_kit.callers import CallerResolver
+from kabinet_kit.idempotency import idempotent
 from kabinet_kit.service import current_deps
 from kabinet_kit.tokens import Principal
-from kabinet_kit.web import idempotent, request_session
+from kabinet_kit.web import request_session
 
 from ..access import Caller
 from ..callers import load_caller

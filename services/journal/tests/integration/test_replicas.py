@@ -63,6 +63,19 @@ def test_erasure_guardian_names_and_consents(api, world, feed, school):
     api.problem("guardian2", "GET", f"/diary/{olga}", 403)
 
 
+def test_an_erased_persons_name_never_comes_back(api, world, feed):
+    """IDN-08: once erased, a late copy of an earlier record (a retry, a replay) is not applied."""
+    teacher3 = world.person("teacher3")
+    record = {"person_id": teacher3, "kind": "staff", "last_name": "Teacher3", "first_name": "Тест",
+              "middle_name": None}
+    assert api.count(PersonName, PersonName.person_id == teacher3) == 1
+    feed.send(("identity.person.erased.v1", {"person_id": teacher3}))
+    assert api.count(PersonName, PersonName.person_id == teacher3) == 0
+    feed.send(("identity.person.registered.v1", record), ("identity.person.updated.v1", record),
+              ("identity.person.disclosed.v1", {**record, "purpose": "e_diary"}))
+    assert api.count(PersonName, PersonName.person_id == teacher3) == 0
+
+
 def test_staff_lose_the_journal_when_role_or_employment_ends(api, world, feed, school):
     assert api.as_("tutor1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}").status_code == 200
     feed.send(("identity.role.revoked.v1", {"assignment_id": world.id("assignment-tutor1-tutor"),

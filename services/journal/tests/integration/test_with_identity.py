@@ -236,3 +236,27 @@ def test_a_consent_revoked_in_identity_ends_the_guardians_diary(city):
     assert city.via_gateway("guardian1", "GET", f"/diary/{ivan}").status_code == 403
     # The pupil keeps their own diary.
     assert city.via_gateway("pupil1", "GET", f"/diary/{ivan}?term_id={_q1(city).id}").status_code == 200
+
+
+def test_a_person_erased_in_identity_is_dropped_by_the_journal(city):
+    """IDN-08 on the real path: identity erases, its relay publishes, the journal's consumer drops
+    the name and the access; identity's outbox, once published, holds the name nowhere."""
+    with city.session() as s:
+        school1 = s.scalar(select(m.Organisation.id).where(m.Organisation.short_name == "Школа № 1"))
+    person = city.idn("school1-admin", "POST", "/people", json={
+        "kind": "staff", "organisation_id": school1, "last_name": "Стиркина", "first_name": "Эльвира"})["person_id"]
+    account = city.idn("school1-admin", "POST", "/accounts", json={
+        "person_id": person, "login": "stirkina", "password": "Str0ng-pass-word",
+        "roles": [{"role": "teacher", "organisation_id": school1}]})["account_id"]
+    city.sync()
+    assert city.scalar(select(m.PersonName.last_name).where(m.PersonName.person_id == person)) == "Стиркина"
+    assert city.scalar(select(m.Account.active).where(m.Account.id == account)) is True
+
+    city.idn("school1-admin", "POST", f"/people/{person}/erasure", json={"basis": "Приказ № 7-к от 01.10.2026"})
+    city.sync()
+    assert city.count(m.PersonName, m.PersonName.person_id == person) == 0
+    assert city.scalar(select(m.Account.active).where(m.Account.id == account)) is False
+    assert city.count(m.Account, m.Account.id == account) == 1  # the id stays, for what she recorded
+    with app_deps(city.identity_app).session_factory() as s:
+        bodies = s.scalars(select(IDENTITY_OUTBOX.c.body)).all()
+    assert bodies and not any("Стиркина" in body or "Эльвира" in body for body in bodies)

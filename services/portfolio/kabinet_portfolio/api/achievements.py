@@ -5,8 +5,8 @@ from typing import IO, Any
 
 from flask import Response, request, send_file
 
+from kabinet_kit.idempotency import idempotent
 from kabinet_kit.openapi import Blueprint
-from kabinet_kit.web import idempotent
 
 from .. import achievements, capital
 from ..clock import local_today

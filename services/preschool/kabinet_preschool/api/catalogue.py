@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kabinet_kit.idempotency import idempotent
 from kabinet_kit.openapi import Blueprint
-from kabinet_kit.web import idempotent
 
 from .. import catalogue
 from ..models import IDEMPOTENCY, Card, CatalogueVersion

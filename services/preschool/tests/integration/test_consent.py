@@ -183,3 +183,12 @@ def test_erasure_deletes_the_name(world):
     with world.session() as s:
         assert s.get(m.ChildName, child) is None
     assert not _listing(world, child)["named"]
+    # A late copy of an earlier record (a retried disclosure, an update) brings nothing back (IDN-08).
+    before = world.processed()
+    _publish(world, CloudEvent(type="identity.person.disclosed.v1", source="/kabinet/identity", subject=child,
+                               data={**_person(child, "Кузьмина", "Лада", purpose="preschool_cabinet"),
+                                     "consent_sequence": 1}), "identity.pd")
+    _publish(world, CloudEvent(type="identity.person.updated.v1", source="/kabinet/identity", subject=child,
+                               data=_person(child, "Кузьмина", "Лада")), "identity.pd")
+    _wait_applied(world, before, 2)
+    assert "Кузьмина" not in _every_stored_text(world) and not _listing(world, child)["named"]

@@ -1,0 +1,22 @@
+"""the outbox flags rows whose data hold personal data; the relay scrubs them once published (issue 11, Low)
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+
+from kabinet_kit.migrations import add_outbox_personal_flag
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    add_outbox_personal_flag(op)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('outbox_events') as batch:
+        batch.drop_column('personal')
