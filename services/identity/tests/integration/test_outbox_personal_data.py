@@ -34,7 +34,7 @@ def test_after_the_relay_no_outbox_row_holds_a_persons_data(fresh_api):
     assert not any(personal for type_, _, personal in rows if not type_.startswith("identity.person."))
 
     relay = create_relay(Settings(database_url=fresh_api.deps.settings.database_url,
-                                  amqp_url=service_amqp_url("identity")))
+                                  relay_amqp_url=service_amqp_url("identity", "relay")))
     try:
         assert relay.drain() == len(rows)
     finally:
