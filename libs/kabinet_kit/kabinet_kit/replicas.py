@@ -6,7 +6,8 @@ to be an upsert or a delete; :func:`copy_into` builds the common case from a fie
 The inbox stops a second copy of one event, not an older event applied after a newer one (a
 retry comes back late). Events about one entity carry its sequence, so a replica remembers the
 last one applied per entity in ``replica_versions`` (kept when the replica row is deleted) and
-:func:`advance` lets through only what is newer.
+:func:`advance` lets through only what is newer; :func:`retire` ends an entity's order for good
+(an erased entity: nothing delivered later brings it back).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session
 from .events import CloudEvent
 
 Handler = Callable[[Session, CloudEvent], None]
+# The version a retired entity holds: above any sequence an event can carry.
+RETIRED = 2**63 - 1
 
 
 def upsert(session: Session, model: type[Any], key: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
@@ -65,6 +68,11 @@ def advance(session: Session, versions: Table, entity: str, key: str, sequence: 
     if sequence > held:
         session.execute(update(versions).where(*where).values(sequence=sequence))
     return True
+
+
+def retire(session: Session, versions: Table, entity: str, key: str) -> None:
+    """Hold the entity at :data:`RETIRED`: every later event about it is older and changes nothing."""
+    advance(session, versions, entity, key, RETIRED)
 
 
 def as_date(value: date | str | None) -> date | None:

@@ -10,7 +10,7 @@ from sqlalchemy import MetaData, create_engine
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
-from kabinet_kit.replicas import advance, copy_into, replica_versions_table
+from kabinet_kit.replicas import advance, copy_into, replica_versions_table, retire
 
 metadata = MetaData()
 VERSIONS = replica_versions_table(metadata)
@@ -81,3 +81,13 @@ def test_copy_into_ordered_skips_an_older_event(session):
     handler(fake, event("tutor", 2))
     handler(fake, event("teacher", 1))
     assert fake.rows["a1"] == Role("a1", "tutor")
+
+
+def test_a_retired_entity_takes_no_later_event(session):
+    """An erased person: an update or disclosure delivered after the erasure is older."""
+    assert advance(session, VERSIONS, "person", "p1", 3)
+    retire(session, VERSIONS, "person", "p1")
+    assert not advance(session, VERSIONS, "person", "p1", 4)
+    assert not advance(session, VERSIONS, "person", "p1", 4, same=True)
+    retire(session, VERSIONS, "person", "p2")  # erased before anything about it arrived
+    assert not advance(session, VERSIONS, "person", "p2", 1, same=True)
