@@ -95,6 +95,9 @@ class Settings(ServiceSettings, env_prefix="GATEWAY_"):
     public_broker_host: str = "127.0.0.1:5672"
     public_broker_vhost: str = "kabinet"
     health_timeout: float = Field(default=1.0, gt=0)
+    # Upstreams get requests only while their /healthz says ok (kabinet_gateway.upstream_health),
+    # checked this often in the background (and by a request finding one unhealthy).
+    upstream_check_interval: float = Field(default=2.0, gt=0)
 
     @model_validator(mode="before")
     @classmethod
