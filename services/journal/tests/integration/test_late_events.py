@@ -107,3 +107,26 @@ def test_an_older_or_erased_persons_record_delivered_late_does_not_come_back(api
     feed.consumer.wait_for_ids([erased])
     _send_late(feed, ("identity.person.updated.v1", {**record, "last_name": "Новая"}, 3))
     assert api.count(PersonName, PersonName.person_id == person) == 0
+
+
+def test_a_withdrawal_delivered_after_the_next_enrolment_leaves_the_pupil_enrolled(api, world, feed, school):
+    """issue 11, finding 6: child.withdrawn (sequence 2) applied after the enrolment in another
+    school (sequence 3) ended the new stay and erased the pupil's name. It only ends the stay
+    of its own time."""
+    pupil = world.id("returning-pupil")
+    feed.send(("identity.person.registered.v1", {"person_id": pupil, "kind": "child", "last_name": "Вернувшийся",
+                                                 "first_name": "Лев", "middle_name": None}))
+    enrolled_on, withdrawn_on = school.today - timedelta(days=40), school.today - timedelta(days=20)
+    again_on = school.today - timedelta(days=10)
+    _send_late(feed, ("identity.child.enrolled.v1",
+                      world.movement("enrolled", "returning-pupil", "school1", "s1-5a", enrolled_on)[1], 1),
+               ("identity.child.enrolled.v1",
+                world.movement("enrolled", "returning-pupil", "school2", "s2-5a", again_on)[1], 3),
+               ("identity.child.withdrawn.v1",
+                world.movement("withdrawn", "returning-pupil", "school1", None, withdrawn_on)[1], 2))
+    with api.session() as s:
+        stays = [(m.group_id, m.starts_on, m.ends_on) for m in s.scalars(
+            select(Membership).where(Membership.child_id == pupil).order_by(Membership.starts_on))]
+        assert s.get(PersonName, pupil) is not None
+    assert stays == [(world.id("s1-5a"), enrolled_on, withdrawn_on - timedelta(days=1)),
+                     (world.id("s2-5a"), again_on, None)]
