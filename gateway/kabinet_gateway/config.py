@@ -103,6 +103,9 @@ class Settings(ServiceSettings, env_prefix="GATEWAY_"):
     # Browser origins (scheme://host[:port]) allowed to call the API cross-origin; comma-separated
     # in the environment. Empty: same-origin only.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    # Upstreams get requests only while their /healthz says ok (kabinet_gateway.upstream_health),
+    # checked this often in the background (and by a request finding one unhealthy).
+    upstream_check_interval: float = Field(default=2.0, gt=0)
 
     @model_validator(mode="before")
     @classmethod

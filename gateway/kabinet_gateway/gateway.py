@@ -13,9 +13,10 @@ from sqlalchemy.orm import sessionmaker
 
 from .auth import LOGIN_PATH, REDEEM_PATH, Authenticator
 from .config import Settings
-from .proxy import Upstream, UpstreamFailure, forward, make_upstream
+from .proxy import Forwarded, Upstream, UpstreamFailure, forward, make_upstream
 from .ratelimit import RateLimiter
 from .revocations import RevocationList
+from .upstream_health import UpstreamHealth
 
 
 class Gateway:
@@ -27,6 +28,8 @@ class Gateway:
             name: make_upstream(name, url, maxsize=settings.pool_maxsize, connect_timeout=settings.connect_timeout,
                                 read_timeout=settings.read_timeout)
             for name, url in settings.upstreams.items()}
+        self.health = UpstreamHealth(self.upstreams, interval=settings.upstream_check_interval,
+                                     timeout=settings.health_timeout)
         self.authenticator = authenticator or Authenticator.for_settings(settings)
         self.revocations = RevocationList(session_factory, poll=settings.revocation_poll,
                                           max_staleness=settings.revocation_max_staleness,
@@ -52,16 +55,34 @@ class Gateway:
     def limiter_for(self, service: str, path: str) -> RateLimiter | None:
         return self.limiters.get((service, path))
 
-    def fetch_json(self, service: str, path: str, *, headers: dict[str, str] | None = None,
-                   timeout: float | None = None) -> tuple[int, Any]:
-        """GET a service's JSON (for composite reads, docs and probes). Raises UpstreamFailure."""
+    def healthy_upstream(self, service: str) -> Upstream:
+        """The upstream, if it is configured and healthy; else UpstreamFailure (503), and nothing
+        is sent to it."""
         upstream = self.upstreams.get(service)
         if upstream is None:
             raise UpstreamFailure(service, 503, f"The {service} service is not deployed.")
+        if not self.health.is_healthy(service):
+            raise UpstreamFailure(service, 503,
+                                  f"The {service} service is unreachable or fails its health check; retry later.")
+        return upstream
+
+    def forward(self, service: str, *args: Any, **kwargs: Any) -> Forwarded:
+        """Forward to a healthy upstream; a connection that fails marks it unhealthy at once."""
+        upstream = self.healthy_upstream(service)
+        try:
+            return forward(upstream, *args, **kwargs)
+        except UpstreamFailure as failure:
+            if failure.status == 503:  # refused or not connected in time: the service is not there
+                self.health.failed(service, failure.detail)
+            raise
+
+    def fetch_json(self, service: str, path: str, *, headers: dict[str, str] | None = None,
+                   timeout: float | None = None) -> tuple[int, Any]:
+        """GET a healthy service's JSON (composite reads, docs). Raises UpstreamFailure."""
         t = urllib3.Timeout(connect=min(self.settings.connect_timeout, timeout or 1e9),
                             read=timeout if timeout is not None else self.settings.read_timeout)
-        fwd = forward(upstream, "GET", path.lstrip("/"), b"", {"Accept": "application/json", **(headers or {})},
-                      None, timeout=t)
+        fwd = self.forward(service, "GET", path.lstrip("/"), b"", {"Accept": "application/json", **(headers or {})},
+                           None, timeout=t)
         raw = fwd.body if fwd.body is not None else b"".join(fwd.iter())
         try:
             return fwd.status, json.loads(raw) if raw else None
@@ -70,6 +91,7 @@ class Gateway:
 
     def close(self) -> None:
         self.revocations.stop()
+        self.health.stop()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
         for upstream in self.upstreams.values():

@@ -8,9 +8,11 @@ child — in parallel, under one overall deadline — the parts other services o
 * portfolio ``GET /pupils/{child_id}/points``               (→ /api/portfolio/pupils/{child_id}/points)
 
 A part whose service is not deployed, down, slow, refusing or not providing it comes back as
-``{"status": "missing", "reason": ...}``; the response as a whole still succeeds. Each call
-carries the caller's own token (services decide what the caller may see), so a service without
-a configured upstream is never called: its part is ``"not deployed"`` straight away.
+``{"status": "missing", "reason": ...}``; the response as a whole still succeeds, and
+``unavailable_services`` names the services it could not ask and why. Each call carries the
+caller's own token (services decide what the caller may see), so a service without a configured
+upstream, or one that fails its health check, is never called: its part is ``"not deployed"`` or
+``"unavailable"`` straight away (issue 11, finding 7).
 """
 from __future__ import annotations
 
@@ -69,6 +71,8 @@ class OverviewSchema(Schema):
     me = fields.Raw(metadata={"description": "identity GET /me"})
     children = fields.List(fields.Nested(ChildOverviewSchema))
     complete = fields.Boolean(metadata={"description": "False when some part is missing."})
+    unavailable_services = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "The services not asked, and why: not deployed, or unavailable (failing its health check)."})
     elapsed_ms = fields.Float()
 
 
@@ -106,11 +110,15 @@ def overview():
         raise GatewayProblem(502, f"The identity service answered /me with {status}.", service="identity")
 
     children = _children_of(me)
+    # Asked once per service, before any call: one not deployed or not healthy is not called.
+    unavailable = {service: "not deployed" if service not in gw.upstreams else "unavailable"
+                   for service, _ in PARTS.values()
+                   if service not in gw.upstreams or not gw.health.is_healthy(service)}
     futures = {}
     for index, child in enumerate(children):
         for part, (service, template) in PARTS.items():
-            if service not in gw.upstreams:
-                child[part] = {"status": "missing", "service": service, "reason": "not deployed"}
+            if service in unavailable:
+                child[part] = {"status": "missing", "service": service, "reason": unavailable[service]}
                 continue
             path = template.format(child_id=child["child_id"])
             remaining = max(0.05, deadline - time.monotonic())
@@ -132,7 +140,7 @@ def overview():
         children[index][part] = {"status": "missing", "service": service, "reason": "timeout"}
 
     complete = all(c.get(p, {}).get("status") == "ok" for c in children for p in PARTS)
-    return {"me": me, "children": children, "complete": complete,
+    return {"me": me, "children": children, "complete": complete, "unavailable_services": unavailable,
             "elapsed_ms": round((time.monotonic() - started) * 1000, 1)}
 
 

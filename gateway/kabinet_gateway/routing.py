@@ -12,7 +12,7 @@ from .edge import authenticate_request, client_ip, forwarding_headers
 from .gateway import current_gateway
 from .observability import counter, histogram
 from .problems import GatewayProblem
-from .proxy import BodyTooLarge, counted, filter_request_headers, forward
+from .proxy import BodyTooLarge, counted, filter_request_headers
 
 PROXY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -66,8 +66,8 @@ def proxy_view(service: str, path: str = "") -> Response:
     headers.update(forwarding_headers(f"/api/{service}"))
     body, chunked = request_body(gw.settings.max_body_bytes, headers)
     try:
-        fwd = forward(gw.upstreams[service], request.method, path, request.query_string, headers, body,
-                      chunked=chunked)
+        # Only to a healthy upstream: an unhealthy one gets nothing, not even the caller's token.
+        fwd = gw.forward(service, request.method, path, request.query_string, headers, body, chunked=chunked)
     except BodyTooLarge:
         raise GatewayProblem(413, f"The body may be at most {gw.settings.max_body_bytes} bytes.",
                              max_bytes=gw.settings.max_body_bytes) from None

@@ -133,8 +133,12 @@ def test_bad_upstream_is_502_problem(minter, auth):
                 conn, _ = listener.accept()
             except OSError:
                 continue
-            conn.recv(65536)
-            conn.sendall(b"this is not HTTP\r\n\r\n")
+            request_line = conn.recv(65536)
+            if request_line.startswith(b"GET /healthz "):  # healthy, so that the gateway forwards to it
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 16\r\n"
+                             b"Connection: close\r\n\r\n{\"status\": \"ok\"}")
+            else:
+                conn.sendall(b"this is not HTTP\r\n\r\n")
             conn.close()
     threading.Thread(target=garbage, daemon=True).start()
     app = create_app({"database_url": None, "key_source": minter.key_source,

@@ -98,7 +98,9 @@ def test_services_not_configured_receive_no_request_and_no_token(upstream_url, m
 
 
 def test_a_service_given_a_url_is_configured(upstream_url, minter, mint, listeners, monkeypatch):
-    """issue 11, finding 7: portfolio is reached once its URL is set explicitly, and only then."""
+    """issue 11, finding 7: portfolio is configured once its URL is set explicitly, and only then;
+    even then it gets requests only while healthy: this listener never answers its health check,
+    so it gets the check and nothing else, and the caller a 503."""
     portfolio, _reports = listeners
     monkeypatch.setenv("GATEWAY_UPSTREAMS", f"identity={upstream_url}")
     monkeypatch.setenv("PORTFOLIO_URL", f"http://127.0.0.1:{portfolio.port}")
@@ -106,9 +108,11 @@ def test_a_service_given_a_url_is_configured(upstream_url, minter, mint, listene
     try:
         assert set(app.extensions["kabinet.gateway"].upstreams) == {"identity", "journal", "preschool", "portfolio"}
         with serve(app) as url:
-            requests.get(f"{url}/api/portfolio/pupils/c1/points", headers={"Authorization": f"Bearer {mint()[0]}"},
-                         timeout=5)
+            token = mint()[0]
+            refused = requests.get(f"{url}/api/portfolio/pupils/c1/points",
+                                   headers={"Authorization": f"Bearer {token}"}, timeout=5)
     finally:
         app.extensions["kabinet.gateway"].close()
-    # The listener never answers: the gateway retries an idempotent GET once on a dropped connection.
-    assert portfolio.connections >= 1 and portfolio.received.startswith(b"GET /pupils/c1/points ")
+    assert refused.status_code == 503 and refused.json()["service"] == "portfolio"
+    assert portfolio.connections >= 1 and portfolio.received.startswith(b"GET /healthz ")
+    assert token.encode() not in portfolio.received and b"/pupils/" not in portfolio.received

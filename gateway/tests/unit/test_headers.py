@@ -29,16 +29,19 @@ def test_response_headers_drop_hop_by_hop_only():
 
 
 def test_gateway_sets_its_own_identity_and_forwarding_headers(make_app, mint, monkeypatch):
-    import kabinet_gateway.routing as routing
+    import kabinet_gateway.gateway as gateway
     seen = {}
 
     def fake_forward(upstream, method, path, query, headers, body, chunked=False):
         seen.update(headers=headers, path=path, query=query, method=method)
         from kabinet_gateway.proxy import UpstreamFailure
         raise UpstreamFailure("identity", 503, "stop here")
-    monkeypatch.setattr(routing, "forward", fake_forward)
+    monkeypatch.setattr(gateway, "forward", fake_forward)
     token, claims = mint()
-    client = make_app().test_client()
+    app = make_app()
+    # The upstream is a closed port: taken as healthy here, so that the request is forwarded.
+    monkeypatch.setattr(app.extensions["kabinet.gateway"].health, "is_healthy", lambda name: True)
+    client = app.test_client()
     client.get("/api/identity/children/42?x=1&y=%20z", headers={
         "Authorization": f"Bearer {token}", "X-Kabinet-Account-Id": "forged", "X-Forwarded-For": "6.6.6.6",
         "X-Request-ID": "req-123", "X-Correlation-ID": "corr-9"})

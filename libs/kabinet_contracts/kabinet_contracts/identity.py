@@ -54,23 +54,31 @@ class AccountCreated(Schema):
     person_id = fields.UUID(required=True)
     person_kind = fields.String(required=True, validate=validate.OneOf(PERSON_KINDS))
     organisation_id = fields.UUID(allow_none=True, load_default=None)
+    # The entity's order (issue 11): replicas apply only what is newer than what they hold.
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class AccountActivated(Schema):
     account_id = fields.UUID(required=True)
     person_id = fields.UUID(required=True)
     person_kind = fields.String(required=True, validate=validate.OneOf(PERSON_KINDS))
+    # The entity's order (issue 11): replicas apply only what is newer than what they hold.
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class AccountDeactivated(Schema):
     account_id = fields.UUID(required=True)
     person_id = fields.UUID(required=True)
     reason = fields.String(required=True)
+    # The entity's order (issue 11): replicas apply only what is newer than what they hold.
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class AccountLocked(Schema):
     account_id = fields.UUID(required=True)
     locked_until = fields.AwareDateTime(required=True)
+    # The entity's order (issue 11): replicas apply only what is newer than what they hold.
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class AccountLoggedOut(Schema):
@@ -113,12 +121,16 @@ class ChildMovement(Schema):
     order_number = fields.String(required=True)
     order_date = fields.Date(required=True)
     effective_on = fields.Date(required=True)
+    # The order of the child's movement book (issue 11): replicas keep only the newest placement.
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class GuardianshipCreated(Schema):
     guardianship_id = fields.UUID(required=True)
     guardian_person_id = fields.UUID(required=True)
     child_id = fields.UUID(required=True)
+    # The link's order (issue 11): created 1, removed 2; a link made again is a new one.
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class ConsentChanged(Schema):
@@ -153,6 +165,8 @@ class PersonRecord(Schema):
     birth_date = fields.Date(allow_none=True, load_default=None)
     email = fields.String(allow_none=True, load_default=None)
     phone = fields.String(allow_none=True, load_default=None)
+    # The version of the person's record (issue 11): a disclosure repeats the current one.
+    sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class PersonDisclosed(PersonRecord):
@@ -169,12 +183,13 @@ class PersonErased(Schema):
 _movement_example = {
     "movement_id": _ID, "child_id": _CHILD, "organisation_id": _ORG, "group_id": _GROUP,
     "from_organisation_id": None, "from_group_id": None,
-    "order_number": "45-к", "order_date": "2026-08-28", "effective_on": "2026-09-01",
+    "order_number": "45-к", "order_date": "2026-08-28", "effective_on": "2026-09-01", "sequence": 1,
 }
 _consent_example = {"consent_id": _ID, "child_id": _CHILD, "purpose": "e_diary",
                     "registration_number": "ЭД-2026/117", "registration_date": "2026-09-02", "sequence": 1}
 _person_example = {"person_id": _CHILD, "kind": "child", "last_name": "Иванова", "first_name": "Мария",
-                   "middle_name": "Петровна", "birth_date": "2015-04-12", "email": None, "phone": None}
+                   "middle_name": "Петровна", "birth_date": "2015-04-12", "email": None, "phone": None,
+                   "sequence": 1}
 
 r = REGISTRY.register
 r("identity.organisation.created.v1", OrganisationCreated,
@@ -189,17 +204,18 @@ r("identity.group.created.v1", GroupCreated,
    "name": "5А", "grade_level": 5, "age_band": None},
   "A class, kindergarten group or association was formed for an academic year.", subject_field="group_id")
 r("identity.account.created.v1", AccountCreated,
-  {"account_id": _ACCOUNT, "person_id": _PERSON, "person_kind": "staff", "organisation_id": _ORG},
+  {"account_id": _ACCOUNT, "person_id": _PERSON, "person_kind": "staff", "organisation_id": _ORG,
+   "sequence": 1},
   "An account was issued to a person.", subject_field="account_id")
 r("identity.account.activated.v1", AccountActivated,
-  {"account_id": _ACCOUNT, "person_id": _PERSON, "person_kind": "guardian"},
+  {"account_id": _ACCOUNT, "person_id": _PERSON, "person_kind": "guardian", "sequence": 2},
   "An account logged in for the first time (counts towards diary activation rates).",
   subject_field="account_id")
 r("identity.account.deactivated.v1", AccountDeactivated,
-  {"account_id": _ACCOUNT, "person_id": _PERSON, "reason": "employment_ended"},
+  {"account_id": _ACCOUNT, "person_id": _PERSON, "reason": "employment_ended", "sequence": 3},
   "An account was deactivated; its tokens stop being accepted at once.", subject_field="account_id")
 r("identity.account.locked.v1", AccountLocked,
-  {"account_id": _ACCOUNT, "locked_until": "2026-09-01T10:15:00+00:00"},
+  {"account_id": _ACCOUNT, "locked_until": "2026-09-01T10:15:00+00:00", "sequence": 2},
   "An account was locked after repeated failed logins.", subject_field="account_id")
 r("identity.account.logged_out.v1", AccountLoggedOut,
   {"account_id": _ACCOUNT, "session_id": _ID},
@@ -217,20 +233,21 @@ r("identity.role.revoked.v1", RoleRevoked,
 r("identity.child.enrolled.v1", ChildMovement, _movement_example,
   "Movement book: a child was enrolled in an institution and group by order.", subject_field="child_id")
 r("identity.child.transferred.v1", ChildMovement,
-  {**_movement_example, "from_organisation_id": _ORG, "from_group_id": _ID},
+  {**_movement_example, "from_organisation_id": _ORG, "from_group_id": _ID, "sequence": 2},
   "Movement book: a child was transferred to another group or institution by order.", subject_field="child_id")
-r("identity.child.withdrawn.v1", ChildMovement, {**_movement_example, "group_id": None},
+r("identity.child.withdrawn.v1", ChildMovement, {**_movement_example, "group_id": None, "sequence": 3},
   "Movement book: a child left the institution by order; consents tied to it expire.", subject_field="child_id")
 r("identity.child.released.v1", ChildMovement,
-  {**_movement_example, "group_id": None, "from_organisation_id": _ID, "from_group_id": _GROUP},
+  {**_movement_example, "group_id": None, "from_organisation_id": _ID, "from_group_id": _GROUP,
+   "sequence": 2},
   "Movement book: the child's institution released him by a transfer out order to the institution "
   "(organisation_id) that may now record the transfer in; the child stays placed until then.",
   subject_field="child_id")
 r("identity.guardianship.created.v1", GuardianshipCreated,
-  {"guardianship_id": _ID, "guardian_person_id": _PERSON, "child_id": _CHILD},
+  {"guardianship_id": _ID, "guardian_person_id": _PERSON, "child_id": _CHILD, "sequence": 1},
   "A guardian was linked to a child.", subject_field="child_id")
 r("identity.guardianship.removed.v1", GuardianshipCreated,
-  {"guardianship_id": _ID, "guardian_person_id": _PERSON, "child_id": _CHILD},
+  {"guardianship_id": _ID, "guardian_person_id": _PERSON, "child_id": _CHILD, "sequence": 2},
   "A guardian's link to a child was removed by the child's institution; replicas drop it, and the "
   "guardian no longer sees the child.", subject_field="child_id")
 r("identity.consent.given.v1", ConsentChanged, _consent_example,

@@ -88,6 +88,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def increment(session: Session, row: Any, column: str = "sequence") -> int:
+    """Add one to ``row``'s counter in the database and return the new value.
+
+    The UPDATE adds to the stored value (PostgreSQL re-reads the row once it holds its lock), so
+    two transactions changing one row at once never get the same number, as they could with a
+    read-modify-write in Python.
+    """
+    setattr(row, column, getattr(type(row), column) + 1)
+    session.flush()
+    return int(getattr(row, column))
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone: we put it back)."""
     impl = DateTime(timezone=True)

@@ -6,7 +6,8 @@ to be an upsert or a delete; :func:`copy_into` builds the common case from a fie
 The inbox stops a second copy of one event, not an older event applied after a newer one (a
 retry comes back late). Events about one entity carry its sequence, so a replica remembers the
 last one applied per entity in ``replica_versions`` (kept when the replica row is deleted) and
-:func:`advance` lets through only what is newer.
+:func:`advance` lets through only what is newer; :func:`forget` ends an entity's order for good
+(an erased entity: nothing delivered later brings it back).
 """
 from __future__ import annotations
 
@@ -67,8 +68,8 @@ def advance(session: Session, versions: Table, entity: str, key: str, sequence: 
     return True
 
 
-#: The sequence of an entity that is gone for good: nothing about it is newer.
-FORGOTTEN = 2**62
+#: The sequence of an entity that is gone for good: above any sequence an event can carry.
+FORGOTTEN = 2**63 - 1
 
 
 def forget(session: Session, versions: Table, entity: str, key: str) -> None:

@@ -129,7 +129,7 @@ def redeem_access_code(deps: Deps, session: Session, data: dict, client_key: str
         session.flush()
         deps.events.record(session, "identity.account.created.v1", {
             "account_id": account.id, "person_id": person.id, "person_kind": "guardian",
-            "organisation_id": person.organisation_id})
+            "organisation_id": person.organisation_id, "sequence": account.sequence})
         grant_role(deps, session, account, person, {"role": "guardian"})
     code.redeemed_at = now
     code.redeemed_by_account_id = account.id

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from kabinet_kit.db import increment
 from kabinet_kit.errors import InvalidInput, Unauthenticated
 from kabinet_kit.events import utcnow
 from kabinet_kit.tokens import Principal
@@ -102,8 +103,11 @@ def _record_failed_login(deps: Deps, account_id: str, client_key: str) -> None:
         s.add(LoginFailure(account_id=account_id, client_key=client_key, at=now))
         s.flush()
         if _failures(deps, s, account_id, client_key)[0] == deps.settings.max_failed_logins:
+            account = s.get(Account, account_id)
+            assert account is not None, "a failure is recorded for an account that exists"
             deps.events.record(s, "identity.account.locked.v1", {
-                "account_id": account_id, "locked_until": now + timedelta(seconds=deps.settings.lockout_seconds)})
+                "account_id": account_id, "locked_until": now + timedelta(seconds=deps.settings.lockout_seconds),
+                "sequence": increment(s, account)})
         # Old failures stop mattering once outside the window.
         s.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
     write_regardless(deps.session_factory, write)
@@ -130,7 +134,8 @@ def login(deps: Deps, session: Session, login_name: str, password: str, client_k
     if account.activated_at is None:
         account.activated_at = now
         deps.events.record(session, "identity.account.activated.v1",
-                           {"account_id": account.id, "person_id": person.id, "person_kind": person.kind})
+                           {"account_id": account.id, "person_id": person.id, "person_kind": person.kind,
+                            "sequence": increment(session, account)})
     login_session = Session_(account_id=account.id, created_at=now)
     session.add(login_session)
     session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kabinet_kit.db import increment
 from kabinet_kit.errors import InvalidInput, NotFound
 from kabinet_kit.events import utcnow
 
@@ -74,7 +75,8 @@ def link_guardianship(deps: Deps, session: Session, guardian_person_id: str, chi
     session.add(link)
     session.flush()
     deps.events.record(session, "identity.guardianship.created.v1", {
-        "guardianship_id": link.id, "guardian_person_id": guardian_person_id, "child_id": child_id})
+        "guardianship_id": link.id, "guardian_person_id": guardian_person_id, "child_id": child_id,
+        "sequence": link.sequence})
     return link
 
 
@@ -92,5 +94,6 @@ def unlink_guardian(deps: Deps, session: Session, caller: Caller, child_id: str,
         raise NotFound("No such guardian link.")
     audit(session, caller, "unlink_guardian", resource, person_id=child_id, organisation_id=where.organisation_id)
     deps.events.record(session, "identity.guardianship.removed.v1", {
-        "guardianship_id": link.id, "guardian_person_id": guardian_person_id, "child_id": child_id})
+        "guardianship_id": link.id, "guardian_person_id": guardian_person_id, "child_id": child_id,
+        "sequence": increment(session, link)})
     session.delete(link)

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from kabinet_kit.db import increment
 from kabinet_kit.errors import Conflict
 from kabinet_kit.events import utcnow
 from kabinet_kit.idempotency import forget_idempotent_responses
@@ -167,7 +168,8 @@ def _erase(deps: Deps, session: Session, caller: Caller, person: Person, basis: 
     for link in session.scalars(select(Guardianship).where(or_(Guardianship.guardian_person_id == person.id,
                                                                Guardianship.child_id == person.id))):
         deps.events.record(session, "identity.guardianship.removed.v1", {
-            "guardianship_id": link.id, "guardian_person_id": link.guardian_person_id, "child_id": link.child_id})
+            "guardianship_id": link.id, "guardian_person_id": link.guardian_person_id, "child_id": link.child_id,
+            "sequence": increment(session, link)})
         session.delete(link)
     # The child's consents end; consents a guardian gave stay: the institution holds the signed
     # application, and revoking it is the guardian's own act.

@@ -66,6 +66,8 @@ class Person(Base):
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     erased_by: Mapped[str | None] = mapped_column(Id)
     erasure_basis: Mapped[str | None] = mapped_column(String(200))
+    # The version of this record, carried by person.* events (a disclosure repeats it).
+    sequence: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class Account(Base):
@@ -82,6 +84,9 @@ class Account(Base):
     deactivation_reason: Mapped[str | None] = mapped_column(String(200))
     sessions_revoked_before: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # This account's order, carried by account.created/activated/locked/deactivated: each takes
+    # the next number (kabinet_kit.db.increment, in the transaction of the change).
+    sequence: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class RoleAssignment(Base):
@@ -104,6 +109,8 @@ class Guardianship(Base):
     guardian_person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     child_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # This link's order: 1 when created, 2 when removed (the row goes; a new link starts at 1).
+    sequence: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class Placement(Base):
@@ -117,6 +124,8 @@ class Placement(Base):
 
 class Movement(Base):
     __tablename__ = "movements"
+    # A child's entries are numbered 1, 2, 3, …: the order of the placement's events.
+    __table_args__ = (UniqueConstraint("child_id", "sequence", name="uq_movements_child_sequence"),)
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     child_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -129,6 +138,7 @@ class Movement(Base):
     effective_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[str | None] = mapped_column(Id)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sequence: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class AccessCode(Base):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput
@@ -23,7 +23,7 @@ from .audit import deny
 from .children import child_of, placement_of
 from .consent import end_consent
 from .deps import Deps
-from .models import Consent, Group, Movement, Organisation, Placement
+from .models import Consent, Group, Movement, Organisation, Person, Placement
 
 EVENT_TYPES = {"enrol": "identity.child.enrolled.v1", "transfer": "identity.child.transferred.v1",
                "withdraw": "identity.child.withdrawn.v1", "release": "identity.child.released.v1"}
@@ -128,6 +128,9 @@ def record_movement(deps: Deps, session: Session, caller: Caller, data: dict[str
     child = child_of(session, data["child_id"])
     if child is None:
         raise InvalidInput("Unknown child.", errors={"child_id": ["No such child."]})
+    # One order for a child at a time (PostgreSQL: the child's row lock; SQLite writes one at a
+    # time anyway): each is decided on the placement the previous one left and numbered after it.
+    session.execute(select(Person.id).where(Person.id == child.id).with_for_update())
     current = session.get(Placement, child.id)
     target = _target_of(session, data)
     try:
@@ -164,7 +167,9 @@ def _apply_movement(deps: Deps, session: Session, caller: Caller, child_id: str,
                         from_group_id=plan.origin.group_id if plan.origin else None,
                         order_number=data["order_number"], order_date=data["order_date"],
                         effective_on=data.get("effective_on") or data["order_date"],
-                        recorded_by=caller.account_id, recorded_at=utcnow())
+                        recorded_by=caller.account_id, recorded_at=utcnow(),
+                        sequence=1 + (session.scalar(select(func.max(Movement.sequence))
+                                                     .where(Movement.child_id == child_id)) or 0))
     session.add(movement)
     if plan.kind != "release":  # a release moves nobody: the child stays placed until the transfer in
         _place(session, child_id, current, plan.placement, movement.effective_on)
@@ -173,7 +178,7 @@ def _apply_movement(deps: Deps, session: Session, caller: Caller, child_id: str,
         "movement_id": movement.id, "child_id": child_id, "organisation_id": movement.organisation_id,
         "group_id": movement.group_id, "from_organisation_id": movement.from_organisation_id,
         "from_group_id": movement.from_group_id, "order_number": movement.order_number,
-        "order_date": movement.order_date, "effective_on": movement.effective_on})
+        "order_date": movement.order_date, "effective_on": movement.effective_on, "sequence": movement.sequence})
     if plan.ends_consents:
         for consent in session.scalars(select(Consent).where(Consent.child_id == child_id,
                                                              Consent.status == "active")):

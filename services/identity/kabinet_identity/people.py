@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kabinet_kit.db import increment
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 
@@ -30,7 +31,7 @@ def create_person(deps: Deps, session: Session, caller: Caller, data: dict) -> P
 def person_record(person: Person) -> dict:
     return {"person_id": person.id, "kind": person.kind, "last_name": person.last_name,
             "first_name": person.first_name, "middle_name": person.middle_name, "birth_date": person.birth_date,
-            "email": person.email, "phone": person.phone}
+            "email": person.email, "phone": person.phone, "sequence": person.sequence}
 
 
 def create_account(deps: Deps, session: Session, caller: Caller, data: dict) -> Account:
@@ -63,7 +64,7 @@ def create_account(deps: Deps, session: Session, caller: Caller, data: dict) -> 
     session.flush()
     deps.events.record(session, "identity.account.created.v1", {
         "account_id": account.id, "person_id": person.id, "person_kind": person.kind,
-        "organisation_id": person.organisation_id})
+        "organisation_id": person.organisation_id, "sequence": account.sequence})
     for role in roles:
         grant_role(deps, session, account, person, role)
     return account
@@ -178,4 +179,5 @@ def end_access(deps: Deps, session: Session, account: Account, person: Person, r
                                                                    RoleAssignment.revoked_at.is_(None))):
         revoke_assignment(deps, session, assignment)
     deps.events.record(session, "identity.account.deactivated.v1",
-                       {"account_id": account.id, "person_id": person.id, "reason": reason})
+                       {"account_id": account.id, "person_id": person.id, "reason": reason,
+                        "sequence": increment(session, account)})

@@ -32,7 +32,8 @@ def _authorise(session: Session, caller, child_id: str) -> None:
     if not access.can_read_diary(caller, child_id, consent):
         if child_id in caller.children:
             raise PermissionDenied("The diary needs the guardian's consent (e_diary) in force for this child.")
-        raise PermissionDenied("This diary is not yours to read.")
+        # Another family's child is answered like one that does not exist (no existence oracle).
+        raise NotFound("No such diary.")
 
 
 def _placement(session: Session, child_id: str, on: date) -> tuple[Group, Term | None]:

@@ -119,11 +119,8 @@ def parse_month(text: str) -> tuple[date, date]:
 
 
 # -- access ---------------------------------------------------------------------------------
-def _group(session: Session, group_id: str) -> Group:
-    group = session.get(Group, group_id)
-    if group is None:
-        raise NotFound("No such group.")
-    return group
+# A group, child or exemption the caller may not see is answered like a missing one (the same
+# 404), so ids cannot be probed for existence; 403 only for what the caller sees but may not do.
 
 
 def keeps_group(session: Session, caller, group: Group) -> bool:
@@ -137,9 +134,9 @@ def keeps_group(session: Session, caller, group: Group) -> bool:
 
 
 def _readable_group(session: Session, caller, group_id: str) -> Group:
-    group = _group(session, group_id)
-    if not (keeps_group(session, caller, group) or caller.manages(group.organisation_id)):
-        raise PermissionDenied("This group's attendance and fees are not yours to see.")
+    group = session.get(Group, group_id)
+    if group is None or not (keeps_group(session, caller, group) or caller.manages(group.organisation_id)):
+        raise NotFound("No such group.")
     return group
 
 
@@ -152,7 +149,7 @@ def _day_group(group: Group) -> None:
 # -- day attendance -------------------------------------------------------------------------
 def save_day_attendance(deps: Deps, session: Session, caller, group_id: str, body: dict) -> list[dict]:
     """One day of the group, all entries valid or nothing written."""
-    group = _group(session, group_id)
+    group = _readable_group(session, caller, group_id)
     if not keeps_group(session, caller, group):
         raise PermissionDenied("Only the group's educator or teacher, or the administrator, marks its days.")
     _day_group(group)
@@ -291,10 +288,9 @@ def list_exemptions(session: Session, caller, organisation_id: str) -> list[FeeE
 
 def delete_exemption(session: Session, caller, exemption_id: str) -> None:
     exemption = session.get(FeeExemption, exemption_id)
-    if exemption is None:
+    # Exemptions are the administrator's alone to see (list_exemptions).
+    if exemption is None or not caller.administers(exemption.organisation_id):
         raise NotFound("No such exemption.")
-    if not caller.administers(exemption.organisation_id):
-        raise PermissionDenied("Only the institution's administrator withdraws an exemption.")
     session.delete(exemption)
 
 
@@ -358,5 +354,5 @@ def child_fees(session: Session, caller, child_id: str, month: str) -> dict:
     if not own:
         staff_groups = [g for g in groups if keeps_group(session, caller, g) or caller.manages(g.organisation_id)]
         if not groups or len(staff_groups) != len(groups):
-            raise PermissionDenied("This child's fee is not yours to see.")
+            raise NotFound("No such child in your groups.")
     return {"month": month, "child_id": child_id, "groups": _fees(session, groups, child_id, first, last, not own)}

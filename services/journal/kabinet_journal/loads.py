@@ -10,7 +10,7 @@ from kabinet_kit.errors import Conflict, InvalidInput
 
 from . import access
 from .access import Caller, LoadFacts
-from .lookups import get_load, require_manager
+from .lookups import readable_load, require_manager
 from .models import Account, Group, RoleAssignment, Subject, Substitution, TeachingLoad, TimetableSlot
 
 
@@ -45,7 +45,7 @@ def create_load(session: Session, caller: Caller, data: dict) -> TeachingLoad:
 
 
 def change_load_teacher(session: Session, caller: Caller, load_id: str, teacher_account_id: str) -> TeachingLoad:
-    load = get_load(session, load_id)
+    load, _ = readable_load(session, caller, load_id)  # another institution's load: as a missing one
     require_manager(caller, load.organisation_id)
     _teacher_account(session, teacher_account_id, load.organisation_id, "teacher_account_id")
     load.teacher_account_id = teacher_account_id
@@ -85,7 +85,7 @@ def list_loads(session: Session, caller: Caller, group_id: str | None, mine: boo
 
 
 def add_substitution(session: Session, caller: Caller, load_id: str, data: dict) -> Substitution:
-    load = get_load(session, load_id)
+    load, _ = readable_load(session, caller, load_id)  # another institution's load: as a missing one
     require_manager(caller, load.organisation_id)
     _teacher_account(session, str(data["account_id"]), load.organisation_id, "account_id")
     if data["ends_on"] < data["starts_on"]:

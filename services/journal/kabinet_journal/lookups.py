@@ -61,6 +61,15 @@ def get_term(session: Session, term_id: str) -> Term:
     return term
 
 
+def visible_term(session: Session, caller: Caller, term_id: str) -> Term:
+    """The term, if the caller may see its institution's structure; another institution's term
+    is answered like a missing one, so ids cannot be probed for existence."""
+    term = session.get(Term, term_id)
+    if term is None or not structure_readable(session, caller, term.organisation_id):
+        raise NotFound("No such term.")
+    return term
+
+
 def get_lesson(session: Session, lesson_id: str) -> Lesson:
     lesson = session.get(Lesson, lesson_id)
     if lesson is None:
@@ -79,11 +88,16 @@ def require_manager(caller: Caller, organisation_id: str) -> None:
         raise PermissionDenied("Only the institution's administrator or deputy director may do this.")
 
 
-def require_structure_reader(session: Session, caller: Caller, organisation_id: str) -> None:
+def structure_readable(session: Session, caller: Caller, organisation_id: str) -> bool:
     children = set(caller.children) | ({caller.person_id} if caller.person_kind == "child" else set())
     families = set(session.scalars(select(Membership.organisation_id).where(Membership.child_id.in_(children)))) \
         if children else set()
-    if not access.can_read_structure(caller, organisation_id, families):
+    return access.can_read_structure(caller, organisation_id, families)
+
+
+def require_structure_reader(session: Session, caller: Caller, organisation_id: str) -> None:
+    # A collection named by its institution (a public fact): refused, not hidden.
+    if not structure_readable(session, caller, organisation_id):
         raise PermissionDenied("This institution's journal is not yours to see.")
 
 

@@ -6,15 +6,19 @@ children's names are kept only while the child is enrolled (erased on withdrawal
 names are never stored, and a guardian's diary access lives only as long as the ``e_diary``
 consent row it depends on (deleted when the consent is revoked or expires).
 
-Consents and role assignments are applied in their order (the events' ``sequence``): a retried
-grant that arrives after its revocation changes nothing (``kabinet_kit.replicas.advance``).
+Events about one entity are applied in its order (the events' ``sequence``,
+``kabinet_kit.replicas.advance``): a retried event that arrives after a later change of the same
+consent, role assignment, account, guardian link, child's placement or person record changes
+nothing it should not — a late grant never undoes a revocation, a late enrolment never undoes
+the transfer that followed it (it only fills in the stay before it), a late name never replaces a
+newer one or comes back after an erasure.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
@@ -35,7 +39,10 @@ from .models import (
 
 ROLE = "role_assignment"  # keyed by assignment id
 CONSENT = "consent"  # keyed by child × purpose: one order across the consents given for it
-PERSON = "person"  # keyed by person id: forgotten once erased
+ACCOUNT = "account"  # keyed by account id
+GUARDIANSHIP = "guardianship"  # keyed by the link's id
+PLACEMENT = "placement"  # keyed by child id: the order of the child's movement book
+PERSON = "person"  # keyed by person id: the version of the record; forgotten once erased
 
 organisation_created = copy_into(Organisation, key={"id": "organisation_id"}, fields={
     "kind": "kind", "name": "name", "short_name": "short_name", "parent_id": "parent_id"})
@@ -44,24 +51,42 @@ academic_year_created = copy_into(AcademicYear, key={"id": "academic_year_id"}, 
 group_created = copy_into(Group, key={"id": "group_id"}, fields={
     "organisation_id": "organisation_id", "academic_year_id": "academic_year_id", "kind": "kind", "name": "name",
     "grade_level": "grade_level", "age_band": "age_band"})
-account_created = copy_into(Account, key={"id": "account_id"}, fields={
-    "person_id": "person_id", "person_kind": "person_kind", "organisation_id": "organisation_id"},
-    constants={"active": True})
 role_assigned = copy_into(RoleAssignment, key={"id": "assignment_id"}, fields={
     "account_id": "account_id", "role": "role", "organisation_id": "organisation_id", "group_id": "group_id"},
     ordered=(VERSIONS, ROLE))
 guardianship_created = copy_into(Guardianship, key={"id": "guardianship_id"}, fields={
-    "guardian_person_id": "guardian_person_id", "child_id": "child_id"})
+    "guardian_person_id": "guardian_person_id", "child_id": "child_id"}, ordered=(VERSIONS, GUARDIANSHIP))
 
 
 def guardianship_removed(session: Session, event: CloudEvent) -> None:
     # The institution removed the link: the guardian no longer sees the child here. By the link's
     # id, so that a late removal of an earlier link leaves a newer one in place.
+    if not advance(session, VERSIONS, GUARDIANSHIP, str(event.data["guardianship_id"]), event.data.get("sequence")):
+        return
     session.execute(delete(Guardianship).where(Guardianship.id == event.data["guardianship_id"]))
+
+
+def account_created(session: Session, event: CloudEvent) -> None:
+    d = event.data
+    newer = advance(session, VERSIONS, ACCOUNT, str(d["account_id"]), d.get("sequence"))
+    facts = {"person_id": d["person_id"], "person_kind": d["person_kind"], "organisation_id": d["organisation_id"]}
+    account = session.get(Account, d["account_id"])
+    if account is None:
+        # Whose tasks and documents these are stays known in any order; but an older creation
+        # than what is held can only follow the deactivation (the one later change applied here
+        # without the row), so the account comes in inactive.
+        session.add(Account(id=d["account_id"], active=newer, **facts))
+        return
+    for name, value in facts.items():
+        setattr(account, name, value)
+    if newer:
+        account.active = True
 
 
 def account_deactivated(session: Session, event: CloudEvent) -> None:
     # Employment ended (JRN-02): the account keeps no access to the journal.
+    if not advance(session, VERSIONS, ACCOUNT, str(event.data["account_id"]), event.data.get("sequence")):
+        return
     session.execute(update(Account).where(Account.id == event.data["account_id"]).values(active=False))
     session.execute(delete(RoleAssignment).where(RoleAssignment.account_id == event.data["account_id"]))
 
@@ -82,9 +107,36 @@ def _close_open(session: Session, child_id: str, effective_on: date) -> None:
             stay.ends_on = effective_on - timedelta(days=1)
 
 
+def _end_before(session: Session, child_id: str, day: date) -> None:
+    # A late entry of the book: the stay under way on that day ended the day before.
+    for stay in session.scalars(select(Membership).where(
+            Membership.child_id == child_id, Membership.starts_on < day,
+            (Membership.ends_on.is_(None)) | (Membership.ends_on >= day))):
+        stay.ends_on = day - timedelta(days=1)
+
+
+def _past_stay(session: Session, d: dict[str, Any], starts_on: date) -> None:
+    """A placement older than the one held: its stay goes into the history, up to the start of
+    the next stay known; the present placement is left as it is."""
+    next_start = session.scalar(select(func.min(Membership.starts_on)).where(
+        Membership.child_id == d["child_id"], Membership.starts_on > starts_on))
+    if next_start is None:
+        return  # what followed was a withdrawal, whose day is not known here: no end to give it
+    _end_before(session, d["child_id"], starts_on)
+    session.add(Membership(child_id=d["child_id"], organisation_id=d["organisation_id"], group_id=d["group_id"],
+                           starts_on=starts_on, ends_on=next_start - timedelta(days=1)))
+
+
+def _placement_is_newer(session: Session, d: dict[str, Any]) -> bool:
+    return advance(session, VERSIONS, PLACEMENT, str(d["child_id"]), d.get("sequence"))
+
+
 def child_enrolled(session: Session, event: CloudEvent) -> None:
     d = event.data
     effective_on = cast(date, as_date(d["effective_on"]))  # required by the contract
+    if not _placement_is_newer(session, d):
+        _past_stay(session, d, effective_on)
+        return
     _close_open(session, d["child_id"], effective_on)
     session.add(Membership(child_id=d["child_id"], organisation_id=d["organisation_id"], group_id=d["group_id"],
                            starts_on=effective_on))
@@ -96,6 +148,10 @@ def child_transferred(session: Session, event: CloudEvent) -> None:
 
 def child_withdrawn(session: Session, event: CloudEvent) -> None:
     d = event.data
+    if not _placement_is_newer(session, d):
+        # Enrolled again since: the stay of that time ends, the name and consents of now stay.
+        _end_before(session, d["child_id"], cast(date, as_date(d["effective_on"])))
+        return
     _close_open(session, d["child_id"], cast(date, as_date(d["effective_on"])))
     # The child has left: the journal keeps the marks (the school's record) under the child's
     # id, but no longer the name.
@@ -136,6 +192,9 @@ def person_registered(session: Session, event: CloudEvent) -> None:
     if d["kind"] == "guardian":
         return  # the journal has no use for guardians' names
     if d["kind"] == "child" and not _enrolled_or_unplaced(session, d["person_id"]):
+        return
+    # A disclosure repeats the record's current version: as new as the one it repeats.
+    if not advance(session, VERSIONS, PERSON, str(d["person_id"]), d.get("sequence"), same=True):
         return
     _upsert_name(session, d)
 

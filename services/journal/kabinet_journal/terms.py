@@ -11,7 +11,7 @@ from kabinet_kit.events import utcnow
 
 from . import access
 from .deps import Deps
-from .lookups import get_term, readable_load
+from .lookups import get_term, readable_load, visible_term
 from .marks import FIVE, Stays, normalise_value, scale_message, weighted_average
 from .models import Attendance, Group, Lesson, Mark, Subject, TeachingLoad, Term, TermAudit, TermMark
 
@@ -23,7 +23,7 @@ def _term_event(term: Term, account_id: str) -> dict:
 
 
 def close_term(deps: Deps, session: Session, caller, term_id: str) -> Term:
-    term = get_term(session, term_id)
+    term = visible_term(session, caller, term_id)
     if not caller.manages(term.organisation_id):
         raise PermissionDenied("Only the institution's administrator or deputy director closes a term.")
     if term.closed_at is not None:
@@ -35,7 +35,7 @@ def close_term(deps: Deps, session: Session, caller, term_id: str) -> Term:
 
 
 def reopen_term(deps: Deps, session: Session, caller, term_id: str, reason: str) -> Term:
-    term = get_term(session, term_id)
+    term = visible_term(session, caller, term_id)
     if not caller.administers(term.organisation_id):
         raise PermissionDenied("Only the institution's administrator reopens a closed term.")
     if term.closed_at is None:
@@ -50,7 +50,7 @@ def reopen_term(deps: Deps, session: Session, caller, term_id: str, reason: str)
 
 
 def term_audit(session: Session, caller, term_id: str) -> list[TermAudit]:
-    term = get_term(session, term_id)
+    term = visible_term(session, caller, term_id)
     if not caller.manages(term.organisation_id):
         raise PermissionDenied("Only the institution's administration reads this.")
     return list(session.scalars(select(TermAudit).where(TermAudit.term_id == term.id).order_by(TermAudit.id)).all())
@@ -61,7 +61,7 @@ def term_results(session: Session, caller, load_id: str, term_id: str) -> list[d
     load, _ = readable_load(session, caller, load_id)
     term = get_term(session, term_id)
     if term.organisation_id != load.organisation_id:
-        raise NotFound("No such term for this teaching load.")
+        raise NotFound("No such term.")  # another institution's term: as a missing one
     marks = defaultdict(list)
     for child_id, value, weight in session.execute(select(Mark.child_id, Mark.value, Mark.weight).where(
             Mark.load_id == load.id, Mark.term_id == term.id)):
@@ -86,9 +86,12 @@ def set_period_marks(deps: Deps, session: Session, caller, load_id: str, body: d
     if period == "term":
         if not body.get("term_id"):
             raise InvalidInput("A term is required.", errors={"term_id": ["Required for term marks."]})
-        term = get_term(session, str(body["term_id"]))
-        if term.organisation_id != load.organisation_id or term.academic_year_id != load.academic_year_id:
-            raise InvalidInput("Not a term of this load's year.", errors={"term_id": ["Other institution or year."]})
+        term = session.get(Term, str(body["term_id"]))
+        if term is None or term.organisation_id != load.organisation_id \
+                or term.academic_year_id != load.academic_year_id:
+            # A missing term and another institution's look the same.
+            raise InvalidInput("Not a term of this load's year.",
+                               errors={"term_id": ["No such term of this load's year."]})
         if term.closed_at is not None:
             raise Conflict("The term is closed: its marks are locked.", errors={"term_id": ["The term is closed."]})
         key_term, start, end = term.id, term.starts_on, term.ends_on
@@ -143,7 +146,7 @@ def progress_statistics(session: Session, caller, organisation_id: str, term_id:
         raise PermissionDenied("Statistics of this institution are not yours to see.")
     term = get_term(session, term_id)
     if term.organisation_id != organisation_id:
-        raise NotFound("No such term for this institution.")
+        raise NotFound("No such term.")  # another institution's term: as a missing one
     loads = session.execute(select(TeachingLoad.id, TeachingLoad.group_id, Group.name, Subject.name)
                             .join(Group, Group.id == TeachingLoad.group_id)
                             .join(Subject, Subject.id == TeachingLoad.subject_id)

@@ -12,7 +12,7 @@ from kabinet_kit.errors import Conflict, InvalidInput
 
 from .access import Caller
 from .loads import readable_load_ids
-from .lookups import get_load, get_term, require_manager
+from .lookups import readable_load, require_manager, visible_term
 from .models import Holiday, Lesson, TeachingLoad, TimetableSlot
 
 
@@ -47,8 +47,9 @@ def lessons_to_generate(starts_on: date, ends_on: date, slots: Sequence[SlotFact
     return planned
 
 def add_timetable_slot(session: Session, caller: Caller, data: dict) -> TimetableSlot:
-    term = get_term(session, str(data["term_id"]))
-    load = get_load(session, str(data["load_id"]))
+    # Another institution's term or load is answered like a missing one.
+    term = visible_term(session, caller, str(data["term_id"]))
+    load, _ = readable_load(session, caller, str(data["load_id"]))
     require_manager(caller, load.organisation_id)
     if term.organisation_id != load.organisation_id or term.academic_year_id != load.academic_year_id:
         raise InvalidInput("The term is not of the load's institution and year.", errors={"term_id": ["Other year."]})
@@ -73,7 +74,7 @@ def add_timetable_slot(session: Session, caller: Caller, data: dict) -> Timetabl
 
 
 def list_timetable(session: Session, caller: Caller, term_id: str, group_id: str | None) -> list[TimetableSlot]:
-    term = get_term(session, term_id)
+    term = visible_term(session, caller, term_id)
     query = select(TimetableSlot).where(TimetableSlot.term_id == term.id)
     if group_id:
         query = query.where(TimetableSlot.group_id == group_id)
@@ -87,7 +88,7 @@ def list_timetable(session: Session, caller: Caller, term_id: str, group_id: str
 def generate_lessons(session: Session, caller: Caller, term_id: str, group_id: str | None) -> list[Lesson]:
     """One lesson per timetable slot per week of the term, holidays left out; lessons already
     there (same load, date and period) are kept as they are."""
-    term = get_term(session, term_id)
+    term = visible_term(session, caller, term_id)
     require_manager(caller, term.organisation_id)
     if term.closed_at is not None:
         raise Conflict("The term is closed.")

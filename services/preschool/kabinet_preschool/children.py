@@ -7,22 +7,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kabinet_kit.errors import PermissionDenied
+from kabinet_kit.errors import NotFound, PermissionDenied
 
 from .access import Caller, can_read_child, can_read_group, can_write_child, pseudonym
 from .models import Child, ChildName, ChildNumber, Group
 
 
 def reachable_child(session: Session, caller: Caller, child_id: str, *, write: bool = False) -> Child:
-    """The child if the caller may reach it. Unknown and foreign children look the same, so an
-    id cannot be probed."""
+    """The child if the caller may reach it. Unknown and foreign children look the same (404), so
+    an id cannot be probed; a child the caller sees but may not write for is refused (403)."""
     child = session.get(Child, child_id)
-    allowed = child is not None and (can_write_child(caller, child.group_id) if write else
-                                     can_read_child(caller, child.id, child.organisation_id, child.group_id))
-    if not allowed:
-        raise PermissionDenied("This child is not in your group or family." if not write else
-                               "Only the educator of the child's own group may record this.")
-    assert child is not None
+    if child is None or not can_read_child(caller, child.id, child.organisation_id, child.group_id):
+        raise NotFound("No such child.")
+    if write and not can_write_child(caller, child.group_id):
+        raise PermissionDenied("Only the educator of the child's own group may record this.")
     return child
 
 
@@ -35,10 +33,16 @@ def display_name(session: Session, child: Child) -> tuple[str, bool]:
     return pseudonym(number or 0), False
 
 
-def group_children(session: Session, caller: Caller, group_id: str) -> dict[str, Any]:
+def visible_group(session: Session, caller: Caller, group_id: str) -> Group:
+    """The group if the caller may see it; unknown and foreign groups look the same (404)."""
     group = session.get(Group, group_id)
     if group is None or not can_read_group(caller, group.organisation_id, group.id):
-        raise PermissionDenied("This group is not yours.")
+        raise NotFound("No such group.")
+    return group
+
+
+def group_children(session: Session, caller: Caller, group_id: str) -> dict[str, Any]:
+    group = visible_group(session, caller, group_id)
     rows = session.execute(
         select(Child, ChildNumber.number, ChildName).join(ChildNumber, (ChildNumber.child_id == Child.id) &
                                                           (ChildNumber.group_id == group.id))

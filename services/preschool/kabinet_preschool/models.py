@@ -93,8 +93,8 @@ class ChildName(Base):
 
 
 class Guardianship(Base):
+    """A guardian's link to a child, one row per link (a link made again is a new one)."""
     __tablename__ = "guardianships"
-    __table_args__ = (UniqueConstraint("guardian_person_id", "child_id", name="uq_guardianships_pair"),)
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     guardian_person_id: Mapped[str] = mapped_column(Id, index=True)
     child_id: Mapped[str] = mapped_column(Id, index=True)

@@ -6,10 +6,11 @@ force (PRE-06) — never "just in case". Identity sends the name again, as
 name that arrives without a consent (person.registered/updated) is simply not kept.
 Revocation, expiry and erasure delete the name in the handler's own transaction.
 
-Consent and role events can be applied out of order (a retried message comes back later), so
-they are applied in their order (the events' sequence, ``kabinet_kit.replicas.advance``): an
-older one changes nothing — a disclosure or a grant delayed past its revocation must not bring
-the name or the role back.
+Events can be applied out of order (a retried message comes back later), so events about one
+entity — a consent, a role assignment, a guardian link, a child's placement, a person's record —
+are applied in its order (the events' sequence, ``kabinet_kit.replicas.advance``): an older one
+changes nothing — a disclosure or a grant delayed past its revocation must not bring the name or
+the role back, a late enrolment must not undo the transfer that followed it.
 """
 from __future__ import annotations
 
@@ -36,7 +37,9 @@ from .models import (
 PURPOSE = "preschool_cabinet"
 ROLE = "role_assignment"  # keyed by assignment id
 CONSENT = "consent"  # keyed by child × purpose: one order across the consents given for it
-PERSON = "person"  # keyed by person id: forgotten once erased
+GUARDIANSHIP = "guardianship"  # keyed by the link's id
+PLACEMENT = "placement"  # keyed by child id: the order of the child's movement book
+PERSON = "person"  # keyed by person id: the version of the record; forgotten once erased
 
 on_organisation = copy_into(Organisation, key={"id": "organisation_id"},
                             fields={"kind": "kind", "name": "name", "short_name": "short_name"})
@@ -68,6 +71,8 @@ def on_account_deactivated(session: Session, event: CloudEvent) -> None:
 
 def on_movement(session: Session, event: CloudEvent) -> None:
     d = event.data
+    if not advance(session, VERSIONS, PLACEMENT, str(d["child_id"]), d.get("sequence")):
+        return  # moved again since: where the child is now stays
     child_id, group_id = d["child_id"], d.get("group_id")
     group = session.get(Group, group_id) if group_id else None
     child = session.get(Child, child_id)
@@ -87,18 +92,18 @@ def on_movement(session: Session, event: CloudEvent) -> None:
         session.add(ChildNumber(group_id=group.id, child_id=child_id, number=top + 1))
 
 
-def on_guardianship(session: Session, event: CloudEvent) -> None:
-    d = event.data
-    exists = session.scalar(select(Guardianship.id).where(Guardianship.guardian_person_id == d["guardian_person_id"],
-                                                          Guardianship.child_id == d["child_id"]))
-    if not exists:
-        session.add(Guardianship(id=d["guardianship_id"], guardian_person_id=d["guardian_person_id"],
-                                 child_id=d["child_id"]))
+# One row per link, not per guardian × child: a link removed and made again is a new link, and
+# the late removal of the old one must leave the new one in place.
+on_guardianship = copy_into(Guardianship, key={"id": "guardianship_id"},
+                            fields={"guardian_person_id": "guardian_person_id", "child_id": "child_id"},
+                            ordered=(VERSIONS, GUARDIANSHIP))
 
 
 def on_guardianship_removed(session: Session, event: CloudEvent) -> None:
     # The institution removed the link: the guardian no longer sees the child here. By the link's
     # id, so that a late removal of an earlier link leaves a newer one in place.
+    if not advance(session, VERSIONS, GUARDIANSHIP, str(event.data["guardianship_id"]), event.data.get("sequence")):
+        return
     session.execute(delete(Guardianship).where(Guardianship.id == event.data["guardianship_id"]))
 
 
@@ -136,6 +141,12 @@ def on_person_disclosed(session: Session, event: CloudEvent) -> None:
     _store_name(session, str(d["person_id"]), d)
 
 
+def _name_is_current(session: Session, d: dict[str, Any]) -> bool:
+    # A disclosure repeats the record's current version: as new as the one it repeats. Checked
+    # only when a name is about to be kept, so a version never held here blocks nothing.
+    return advance(session, VERSIONS, PERSON, str(d["person_id"]), d.get("sequence"), same=True)
+
+
 def on_consent_ended(session: Session, event: CloudEvent) -> None:
     d = event.data
     if d["purpose"] != PURPOSE:
@@ -153,8 +164,8 @@ def erase_name(session: Session, child_id: str) -> None:
 
 
 def _store_name(session: Session, child_id: str, d: dict[str, Any]) -> None:
-    if forgotten(session, VERSIONS, PERSON, child_id):
-        return  # erased: a late copy of an earlier record brings nothing back (IDN-08)
+    if forgotten(session, VERSIONS, PERSON, child_id) or not _name_is_current(session, d):
+        return  # erased (IDN-08), or an older record than the name held
     # Birth date and contacts are never kept: the cabinet shows a name, nothing more.
     upsert(session, ChildName, {"child_id": child_id}, {
         "last_name": d["last_name"], "first_name": d["first_name"], "middle_name": d.get("middle_name")})

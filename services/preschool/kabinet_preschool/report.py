@@ -20,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from kabinet_kit.errors import PermissionDenied  # noqa: E402
+from kabinet_kit.errors import NotFound, PermissionDenied  # noqa: E402
 
 from .access import Caller, can_see_organisation  # noqa: E402
 from .catalogue import BANDS  # noqa: E402
@@ -102,6 +102,8 @@ def _chart_dynamics(before: dict, after: dict, n_before: int, n_after: int) -> i
 def analytical_report(session: Session, caller: Caller, round_id: str, min_cell: int, activity_days: int) -> bytes:
     r = get_round(session, round_id)
     if not can_see_organisation(caller, r.organisation_id):
+        if r.organisation_id not in caller.staff_orgs:
+            raise NotFound("No such round.")  # another kindergarten's round: as a missing one
         raise PermissionDenied("The report is for the kindergarten's administration and the department.")
     _register_font()
     org = session.get(Organisation, r.organisation_id)

@@ -85,8 +85,10 @@ def list_rounds(session: Session, caller: Caller, organisation_id: str | None,
 
 
 def change_round(deps: Deps, session: Session, caller: Caller, round_id: str, data: dict[str, Any]) -> Round:
-    require_department(caller)
     r = get_round(session, round_id)
+    if not caller.is_department and r.organisation_id not in caller.staff_orgs:
+        raise NotFound("No such round.")  # another kindergarten's round: as a missing one
+    require_department(caller)
     if "deadline" in data:
         year = session.get(AcademicYear, r.academic_year_id)
         assert year is not None  # replicated before any round of it was opened

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import InvalidInput, PermissionDenied
 from kabinet_kit.events import utcnow
 
-from .access import Caller, can_read_group, can_see_organisation
+from .access import Caller, can_see_organisation
+from .children import visible_group
 from .models import (
     AcademicYear,
     Card,
@@ -34,10 +35,7 @@ from .models import (
 
 def resolve_scope(session: Session, caller: Caller, group_id: str | None, organisation_id: str | None) -> dict:
     if group_id:
-        group = session.get(Group, group_id)
-        if group is None or not can_read_group(caller, group.organisation_id, group.id):
-            raise PermissionDenied(
-                "Group statistics are for the group's educator and the kindergarten's administration.")
+        group = visible_group(session, caller, group_id)  # another's group: as a missing one
         return {"level": "group", "group_id": group.id, "organisation_id": group.organisation_id, "name": group.name,
                 "suppress": False}
     if organisation_id:

@@ -92,3 +92,13 @@ def test_copy_into_ordered_skips_an_older_event(session):
     handler(fake, event("tutor", 2))
     handler(fake, event("teacher", 1))
     assert fake.rows["a1"] == Role("a1", "tutor")
+
+
+def test_a_forgotten_entity_takes_no_later_event(session):
+    """An erased person: an update or disclosure delivered after the erasure is older."""
+    assert advance(session, VERSIONS, "person", "p1", 3)
+    forget(session, VERSIONS, "person", "p1")
+    assert not advance(session, VERSIONS, "person", "p1", 4)
+    assert not advance(session, VERSIONS, "person", "p1", 4, same=True)
+    forget(session, VERSIONS, "person", "p2")  # erased before anything about it arrived
+    assert not advance(session, VERSIONS, "person", "p2", 1, same=True)

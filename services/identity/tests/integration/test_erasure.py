@@ -66,7 +66,8 @@ def _holders(api, needles=NEEDLES) -> list[str]:
 
 
 def _drain(api) -> None:
-    relay = create_relay(Settings(database_url=api.deps.settings.database_url, relay_amqp_url=service_amqp_url("identity", "relay")))
+    relay = create_relay(Settings(database_url=api.deps.settings.database_url,
+                                  relay_amqp_url=service_amqp_url("identity", "relay")))
     try:
         relay.drain()
     finally:

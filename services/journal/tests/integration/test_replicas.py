@@ -100,4 +100,4 @@ def test_a_removed_guardian_link_ends_the_guardians_diary(api, world, feed, scho
     feed.send(("identity.guardianship.created.v1", link), world.consent("given", "artem"))
     api.ok("guardian4", "GET", f"/diary/{i('artem')}")
     feed.send(("identity.guardianship.removed.v1", link))
-    api.problem("guardian4", "GET", f"/diary/{i('artem')}", 403)
+    api.problem("guardian4", "GET", f"/diary/{i('artem')}", 404)

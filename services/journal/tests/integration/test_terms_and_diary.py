@@ -1,6 +1,7 @@
 """Closing a term locks its marks and only an administrator reopens it (audited); the
 department sees statistics without names; the diary is the pupil's and, while the e_diary
 consent is in force, the guardian's — their own only, and a revocation ends it at once."""
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -24,7 +25,7 @@ def term1_lesson(api, world, school):
 def test_closing_a_term_locks_it_and_only_an_administrator_reopens_it(api, world, school, term1_lesson):
     term = school.terms[1]
     api.problem("teacher1", "POST", f"/terms/{term}/close", 403)
-    api.problem("admin2", "POST", f"/terms/{term}/close", 403)
+    api.problem("admin2", "POST", f"/terms/{term}/close", 404)  # another school's: as a missing one
     closed = api.ok("deputy1", "POST", f"/terms/{term}/close")
     assert closed["closed_at"] and closed["closed_by"] == world.account("deputy1")
     api.problem("deputy1", "POST", f"/terms/{term}/close", 409)
@@ -52,7 +53,7 @@ def test_closing_a_term_locks_it_and_only_an_administrator_reopens_it(api, world
 
     # The deputy closes but does not reopen; the administrator reopens, giving a reason.
     api.problem("deputy1", "POST", f"/terms/{term}/reopen", 403, json={"reason": "Исправление ошибки"})
-    api.problem("admin2", "POST", f"/terms/{term}/reopen", 403, json={"reason": "Исправление ошибки"})
+    api.problem("admin2", "POST", f"/terms/{term}/reopen", 404, json={"reason": "Исправление ошибки"})
     assert "reason" in api.problem("admin1", "POST", f"/terms/{term}/reopen", 422, json={})["errors"]
     reopened = api.ok("admin1", "POST", f"/terms/{term}/reopen", json={"reason": "Исправление ошибки в оценке"})
     assert reopened["closed_at"] is None
@@ -82,7 +83,7 @@ def test_the_department_reads_statistics_without_names(api, world, school, term1
                                  f"&term_id={school.terms[1]}", 403)
     # Names and marks of pupils are not the department's to read.
     api.problem("dept", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[1]}", 404)
-    api.problem("dept", "GET", f"/diary/{world.id('ivan')}", 403)
+    api.problem("dept", "GET", f"/diary/{world.id('ivan')}", 404)
     api.problem("dept", "GET", f"/loads/{school.maths_5a}/term-results?term_id={school.terms[1]}", 404)
 
 
@@ -107,17 +108,21 @@ def test_the_diary_is_the_pupils_and_the_consenting_guardians_only(api, world, f
     summary = api.ok("pupil1", "GET", f"/diary/{ivan}/summary")
     assert summary["latest_marks"][0]["value"] == "4" and summary["attendance"]["late"] == 1
 
-    # Another family's child, by changing the id: refused to the guardian and to the pupil.
+    # Another family's child, by changing the id: answered to the guardian and to the pupil as a
+    # child that does not exist (issue 11, Low 3: no existence oracle).
     for login in ("guardian1", "pupil1"):
-        api.problem(login, "GET", f"/diary/{world.id('olga')}", 403)
-        api.problem(login, "GET", f"/diary/{world.id('maria')}/summary", 403)
-    api.problem("guardian2", "GET", f"/diary/{ivan}", 403)
+        for path in ("/diary/{}", "/diary/{}/summary"):
+            foreign = api.problem(login, "GET", path.format(world.id("olga")), 404)
+            missing = api.problem(login, "GET", path.format(uuid.uuid4()), 404)
+            assert {k: foreign[k] for k in ("type", "title", "detail")} == \
+                {k: missing[k] for k in ("type", "title", "detail")}
+    api.problem("guardian2", "GET", f"/diary/{ivan}", 404)
     assert api.ok("guardian2", "GET", f"/diary/{world.id('olga')}")["group"] == "5Б"
     # guardian3 is Maria's guardian but has given no e_diary consent.
     refused = api.problem("guardian3", "GET", f"/diary/{world.id('maria')}", 403)
     assert "consent" in refused["detail"]
     # Staff read journals, not diaries.
-    api.problem("teacher1", "GET", f"/diary/{ivan}", 403)
+    api.problem("teacher1", "GET", f"/diary/{ivan}", 404)
     # A diary user sees no teacher's grid.
     api.problem("guardian1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}", 404)
     api.problem("pupil1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}", 404)

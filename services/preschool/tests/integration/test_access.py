@@ -1,5 +1,7 @@
 """Access rules, each shown by changing an id: an educator reaches only the children of their
-own group, a guardian only their own children, the department only aggregates."""
+own group, a guardian only their own children, the department only aggregates. What the caller
+may not reach answers 404, exactly like an id that does not exist (issue 11, Low 3); 403 is for
+what the caller sees but may not do."""
 import pytest
 
 from kabinet_identity.seed import DEMO_PASSWORD
@@ -27,22 +29,22 @@ def test_an_educator_cannot_read_or_write_another_groups_child(world, rounds, ed
     sunshine_child = _child(world, "Солнышко")
     stars_child = _child(world, "Звёздочки", educator2)
     senior = world.indicators("senior", "speech")[0]
-    assert world.as_(educator2, "GET", f"/groups/{world.group('Солнышко')}/children").status_code == 403
-    assert world.as_(educator2, "GET", f"/children/{sunshine_child}/cabinet").status_code == 403
-    assert world.as_(educator2, "GET", f"/children/{sunshine_child}/recommendations").status_code == 403
+    assert world.as_(educator2, "GET", f"/groups/{world.group('Солнышко')}/children").status_code == 404
+    assert world.as_(educator2, "GET", f"/children/{sunshine_child}/cabinet").status_code == 404
+    assert world.as_(educator2, "GET", f"/children/{sunshine_child}/recommendations").status_code == 404
     write = world.as_(educator2, "POST", "/observations", json={
         "child_id": sunshine_child, "round_id": rounds[1], "indicator_id": senior["id"], "level": 2})
-    assert write.status_code == 403 and write.mimetype == "application/problem+json"
+    assert write.status_code == 404 and write.mimetype == "application/problem+json"
     card = world.as_(educator2, "PUT", f"/children/{sunshine_child}/rounds/{rounds[1]}/cards/speech",
                      json={"observations": [{"indicator_id": senior["id"], "level": 2}]})
-    assert card.status_code == 403
+    assert card.status_code == 404
     assert world.as_(educator2, "POST", f"/children/{sunshine_child}/recommendations",
-                     json={"text": "Читать вместе"}).status_code == 403
+                     json={"text": "Читать вместе"}).status_code == 404
     # Their own group works, and educator1 cannot reach it in turn.
     assert world.as_(educator2, "GET", f"/children/{stars_child}/cabinet").status_code == 200
-    assert world.as_("educator1", "GET", f"/children/{stars_child}/cabinet").status_code == 403
+    assert world.as_("educator1", "GET", f"/children/{stars_child}/cabinet").status_code == 404
     # An unknown id looks exactly like a foreign one.
-    assert world.as_("educator1", "GET", "/children/00000000-0000-4000-8000-000000000000/cabinet").status_code == 403
+    assert world.as_("educator1", "GET", "/children/00000000-0000-4000-8000-000000000000/cabinet").status_code == 404
 
 
 def test_the_kindergarten_administration_reads_but_does_not_record(world, rounds):
@@ -51,7 +53,7 @@ def test_the_kindergarten_administration_reads_but_does_not_record(world, rounds
     ind = world.indicators("senior", "speech")[0]
     assert world.as_("kg1-admin", "POST", "/observations", json={
         "child_id": child, "round_id": rounds[1], "indicator_id": ind["id"], "level": 2}).status_code == 403
-    assert world.as_("school1-admin", "GET", f"/children/{child}/cabinet").status_code == 403
+    assert world.as_("school1-admin", "GET", f"/children/{child}/cabinet").status_code == 404
 
 
 def test_a_guardian_sees_only_own_children(world, rounds):
@@ -61,16 +63,16 @@ def test_a_guardian_sees_only_own_children(world, rounds):
     # The gateway's home screen asks for every child: a school child has no recommendations here.
     ivan = world.children_of("guardian1")["Иван"]
     assert world.as_("guardian1", "GET", f"/children/{ivan}/recommendations").json == []
-    assert world.as_("guardian1", "GET", f"/children/{ivan}/cabinet").status_code == 403
-    assert world.as_("guardian2", "GET", f"/children/{ivan}/recommendations").status_code == 403
+    assert world.as_("guardian1", "GET", f"/children/{ivan}/cabinet").status_code == 404
+    assert world.as_("guardian2", "GET", f"/children/{ivan}/recommendations").status_code == 404
     assert mine[0]["display_name"] == "Воспитанник №1"
     other = _child(world, "Солнышко", index=1)
     assert other != anna
-    assert world.as_("guardian1", "GET", f"/children/{other}/cabinet").status_code == 403
-    assert world.as_("guardian1", "GET", f"/children/{other}/recommendations").status_code == 403
-    assert world.as_("guardian2", "GET", f"/children/{anna}/cabinet").status_code == 403
+    assert world.as_("guardian1", "GET", f"/children/{other}/cabinet").status_code == 404
+    assert world.as_("guardian1", "GET", f"/children/{other}/recommendations").status_code == 404
+    assert world.as_("guardian2", "GET", f"/children/{anna}/cabinet").status_code == 404
     assert world.as_("guardian2", "GET", "/me/children").json == []
-    assert world.as_("guardian1", "GET", f"/groups/{world.group('Солнышко')}/children").status_code == 403
+    assert world.as_("guardian1", "GET", f"/groups/{world.group('Солнышко')}/children").status_code == 404
     ind = world.indicators("senior", "speech")[0]
     assert world.as_("guardian1", "POST", "/observations", json={
         "child_id": anna, "round_id": rounds[1], "indicator_id": ind["id"], "level": 3}).status_code == 403
@@ -80,12 +82,12 @@ def test_the_department_sees_aggregates_only(world, rounds):
     child = _child(world, "Солнышко")
     for path in (f"/children/{child}/cabinet", f"/children/{child}/recommendations", f"/children/{child}/routes",
                  f"/groups/{world.group('Солнышко')}/children"):
-        assert world.as_("department", "GET", path).status_code == 403, path
+        assert world.as_("department", "GET", path).status_code == 404, path
     year = world.year()
     assert world.as_("department", "GET", f"/statistics?academic_year_id={year}&round_number=1").status_code == 200
     # Group-level figures are not suppressed, so they are not the department's.
     assert world.as_("department", "GET", f"/statistics?academic_year_id={year}&round_number=1"
-                                          f"&group_id={world.group('Солнышко')}").status_code == 403
+                                          f"&group_id={world.group('Солнышко')}").status_code == 404
 
 
 def test_statistics_scopes_follow_the_role(world, rounds):
@@ -93,7 +95,7 @@ def test_statistics_scopes_follow_the_role(world, rounds):
     base = f"/statistics?academic_year_id={year}&round_number=1"
     assert world.as_("educator1", "GET", base).status_code == 403  # the city
     assert world.as_("educator1", "GET", f"{base}&organisation_id={kg1}").status_code == 403
-    assert world.as_("educator1", "GET", f"{base}&group_id={world.group('Звёздочки')}").status_code == 403
+    assert world.as_("educator1", "GET", f"{base}&group_id={world.group('Звёздочки')}").status_code == 404
     assert world.as_("kg1-admin", "GET", f"{base}&organisation_id={kg1}").status_code == 200
     assert world.as_("school1-admin", "GET", f"{base}&organisation_id={kg1}").status_code == 403
     assert world.as_("guardian1", "GET", f"{base}&organisation_id={kg1}").status_code == 403
@@ -134,4 +136,4 @@ def test_a_guardian_with_two_kindergarten_children_sees_both_and_no_other(world)
     for child in kids.values():
         assert world.as_("guardian-two-kids", "GET", f"/children/{child}/cabinet").status_code == 200
     anna = world.children_of("guardian1")["Анна"]
-    assert world.as_("guardian-two-kids", "GET", f"/children/{anna}/cabinet").status_code == 403
+    assert world.as_("guardian-two-kids", "GET", f"/children/{anna}/cabinet").status_code == 404
