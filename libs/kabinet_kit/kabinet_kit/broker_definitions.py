@@ -51,6 +51,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -185,6 +186,20 @@ def _run(*args: str, stdin: str | None = None, timeout: float = 60) -> str:
     return done.stdout
 
 
+def _export(attempts: int = 4) -> dict[str, Any]:
+    """The broker's definitions. A node busy with other imports may answer with an Erlang error
+    term (``{badrpc,timeout}``) instead of JSON: asked again, after a pause, before giving up."""
+    out = ""
+    for attempt in range(attempts):
+        out = _run("--silent", "export_definitions", "-", "--format", "json")
+        try:
+            loaded: dict[str, Any] = json.loads(out)
+            return loaded
+        except json.JSONDecodeError:
+            time.sleep(1 + 2 * attempt)
+    raise RuntimeError(f"rabbitmqctl export_definitions gave no JSON {attempts} times; last: {out[:300]!r}")
+
+
 def ensure_vhost(vhost: str) -> None:
     """Create ``vhost`` if missing (``add_vhost`` is a no-op for an existing one on 3.10)."""
     try:
@@ -274,7 +289,7 @@ def load(vhost: str = DEFAULT_VHOST, document: dict[str, Any] | None = None,
     ensure_vhost(vhost)
     # What the broker holds now (users with their hashes, permissions): to verify the
     # administrator's password and to see whose permissions must go, in one call.
-    existing = json.loads(_run("--silent", "export_definitions", "-", "--format", "json"))
+    existing = _export()
     admin = _admin_entries(vhost, admin_secret or admin_password(), existing, reset_admin_password)
     full = {**doc, "users": doc["users"] + admin["users"], "permissions": doc["permissions"] + admin["permissions"]}
     # The document goes in on standard input rather than as a temporary file: run as root,
