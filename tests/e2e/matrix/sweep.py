@@ -51,6 +51,7 @@ class Result:
     missing_status: int | None
     text: str
     verdict: str = ""
+    missing_text: str | None = None
 
 
 @dataclass
@@ -59,12 +60,12 @@ class Sweep:
     seconds: float = 0.0
 
     def findings(self) -> list[Result]:
-        return [r for r in self.results if r.verdict not in ("refused", "invalid", "filtered", "directory")]
+        return [r for r in self.results if r.verdict not in ("refused", "invalid", "filtered", "directory", "oracle")]
 
     def oracles(self) -> list[Result]:
-        """Refusals that tell a foreign object from a missing one."""
-        return [r for r in self.results if r.verdict == "refused" and r.missing_status is not None
-                and r.missing_status != r.status]
+        """Answers that tell a foreign object from a missing one."""
+        return [r for r in self.results if r.verdict == "oracle" or r.verdict == "refused"
+                and r.missing_status is not None and r.missing_status != r.status]
 
 
 def build_cases(ops: list[Operation], pools: dict[str, Pool], world: World) -> list[Case]:
@@ -116,6 +117,11 @@ def _cases_for(role: str, op: Operation, pool: Pool, world: World) -> list[Case]
     return out
 
 
+def filters_only(case: Case) -> bool:
+    foreign_kinds = {k for k, _ in case.foreign}
+    return case.op.method == "GET" and all(s.where == "query" for s in case.op.slots if s.kind in foreign_kinds)
+
+
 def verdict(result: Result, pool: Pool) -> str:
     case, status = result.case, result.status
     if status >= 500:
@@ -126,11 +132,13 @@ def verdict(result: Result, pool: Pool) -> str:
         if case.op.method == "GET" and (case.op.method, case.op.template) in DIRECTORY_READS:
             return "directory"
         # A read naming foreign objects only in its query (a filter) may answer, as long as the answer
-        # holds nothing foreign to the role: no id of any object it must not reach.
-        foreign_kinds = {k for k, _ in case.foreign}
-        in_query = all(s.where == "query" for s in case.op.slots if s.kind in foreign_kinds)
-        if case.op.method == "GET" and in_query and not any(i in result.text for i in pool.foreign_ids):
-            return "filtered"
+        # holds no id of any object the role must not reach and is the answer for missing objects
+        # (so that the filter told nothing: figures of another institution carry no ids).
+        if filters_only(case) and not any(i in result.text for i in pool.foreign_ids):
+            if result.missing_text == result.text:
+                return "filtered"
+            if result.missing_status is not None and not 200 <= result.missing_status < 300:
+                return "oracle"  # nothing of the object, but a missing one is answered otherwise
         return "allowed"
     if case.op.method != "GET" and status in INVALID:
         return "invalid"
@@ -151,12 +159,14 @@ def run(clients: Clients, cases: list[Case], pools: dict[str, Pool], workers: in
         path, query, body = case.request()
         kwargs = {"params": query or None, "json": body} if body is not None else {"params": query or None}
         response = clients.call(case.role, case.op.method, path, **kwargs)
-        missing = None
-        if response.status_code in REFUSED and id(case) in twins:
+        missing = twin = None
+        answered = 200 <= response.status_code < 300 and filters_only(case)
+        if case.foreign and (answered or response.status_code in REFUSED and id(case) in twins):
             path, query, body = case.request(missing=True)
             kwargs = {"params": query or None, "json": body} if body is not None else {"params": query or None}
-            missing = clients.call(case.role, case.op.method, path, **kwargs).status_code
-        result = Result(case, response.status_code, missing, response.text[:2000])
+            other = clients.call(case.role, case.op.method, path, **kwargs)
+            missing, twin = other.status_code, other.text
+        result = Result(case, response.status_code, missing, response.text, missing_text=twin)
         result.verdict = verdict(result, pools[case.role])
         return result
 
@@ -178,16 +188,19 @@ def summary(sweep: Sweep, ops: list[Operation], roles: int) -> str:
     verdicts = Counter(r.verdict for r in sweep.results)
     statuses = Counter(r.status for r in sweep.results)
     by_service = Counter(r.case.op.service for r in sweep.results)
+    methods = Counter(op.method for op in ops)
     lines = [
-        f"security matrix: {len(ops)} operations naming ids × {roles} demo roles → {len(sweep.results)} refused-case "
-        f"requests (+{sum(r.missing_status is not None for r in sweep.results)} twins with missing ids) in "
-        f"{sweep.seconds:.1f}s",
+        f"security matrix: {len(ops)} operations naming ids ({len({op.template for op in ops})} paths; "
+        + ", ".join(f"{m} {n}" for m, n in sorted(methods.items())) + f") × {roles} demo roles → "
+        f"{len(sweep.results)} refused-case requests (+{sum(r.missing_status is not None for r in sweep.results)} "
+        f"twins with missing ids) in {sweep.seconds:.1f}s",
         "  by service: " + ", ".join(f"{k} {v}" for k, v in sorted(by_service.items())),
         "  verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())),
         "  statuses: " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())),
-        f"  foreign answered unlike missing: {len(sweep.oracles())}",
+        f"  findings (answered, failed or unexpected): {len(sweep.findings())}; foreign answered unlike missing: "
+        f"{len(sweep.oracles())}",
     ]
     odd = Counter((r.case.op.method, r.case.op.template, r.status, r.missing_status) for r in sweep.oracles())
-    lines += [f"    {method} {template}: {status} for a foreign object, {missing} for a missing one ({n} roles)"
+    lines += [f"    {method} {template}: {status} for a foreign object, {missing} for a missing one ({n} cases)"
               for (method, template, status, missing), n in sorted(odd.items())]
     return "\n".join(lines)
