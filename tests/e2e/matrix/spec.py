@@ -19,7 +19,7 @@ HINTS: dict[str, Any] = {
     "month": "2026-11", "round_number": 1, "compare_round_number": 1, "value": "5", "weight": 1, "period": 1,
     "percent": 50, "daily_rate": "100.00", "hours": 1, "level": 1, "weekday": 1, "number": 1, "grade_level": 5,
     "login": "matrix-probe", "password": "Matrix-probe-2026!", "current_password": "kabinet-demo",
-    "new_password": "Matrix-probe-2026!", "code": "probe", "registration_number": "МТ-2026/001",
+    "new_password": "Matrix-probe-2026!", "code": "probe", "registration_number": "МТ-2026/001", "status": "absent",
 }
 DATE, DATETIME = "2026-11-16", "2026-11-16T09:00:00+05:00"
 
@@ -145,10 +145,14 @@ def _names_any(name: str, schema: dict, ids: dict[str, str], depth: int = 0) -> 
     return any(_names_any(k, v, ids, depth + 1) for k, v in (schema.get("properties") or {}).items())
 
 
-def example(schema: dict | None, ids: dict[str, str], name: str = "", variant: int = 0) -> Any:
+def example(schema: dict | None, ids: dict[str, str], name: str = "", variant: int = 0,
+            optional: frozenset[str] = frozenset()) -> Any:
     """A plausible value for ``schema``: ids from ``ids`` (kind → id), the rest example-ish;
-    ``variant`` picks another value of each choice (an order's kind, a consent's purpose)."""
+    ``variant`` picks another value of each choice (an order's kind, a consent's purpose). Of the
+    optional fields only those naming an object of a kind in ``optional`` are sent: the smallest
+    body that names the objects the case is about."""
     schema = schema or {}
+    ids_for = {k: v for k, v in ids.items() if k in optional}
     if name in FIELD_KINDS:
         return ids.get(FIELD_KINDS[name], str(uuid.uuid4()))
     if name in LIST_KINDS:
@@ -161,12 +165,16 @@ def example(schema: dict | None, ids: dict[str, str], name: str = "", variant: i
     if kind == "object" or "properties" in schema:
         props = schema.get("properties") or {}
         needed = set(schema.get("required", []))
-        return {k: example(v, ids, k, variant) for k, v in props.items()
-                if not v.get("readOnly") and (k in needed or _names_any(k, v, ids))}
+        out = {k: example(v, ids, k, variant, optional) for k, v in props.items()
+               if not v.get("readOnly") and (k in needed or _names_any(k, v, ids_for))}
+        if not out and props:  # a change of nothing proves nothing: change the first field
+            k, v = next((k, v) for k, v in props.items() if not v.get("readOnly"))
+            out[k] = example(v, ids, k, variant, optional)
+        return out
     if kind == "array":
         items = schema.get("items")
-        return [example(items, ids, name, variant + i) for i in range(max(int(schema.get("minItems", 1)), 1))] \
-            if items else []
+        count = max(int(schema.get("minItems", 1)), 1)
+        return [example(items, ids, name, variant + i, optional) for i in range(count)] if items else []
     if kind == "integer":
         return max(int(schema.get("minimum", 1)), 1)
     if kind == "number":

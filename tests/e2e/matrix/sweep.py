@@ -40,7 +40,8 @@ class Case:
         for name, schema, required in self.op.query:
             if required:
                 query[name] = example(schema, ids, name)
-        body = example(self.op.body, ids, variant=self.variant) if self.op.body is not None else None
+        foreign = frozenset(kind for kind, _ in self.foreign)
+        body = example(self.op.body, ids, variant=self.variant, optional=foreign) if self.op.body is not None else None
         return path, query, body
 
 
@@ -64,7 +65,7 @@ class Sweep:
 
     def oracles(self) -> list[Result]:
         """Answers that tell a foreign object from a missing one."""
-        return [r for r in self.results if r.verdict == "oracle" or r.verdict == "refused"
+        return [r for r in self.results if r.verdict == "oracle" or r.verdict in ("refused", "invalid")
                 and r.missing_status is not None and r.missing_status != r.status]
 
 
@@ -161,7 +162,8 @@ def run(clients: Clients, cases: list[Case], pools: dict[str, Pool], workers: in
         response = clients.call(case.role, case.op.method, path, **kwargs)
         missing = twin = None
         answered = 200 <= response.status_code < 300 and filters_only(case)
-        if case.foreign and (answered or response.status_code in REFUSED and id(case) in twins):
+        refused = response.status_code in REFUSED + INVALID
+        if case.foreign and (answered or refused and id(case) in twins):
             path, query, body = case.request(missing=True)
             kwargs = {"params": query or None, "json": body} if body is not None else {"params": query or None}
             other = clients.call(case.role, case.op.method, path, **kwargs)
