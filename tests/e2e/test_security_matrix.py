@@ -41,6 +41,9 @@ KNOWN_ORACLES: set[tuple[str, str, int, int]] = {
     ("GET", "/api/preschool/reports/analytical", 403, 404),
     # Another institution's term lists an empty timetable; a missing term is 404.
     ("GET", "/api/journal/timetable", 200, 404),
+    # Anyone signed in (a guardian too) learns whether a child id exists and is enrolled: the
+    # movement book checks the child's placement before the caller's right to order it.
+    ("POST", "/api/identity/movements", 409, 422),
 }
 
 
