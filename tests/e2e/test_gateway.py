@@ -56,10 +56,26 @@ def test_forged_identity_headers_do_not_reach_identity(stack):
     assert me.status_code == 200 and me.json()["login"] == "guardian1"
 
 
+def _new_teacher(stack, admin: str, login: str) -> str:
+    """A teacher account of School No. 1 of the test's own: the demo logins stay usable for the
+    other tests (the security matrix logs in as every one of them)."""
+    school = next(r["organisation_id"] for r in stack.get("/api/identity/me", admin).json()["roles"])
+    person = stack.post("/api/identity/people", admin, json={
+        "kind": "staff", "organisation_id": school, "last_name": "Уволенный", "first_name": "Тест"})
+    assert person.status_code == 201, person.text
+    account = stack.post("/api/identity/accounts", admin, json={
+        "person_id": person.json()["person_id"], "login": login, "password": "Deactivated-2026!",
+        "roles": [{"role": "teacher", "organisation_id": school}]})
+    assert account.status_code == 201, account.text
+    return account.json()["account_id"]
+
+
 def test_deactivated_account_refused_by_gateway_within_a_second(stack):
-    teacher = stack.token("deputy1")
     admin = stack.token("school1-admin")
-    account_id = stack.get("/api/identity/me", teacher).json()["account_id"]
+    account_id = _new_teacher(stack, admin, "leaving-teacher")
+    response = stack.login("leaving-teacher", "Deactivated-2026!")
+    assert response.status_code == 200, response.text
+    teacher = response.json()["access_token"]
     # portfolio is not running: before revocation a valid token gets 503 from the gateway
     # (it passed the token check); after, the gateway itself refuses it with 401.
     assert stack.get("/api/portfolio/pupils/x/points", teacher).status_code == 503
@@ -79,7 +95,7 @@ def test_deactivated_account_refused_by_gateway_within_a_second(stack):
     # Every gateway worker honours it (two workers; several calls land on both).
     for _ in range(10):
         assert stack.get("/api/identity/me", teacher).status_code == 401
-    assert stack.login("deputy1").status_code in (401, 403)
+    assert stack.login("leaving-teacher", "Deactivated-2026!").status_code in (401, 403)
 
 
 def test_logout_refused_by_gateway(stack):

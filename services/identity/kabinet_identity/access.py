@@ -8,7 +8,8 @@ from kabinet_kit.callers import Caller as KitCaller
 from kabinet_kit.callers import Grant
 
 __all__ = ["Caller", "Grant", "Where", "can_link_guardian", "can_manage_organisation", "can_name_guardian",
-           "can_read_child", "can_read_group", "can_serve_child", "can_unlink_guardian", "grantable_by"]
+           "can_open_account", "can_read_child", "can_read_group", "can_serve_child", "can_unlink_guardian",
+           "grantable_by"]
 
 INSTITUTION_STAFF = ("institution_admin", "deputy_director", "teacher")
 GROUP_STAFF = ("tutor", "educator")
@@ -92,6 +93,14 @@ def can_read_group(caller: Caller, organisation_id: str, group_id: str) -> bool:
 
 def can_manage_organisation(caller: Caller, organisation_id: str) -> bool:
     return caller.is_department or caller.administers(organisation_id)
+
+
+def can_open_account(caller: Caller, person_kind: str, organisation_id: str | None) -> bool:
+    """IDN-01: the institution's administrator opens its people's accounts; the department only
+    staff accounts, to appoint administrators and its officers. A pupil's or a guardian's account
+    opened by the department with a password of its choosing would let it sign in as the family
+    (issue 11, found by the security matrix)."""
+    return caller.administers(organisation_id) or (caller.is_department and person_kind == "staff")
 
 
 def grantable_by(caller: Caller, role: str, organisation_id: str | None) -> bool:

@@ -37,7 +37,7 @@ def person_record(person: Person) -> dict:
 def create_account(deps: Deps, session: Session, caller: Caller, data: dict) -> Account:
     person = session.get(Person, data["person_id"])
     if person is None or person.erased_at is not None \
-            or not (caller.is_department or caller.administers(person.organisation_id)):
+            or not access.can_open_account(caller, person.kind, person.organisation_id):
         raise NotFound("No such person, or not of your institution.")
     if session.scalar(select(Account).where(Account.person_id == person.id)):
         raise Conflict("This person has an account already.", errors={"person_id": ["Already has an account."]})

@@ -102,6 +102,27 @@ def test_only_the_schools_admin_creates_accounts_there(api):
     assert escalate.status_code in (403, 422)
 
 
+def test_the_department_opens_accounts_only_for_staff(api, ids):
+    """IDN-01: accounts are the institution administrator's; the department opens one only to
+    appoint an administrator or an officer. Opening a pupil's or a guardian's account with a
+    password of its own choosing, the department would sign in as them and read the family's
+    diary (found by the security matrix, issue 11)."""
+    pupil = ids["gymnasium"]
+    guardian = api.as_("school2-admin", "GET", f"/children/{pupil}/consents").json[0]["given_by_person_id"]
+    for i, person_id in enumerate((pupil, guardian)):
+        refused = api.as_("department", "POST", "/accounts", json={
+            "person_id": person_id, "login": f"taken-over-{i}", "password": "chosen-by-dept-1"})
+        assert refused.status_code == 404, refused.json
+        assert api.login(f"taken-over-{i}", "chosen-by-dept-1").status_code == 401
+    school2 = api.me("school2-admin")["roles"][0]["organisation_id"]
+    head = api.as_("school2-admin", "POST", "/people", json={
+        "kind": "staff", "organisation_id": school2, "last_name": "Новая", "first_name": "Заведующая"})
+    appointed = api.as_("department", "POST", "/accounts", json={
+        "person_id": head.json["person_id"], "login": "school2-head", "password": "new-head-pass-1",
+        "roles": [{"role": "institution_admin", "organisation_id": school2}]})
+    assert appointed.status_code == 201, appointed.json
+
+
 def test_audit_log_is_for_the_institution_admin(api, ids):
     assert api.as_("teacher1", "GET", "/audit").status_code == 403
     page = api.as_("school1-admin", "GET", "/audit?limit=5")

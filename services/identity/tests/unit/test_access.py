@@ -5,6 +5,7 @@ from kabinet_identity.access import (
     Where,
     can_link_guardian,
     can_name_guardian,
+    can_open_account,
     can_read_child,
     can_read_group,
     can_serve_child,
@@ -52,6 +53,17 @@ def test_who_grants_which_role():
     assert not grantable_by(admin, "department_officer", None)
     department = caller(Grant("department_officer"))
     assert grantable_by(department, "institution_admin", SCHOOL2)
+
+
+def test_who_opens_whose_account():
+    admin, department = caller(Grant("institution_admin", SCHOOL1)), caller(Grant("department_officer"))
+    for kind in ("staff", "child", "guardian"):
+        assert can_open_account(admin, kind, SCHOOL1)
+        assert not can_open_account(admin, kind, SCHOOL2)
+        assert not can_open_account(caller(Grant("teacher", SCHOOL1)), kind, SCHOOL1)
+    assert can_open_account(department, "staff", SCHOOL2)          # appointing an administrator
+    assert not can_open_account(department, "child", SCHOOL2)      # it would sign in as the pupil
+    assert not can_open_account(department, "guardian", SCHOOL2)   # … or as the parent
 
 
 def test_a_code_names_only_a_guardian_the_childs_institution_linked():

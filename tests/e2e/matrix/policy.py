@@ -1,0 +1,148 @@
+"""Which objects a role must never reach, in the demo city's own terms: another institution (school,
+kindergarten, house of creativity), another group or class for a group's own staff, another
+family's child for a guardian or pupil, another teacher's load for a teacher who neither keeps nor
+tutors nor manages it. Only objects that no rule of any service lets the role reach are
+"foreign"; the matrix sends them and nothing else counts as a refusal case.
+
+Parameter names map to kinds of object; a path parameter whose kind is not here fails the
+matrix (a new service's ids must be given a rule, not skipped)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .world import Login, Obj, World
+
+# parameter or body field name → kind of object
+PARAM_KINDS = {
+    "child_id": "child", "group_id": "group", "load_id": "load", "lesson_id": "lesson", "mark_id": "mark",
+    "term_id": "term", "organisation_id": "organisation", "parent_id": "organisation", "account_id": "account",
+    "teacher_account_id": "account", "assignment_id": "assignment", "guardian_person_id": "guardian",
+    "given_by_person_id": "guardian", "person_id": "person", "round_id": "round", "exemption_id": "exemption",
+    "subject_id": "subject", "academic_year_id": "year", "number": "catalogue_version", "purpose": "purpose",
+    "card_code": "card", "indicator_id": "indicator",
+}
+# body fields that are lists of ids → kind of object
+LIST_KINDS = {"deletions": "mark"}
+# Kinds every signed-in caller may name: city-wide facts with no owner to be foreign to.
+SHARED_KINDS = {"year", "catalogue_version", "purpose", "card", "indicator"}
+# Path parameter kinds whose objects only the department changes: any other role is refused a write.
+DEPARTMENT_WRITES = {"catalogue_version"}
+# Operations in which the department acts on any child, with the rule.
+DEPARTMENT_ANY_CHILD = {
+    ("POST", "/api/identity/movements"): "IDN-07: the department orders transfers between institutions directly",
+}
+# Reads that answer any signed-in caller by design, with the reason.
+DIRECTORY_READS = {
+    ("GET", "/api/identity/organisations/{organisation_id}"):
+        "the city's list of institutions is public to staff and families",
+}
+
+ORG_ROLES = ("institution_admin", "deputy_director", "teacher")
+MANAGER_ROLES = ("institution_admin", "deputy_director")
+GROUP_ROLES = ("tutor", "educator")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything a role reaches by any rule: posts in institutions and groups, its family."""
+    login: str
+    account_id: str
+    person_id: str
+    department: bool
+    orgs: frozenset[str]        # institutions where it holds a post over the whole institution
+    managed: frozenset[str]     # institutions it administers or deputy-directs
+    groups: frozenset[str]      # groups it tutors or educates
+    post_orgs: frozenset[str]   # institutions where it holds any staff post (whole or one group)
+    family: frozenset[str]      # its children (a guardian), itself (a pupil)
+    near_orgs: frozenset[str]   # every institution it touches at all (posts, groups, family)
+    near_groups: frozenset[str]
+
+
+def scope_of(login: Login, world: World) -> Scope:
+    roles = login.roles
+    orgs = frozenset(r["organisation_id"] for r in roles if r["role"] in ORG_ROLES and r["organisation_id"])
+    managed = frozenset(r["organisation_id"] for r in roles if r["role"] in MANAGER_ROLES and r["organisation_id"])
+    groups = frozenset(r["group_id"] for r in roles if r["role"] in GROUP_ROLES and r["group_id"])
+    family = {c["child_id"] for c in login.children}
+    if login.person_kind == "child":
+        family.add(login.person_id)
+    post_orgs = frozenset(r["organisation_id"] for r in roles
+                          if r["role"] in ORG_ROLES + GROUP_ROLES and r["organisation_id"])
+    placed = {c.id: c for c in world.objects["child"]}
+    near_orgs = set(orgs) | {r["organisation_id"] for r in roles if r["organisation_id"]}
+    near_groups = set(groups) | {r["group_id"] for r in roles if r["group_id"]}
+    for child in family:
+        if child in placed:
+            near_orgs.add(placed[child].org)
+            near_groups.add(placed[child].group)
+    return Scope(login.login, login.account_id, login.person_id,
+                 any(r["role"] == "department_officer" for r in roles), orgs, managed, groups, post_orgs,
+                 frozenset(family),
+                 frozenset(o for o in near_orgs if o), frozenset(g for g in near_groups if g))
+
+
+def is_foreign(scope: Scope, obj: Obj) -> bool:
+    """True when no rule lets the role reach the object (then every method must be refused)."""
+    kind = obj.kind
+    if kind in ("child", "person", "guardian"):
+        if obj.id in scope.family or obj.id == scope.person_id:
+            return False
+        if scope.department:
+            return True  # the department sees figures, never a person's records
+        if kind == "child":
+            return obj.org not in scope.orgs and obj.group not in scope.groups
+        return obj.org not in scope.post_orgs  # a guardian or staff member the role's institution registered
+    if kind in ("load", "lesson", "mark"):
+        # A load's grid: its teacher, the class tutor, the institution's administration (JRN rules).
+        return not (obj.teacher == scope.account_id or obj.group in scope.groups or obj.org in scope.managed)
+    if scope.department:
+        return False  # institutions, groups, terms, rounds, accounts: the department's city
+    if kind == "group":
+        return obj.id not in scope.near_groups and obj.org not in scope.orgs
+    if kind == "organisation":
+        return obj.id not in scope.near_orgs
+    if kind in ("term", "subject", "round", "exemption"):
+        return obj.org not in scope.near_orgs
+    if kind in ("account", "assignment"):
+        return obj.account != scope.account_id and not obj.orgs & scope.post_orgs
+    raise AssertionError(f"no rule for objects of kind {kind!r}")
+
+
+def _spread(objs: list[Obj], limit: int) -> list[Obj]:
+    """Up to ``limit`` objects from as many institutions, then groups, as there are."""
+    chosen: list[Obj] = []
+    for key in (lambda o: o.org or o.account, lambda o: (o.org, o.group, o.teacher)):
+        seen = {key(o) for o in chosen}
+        for o in objs:
+            if len(chosen) < limit and key(o) not in seen and o not in chosen:
+                chosen.append(o)
+                seen.add(key(o))
+    return chosen
+
+
+@dataclass
+class Pool:
+    """Per role: foreign objects of each kind (a few, from different places) and one of its own."""
+    scope: Scope
+    foreign: dict[str, list[Obj]]
+    own: dict[str, Obj]
+    foreign_ids: frozenset[str]   # every object of the city the role must not reach
+
+
+def pools(world: World, per_kind: int = 3) -> dict[str, Pool]:
+    result = {}
+    for name, login in world.logins.items():
+        scope = scope_of(login, world)
+        foreign, own, every = {}, {}, set()
+        for kind, objs in world.objects.items():
+            far = [o for o in objs if is_foreign(scope, o)]
+            every |= {o.id for o in far}
+            if far:
+                foreign[kind] = _spread(far, per_kind)
+            near = sorted((o for o in objs if not is_foreign(scope, o)),
+                          key=lambda o: (o.teacher != scope.account_id, o.group not in scope.groups,
+                                         o.id not in scope.family, o.account != scope.account_id))
+            if near:
+                own[kind] = near[0]
+        result[name] = Pool(scope, foreign, own, frozenset(every))
+    return result
