@@ -11,7 +11,7 @@ from kabinet_kit.callers import Grant
 from kabinet_kit.errors import PermissionDenied
 
 __all__ = ["ADMIN_ROLES", "Caller", "Grant", "PupilFacts", "can_review", "consent_missing", "relation",
-           "require_department", "sees_names_of"]
+           "require_department", "sees_names_of", "sees_school"]
 
 ADMIN_ROLES = ("institution_admin", "deputy_director")
 
@@ -70,6 +70,14 @@ def sees_names_of(caller: Caller, organisation_id: str | None, group_id: str | N
     """Names in a rating (POR-22): the tutor of that class, the administration of that school."""
     return (group_id is not None and group_id in caller.tutor_groups) or (
         organisation_id is not None and organisation_id in caller.admin_orgs)
+
+
+def sees_school(caller: Caller, organisation_id: str, family_schools: set[str]) -> bool:
+    """A school's own lists (its electives, §6.1): its staff (any post there), its pupils and their
+    families (``family_schools``: the schools of the caller and his children), the department.
+    §4.5 gives a pupil and his parents only what is in his own cabinet, not other schools'."""
+    return (caller.is_department or organisation_id in caller.organisations()
+            or organisation_id in family_schools)
 
 
 def require_department(caller: Caller) -> None:

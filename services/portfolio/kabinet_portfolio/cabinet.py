@@ -15,7 +15,7 @@ from kabinet_kit.db import new_id
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 
-from .access import Caller, can_review
+from .access import Caller, can_review, sees_school
 from .catalogue import settings_of
 from .models import Elective, Goal, Group, Highlight, Organisation, ProfiEntry, Pupil
 from .pupils import names_of, reach
@@ -135,7 +135,11 @@ def confirm_profi(session: Session, caller: Caller, entry_id: str) -> dict[str, 
 
 # -- electives a school runs (§6.1) -----------------------------------------------------------
 def electives(session: Session, caller: Caller, organisation_id: str) -> list[Elective]:
-    if session.get(Organisation, organisation_id) is None:
+    """Another school's list is answered as a missing school's (issue 11)."""
+    family = {caller.person_id, *caller.children} - {""}
+    schools = set(session.scalars(select(Pupil.organisation_id).where(
+        Pupil.id.in_(family), Pupil.organisation_id.is_not(None)))) if family else set()
+    if session.get(Organisation, organisation_id) is None or not sees_school(caller, organisation_id, schools):
         raise NotFound("No such school.")
     return list(session.scalars(select(Elective).where(Elective.organisation_id == organisation_id,
                                                        Elective.active.is_(True)).order_by(Elective.title)))
