@@ -125,6 +125,9 @@ def released_to(session: Session, child_id: str, current: Placement | None, orga
 
 
 def record_movement(deps: Deps, session: Session, caller: Caller, data: dict[str, Any]) -> Movement:
+    if not (caller.is_department or caller.has("institution_admin")):
+        # Refused before the child is looked at: the answer tells nobody whether the id exists.
+        deny(deps, caller, "record_movement", "movements", not_found=False)
     child = child_of(session, data["child_id"])
     if child is None:
         raise InvalidInput("Unknown child.", errors={"child_id": ["No such child."]})

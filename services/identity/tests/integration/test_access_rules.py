@@ -127,3 +127,22 @@ def test_audit_log_is_for_the_institution_admin(api, ids):
     assert api.as_("teacher1", "GET", "/audit").status_code == 403
     page = api.as_("school1-admin", "GET", "/audit?limit=5")
     assert page.status_code == 200 and len(page.json["items"]) <= 5 and page.json["total"] >= 1
+
+
+def test_a_movement_order_by_one_who_orders_none_tells_nothing_of_the_child(api, ids):
+    """Issue 11: the right to record movements is checked before the child's placement, so that a
+    guardian (or a teacher) cannot tell an enrolled child's id from a missing one by the answer."""
+    import uuid
+
+    from kabinet_identity.models import Movement
+    before = api.count(Movement)
+    for login in ("guardian2", "teacher2", "pupil1"):
+        answers = []
+        for child in (ids["gymnasium"], ids["olga"], str(uuid.uuid4())):
+            for kind in ("enrol", "withdraw"):
+                got = api.as_(login, "POST", "/movements", json={
+                    "kind": kind, "child_id": child, "group_id": str(uuid.uuid4()) if kind == "enrol" else None,
+                    "order_number": "1", "order_date": "2026-10-01"})
+                answers.append((got.status_code, got.json.get("type")))
+        assert answers == [answers[0]] * len(answers) and answers[0][0] == 403, (login, answers)
+    assert api.count(Movement) == before

@@ -83,7 +83,14 @@ def test_subjects_curriculum_and_loads(api, world, school):
         "group_id": w.id("s1-5a"), "subject_id": pe, "teacher_account_id": w.account("teacher2")})["errors"]
     assert "subject_id" in api.problem("admin1", "POST", "/loads", 409, json={
         "group_id": w.id("s1-5a"), "subject_id": school.maths, "teacher_account_id": w.account("teacher3")})["errors"]
-    api.problem("admin2", "POST", "/loads", 403, json={
+    # Another school's group is answered as a missing one (issue 11: no existence oracle).
+    foreign = api.problem("admin2", "POST", "/loads", 422, json={
+        "group_id": w.id("s1-5a"), "subject_id": pe, "teacher_account_id": w.account("teacher3")})
+    missing = api.problem("admin2", "POST", "/loads", 422, json={
+        "group_id": str(uuid.uuid4()), "subject_id": pe, "teacher_account_id": w.account("teacher3")})
+    assert foreign["errors"] == missing["errors"] == {"group_id": ["No such group."]}
+    # A teacher of the school sees its groups: refused the write as such.
+    api.problem("teacher1", "POST", "/loads", 403, json={
         "group_id": w.id("s1-5a"), "subject_id": pe, "teacher_account_id": w.account("teacher3")})
     load = api.ok("admin1", "POST", "/loads", json={"group_id": w.id("s1-5a"), "subject_id": pe,
                                                     "teacher_account_id": w.account("teacher3"),
