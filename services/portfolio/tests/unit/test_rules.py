@@ -5,7 +5,16 @@ from datetime import date
 import pytest
 
 from kabinet_kit.errors import Conflict, InvalidInput, PermissionDenied
-from kabinet_portfolio.access import Caller, Grant, PupilFacts, can_review, consent_missing, relation, sees_names_of
+from kabinet_portfolio.access import (
+    Caller,
+    Grant,
+    PupilFacts,
+    can_review,
+    consent_missing,
+    relation,
+    sees_names_of,
+    sees_school,
+)
 from kabinet_portfolio.achievements import decide_transition, partial_date
 from kabinet_portfolio.catalogue import check_activity
 from kabinet_portfolio.points import DEFAULT_COEFFICIENTS, Scored, full_years, points_cents, validate_table
@@ -81,6 +90,14 @@ def test_access_relations():
     assert can_review("tutor") and not can_review("self") and not can_review("guardian")
     assert sees_names_of(_caller(grants=[Grant("tutor", "school", "5a")]), "school", "5a")
     assert not sees_names_of(_caller(grants=[Grant("tutor", "school", "5a")]), "school", "5b")
+
+
+def test_a_schools_own_lists_are_for_its_people_and_the_department():
+    assert sees_school(_caller(grants=[Grant("teacher", "school")]), "school", set())
+    assert sees_school(_caller(grants=[Grant("department_officer", "dept")]), "school", set())
+    assert sees_school(_caller(children={"kid"}), "school", {"school"})  # a family of its pupil
+    assert not sees_school(_caller(grants=[Grant("institution_admin", "other")]), "school", {"other"})
+    assert not sees_school(_caller(children={"kid"}), "school", {"other"})
 
 
 def test_categories_and_subsections_exactly_as_the_regulation_lists_them():
