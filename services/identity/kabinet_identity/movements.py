@@ -129,12 +129,15 @@ def record_movement(deps: Deps, session: Session, caller: Caller, data: dict[str
         # Refused before the child is looked at: the answer tells nobody whether the id exists.
         deny(deps, caller, "record_movement", "movements", not_found=False)
     child = child_of(session, data["child_id"])
+    unknown = InvalidInput("Unknown child.", errors={"child_id": ["No such child."]})
     if child is None:
-        raise InvalidInput("Unknown child.", errors={"child_id": ["No such child."]})
+        raise unknown
     # One order for a child at a time (PostgreSQL: the child's row lock; SQLite writes one at a
     # time anyway): each is decided on the placement the previous one left and numbered after it.
     session.execute(select(Person.id).where(Person.id == child.id).with_for_update())
     current = session.get(Placement, child.id)
+    if current is not None and not _knows(session, caller, child, current):
+        raise unknown  # another institution's pupil, not released to the caller's: as a missing child
     target = _target_of(session, data)
     try:
         plan = decide_movement(caller, data["kind"],
@@ -145,6 +148,15 @@ def record_movement(deps: Deps, session: Session, caller: Caller, data: dict[str
         deny(deps, caller, "record_movement", "movements", person_id=child.id,
              organisation_id=refused.organisation_id, not_found=False)
     return _apply_movement(deps, session, caller, child.id, current, plan, data)
+
+
+def _knows(session: Session, caller: Caller, child: Person, current: Placement) -> bool:
+    """Whether the caller may learn that this placed child exists: the department, the administration
+    of his institution or of the one that registered him, or one his institution released him to."""
+    if caller.is_department or caller.administers(current.organisation_id) or caller.administers(child.organisation_id):
+        return True
+    return any(released_to(session, child.id, current, organisation_id)
+               for organisation_id in caller.organisations("institution_admin"))
 
 
 def _target_of(session: Session, data: dict[str, Any]) -> Where | None:

@@ -1,5 +1,6 @@
 """Issue 11, finding 9: a transfer from another institution needs that institution's transfer out
 (a release in the movement book), or the department's order."""
+import uuid
 
 
 def _org(api, short):
@@ -32,9 +33,11 @@ def test_another_school_cannot_take_a_pupil_without_a_release(fresh_api):
     api = fresh_api
     child = _school1_pupil(api, "Переводов")
     refused = _transfer_to_gymnasium(api, "school2-admin", child)
-    assert refused.status_code == 409, refused.json
+    # Another school's pupil not released to it is answered as a missing child (issue 11, Low 3).
+    missing = _transfer_to_gymnasium(api, "school2-admin", str(uuid.uuid4()))
+    assert refused.status_code == missing.status_code == 422, refused.json
     assert refused.headers["Content-Type"].startswith("application/problem+json")
-    assert "child_id" in refused.json["errors"]
+    assert refused.json["errors"] == missing.json["errors"] == {"child_id": ["No such child."]}
     assert api.as_("school1-admin", "GET", f"/children/{child}").json["organisation_id"] == \
         _org(api, "Школа № 1")["organisation_id"]
     assert api.as_("school2-admin", "GET", f"/children/{child}").status_code == 404
@@ -43,8 +46,8 @@ def test_another_school_cannot_take_a_pupil_without_a_release(fresh_api):
     forged = api.as_("school2-admin", "POST", "/movements", json={
         "kind": "release", "child_id": child, "organisation_id": _org(api, "Гимназия № 2")["organisation_id"],
         "order_number": "18-п", "order_date": "2026-10-05"})
-    assert forged.status_code in (403, 404)
-    assert _transfer_to_gymnasium(api, "school2-admin", child).status_code == 409
+    assert forged.status_code == 422 and forged.json["errors"] == {"child_id": ["No such child."]}
+    assert _transfer_to_gymnasium(api, "school2-admin", child).status_code == 422
 
 
 def test_release_by_the_sending_school_lets_the_receiving_school_transfer_in(fresh_api):

@@ -89,6 +89,10 @@ def test_subjects_curriculum_and_loads(api, world, school):
     missing = api.problem("admin2", "POST", "/loads", 422, json={
         "group_id": str(uuid.uuid4()), "subject_id": pe, "teacher_account_id": w.account("teacher3")})
     assert foreign["errors"] == missing["errors"] == {"group_id": ["No such group."]}
+    # A parent of the school holds no post there: its groups are not his to learn of either.
+    assert api.problem("guardian2", "POST", "/loads", 422, json={
+        "group_id": w.id("s1-5b"), "subject_id": pe, "teacher_account_id": w.account("teacher3")})["errors"] == \
+        {"group_id": ["No such group."]}
     # A teacher of the school sees its groups: refused the write as such.
     api.problem("teacher1", "POST", "/loads", 403, json={
         "group_id": w.id("s1-5a"), "subject_id": pe, "teacher_account_id": w.account("teacher3")})
