@@ -137,8 +137,8 @@ def confirm_profi(session: Session, caller: Caller, entry_id: str) -> dict[str, 
 def electives(session: Session, caller: Caller, organisation_id: str) -> list[Elective]:
     """Another school's list is answered as a missing school's (issue 11)."""
     family = {caller.person_id, *caller.children} - {""}
-    schools = set(session.scalars(select(Pupil.organisation_id).where(
-        Pupil.id.in_(family), Pupil.organisation_id.is_not(None)))) if family else set()
+    schools = {org for org in session.scalars(select(Pupil.organisation_id).where(Pupil.id.in_(family)))
+               if org is not None} if family else set()
     if session.get(Organisation, organisation_id) is None or not sees_school(caller, organisation_id, schools):
         raise NotFound("No such school.")
     return list(session.scalars(select(Elective).where(Elective.organisation_id == organisation_id,
