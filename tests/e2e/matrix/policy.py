@@ -20,21 +20,31 @@ PARAM_KINDS = {
     "given_by_person_id": "guardian", "person_id": "person", "round_id": "round", "exemption_id": "exemption",
     "subject_id": "subject", "academic_year_id": "year", "number": "catalogue_version", "purpose": "purpose",
     "card_code": "card", "indicator_id": "indicator",
+    # the portfolio (issue 13)
+    "pupil_id": "pupil", "achievement_id": "achievement", "entry_id": "profi", "petition_id": "petition",
+    "dispute_id": "dispute", "activity_id": "activity",
 }
 # body fields that are lists of ids → kind of object
 LIST_KINDS = {"deletions": "mark"}
 # Kinds every signed-in caller may name: city-wide facts with no owner to be foreign to.
-SHARED_KINDS = {"year", "catalogue_version", "purpose", "card", "indicator"}
+SHARED_KINDS = {"year", "catalogue_version", "purpose", "card", "indicator", "activity"}
 # Path parameter kinds whose objects only the department changes: any other role is refused a write.
-DEPARTMENT_WRITES = {"catalogue_version"}
+DEPARTMENT_WRITES = {"catalogue_version", "activity"}
 # Operations in which the department acts on any child, with the rule.
 DEPARTMENT_ANY_CHILD = {
     ("POST", "/api/identity/movements"): "IDN-07: the department orders transfers between institutions directly",
+    ("POST", "/api/identity/people/{person_id}/erasure"):
+        "IDN-08: the department erases a person whose records are in any institution",
 }
 # Reads that answer any signed-in caller by design, with the reason.
 DIRECTORY_READS = {
     ("GET", "/api/identity/organisations/{organisation_id}"):
         "the city's list of institutions is public to staff and families",
+    # Checked by test_ratings_name_only_pupils_the_caller_may_see: no names in such an answer.
+    ("GET", "/api/portfolio/ratings/schools/{organisation_id}"):
+        "issue 13 §4: everyone else sees places and points without names",
+    ("GET", "/api/portfolio/ratings/classes/{group_id}"):
+        "issue 13 §4: everyone else sees places and points without names",
 }
 
 ORG_ROLES = ("institution_admin", "deputy_director", "teacher")
@@ -52,6 +62,7 @@ class Scope:
     orgs: frozenset[str]        # institutions where it holds a post over the whole institution
     managed: frozenset[str]     # institutions it administers or deputy-directs
     groups: frozenset[str]      # groups it tutors or educates
+    tutored: frozenset[str]     # classes it tutors (the portfolio's tutor, seed 003 §4.4)
     post_orgs: frozenset[str]   # institutions where it holds any staff post (whole or one group)
     family: frozenset[str]      # its children (a guardian), itself (a pupil)
     near_orgs: frozenset[str]   # every institution it touches at all (posts, groups, family)
@@ -63,6 +74,7 @@ def scope_of(login: Login, world: World) -> Scope:
     orgs = frozenset(r["organisation_id"] for r in roles if r["role"] in ORG_ROLES and r["organisation_id"])
     managed = frozenset(r["organisation_id"] for r in roles if r["role"] in MANAGER_ROLES and r["organisation_id"])
     groups = frozenset(r["group_id"] for r in roles if r["role"] in GROUP_ROLES and r["group_id"])
+    tutored = frozenset(r["group_id"] for r in roles if r["role"] == "tutor" and r["group_id"])
     family = {c["child_id"] for c in login.children}
     if login.person_kind == "child":
         family.add(login.person_id)
@@ -76,7 +88,7 @@ def scope_of(login: Login, world: World) -> Scope:
             near_orgs.add(placed[child].org)
             near_groups.add(placed[child].group)
     return Scope(login.login, login.account_id, login.person_id,
-                 any(r["role"] == "department_officer" for r in roles), orgs, managed, groups, post_orgs,
+                 any(r["role"] == "department_officer" for r in roles), orgs, managed, groups, tutored, post_orgs,
                  frozenset(family),
                  frozenset(o for o in near_orgs if o), frozenset(g for g in near_groups if g))
 
@@ -92,6 +104,8 @@ def is_foreign(scope: Scope, obj: Obj) -> bool:
         if kind == "child":
             return obj.org not in scope.orgs and obj.group not in scope.groups
         return obj.org not in scope.post_orgs  # a guardian or staff member the role's institution registered
+    if kind in ("pupil", "achievement", "profi", "dispute", "petition"):
+        return _portfolio_foreign(scope, obj)
     if kind in ("load", "lesson", "mark"):
         # A load's grid: its teacher, the class tutor, the institution's administration (JRN rules).
         return not (obj.teacher == scope.account_id or obj.group in scope.groups or obj.org in scope.managed)
@@ -106,6 +120,20 @@ def is_foreign(scope: Scope, obj: Obj) -> bool:
     if kind in ("account", "assignment"):
         return obj.account != scope.account_id and not obj.orgs & scope.post_orgs
     raise AssertionError(f"no rule for objects of kind {kind!r}")
+
+
+def _portfolio_foreign(scope: Scope, obj: Obj) -> bool:
+    """Issue 13 §6: the pupil and his guardians their own portfolio, the tutor his class, the school's
+    administration its school; the department no portfolio (it reads disputes and petitions sent
+    to it). ``obj.person`` is the pupil the object belongs to."""
+    reaches = obj.person in scope.family or obj.group in scope.tutored or obj.org in scope.managed
+    if obj.kind == "dispute":
+        return not (reaches or scope.department)
+    if obj.kind == "petition":
+        # The requesting pupil, his school's administration; the department once it is petitioned.
+        return not (obj.person == scope.person_id or obj.org in scope.managed
+                    or scope.department and obj.state not in ("requested", "refused_by_school"))
+    return not reaches
 
 
 def _spread(objs: list[Obj], limit: int) -> list[Obj]:

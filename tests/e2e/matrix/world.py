@@ -23,6 +23,8 @@ class Obj:
     teacher: str | None = None          # loads, lessons, marks: the load's teacher account
     account: str | None = None          # accounts and role assignments: the account
     orgs: frozenset[str] = frozenset()  # accounts and assignments: every institution the account belongs to
+    person: str | None = None           # portfolio objects: the pupil they belong to
+    state: str = ""                     # petitions: who sees one depends on its state
     label: str = ""
 
 
@@ -102,6 +104,7 @@ def read_world(base: str) -> World:
     _identity(world, department)
     _journal(world)
     _preschool(world)
+    _portfolio(world, department)
     return world
 
 
@@ -204,3 +207,56 @@ def _preschool(world: World) -> None:
         world.shared.setdefault("indicator", str(card["indicators"][0]["id"]))
         versions = read(admin, "/api/preschool/catalogue/versions")
         world.shared.setdefault("catalogue_version", str(max(v["number"] for v in versions)))
+
+
+def _portfolio(world: World, department: str) -> None:
+    """Ivan Petrov's portfolio (the portfolio's demo seed) read as pupil1; a petition and a dispute
+    made through the API when the city has none (before the matrix's first snapshot)."""
+    read, call = world.clients.read, world.clients.call
+    for child in world.objects["child"]:
+        world.add(Obj("pupil", child.id, org=child.org, group=child.group, person=child.id, label=child.label))
+    world.shared.setdefault("activity", read(department, "/api/portfolio/activities")[0]["id"])
+    pupil = world.logins["pupil1"]
+    me = next(c for c in world.objects["pupil"] if c.id == pupil.person_id)
+    where = {"org": me.org, "group": me.group, "person": me.id}
+    achievements = read("pupil1", f"/api/portfolio/pupils/{me.id}/achievements")["items"]
+    for a in achievements:
+        world.add(Obj("achievement", a["id"], **where, label=f"{a['state']} achievement of pupil1"))
+    for entries in read("pupil1", f"/api/portfolio/pupils/{me.id}/profi")["sections"].values():
+        for e in entries:
+            world.add(Obj("profi", e["id"], **where, label="Profi entry of pupil1"))
+    disputes = read("pupil1", "/api/portfolio/disputes", pupil_id=me.id)
+    if not disputes:
+        approved = next(a for a in achievements if a["state"] == "approved")
+        made = call("pupil1", "POST", f"/api/portfolio/achievements/{approved['id']}/disputes",
+                    json={"subject": "categorisation", "text": "Спор матрицы безопасности"})
+        assert made.status_code == 201, made.text
+        disputes = [made.json()]
+    for d in disputes:
+        world.add(Obj("dispute", d["id"], **where, label="dispute of pupil1"))
+    petitions = read("pupil1", "/api/portfolio/petitions")
+    if not petitions:
+        made = call("pupil1", "POST", "/api/portfolio/petitions", json=_proposal("заявка ученика"))
+        assert made.status_code == 201, made.text
+        petitions = [made.json()]
+    for p in petitions:
+        world.add(Obj("petition", p["id"], org=p["organisation_id"], person=p["requested_by_pupil"], state=p["state"],
+                      label=f"{p['state']} petition of pupil1"))
+    # A petition of another school, sent to the department.
+    for org, admin in sorted(world.admins.items()):
+        if org == me.org or world.org_kinds.get(org) != world.org_kinds.get(me.org):
+            continue
+        listed = read(admin, "/api/portfolio/petitions")
+        if not listed:
+            made = call(admin, "POST", "/api/portfolio/petitions", json={**_proposal("ходатайство школы"),
+                                                                          "organisation_id": org})
+            assert made.status_code == 201, made.text
+            listed = [made.json()]
+        for p in listed:
+            world.add(Obj("petition", p["id"], org=p["organisation_id"], person=p["requested_by_pupil"],
+                          state=p["state"], label=f"{p['state']} petition of {admin}"))
+
+
+def _proposal(what: str) -> dict:
+    return {"title": f"Конкурс матрицы безопасности ({what})", "organiser": "Матрица", "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31", "level": "municipal", "category": "social"}
