@@ -76,15 +76,15 @@ def test_deactivated_account_refused_by_gateway_within_a_second(stack):
     response = stack.login("leaving-teacher", "Deactivated-2026!")
     assert response.status_code == 200, response.text
     teacher = response.json()["access_token"]
-    # portfolio is not running: before revocation a valid token gets 503 from the gateway
+    # reports is not running: before revocation a valid token gets 503 from the gateway
     # (it passed the token check); after, the gateway itself refuses it with 401.
-    assert stack.get("/api/portfolio/pupils/x/points", teacher).status_code == 503
+    assert stack.get("/api/reports/anything", teacher).status_code == 503
     response = stack.post(f"/api/identity/accounts/{account_id}/deactivate", admin,
                           json={"reason": "employment_ended"})
     assert response.status_code in (200, 204), response.text
     started = time.monotonic()
     while time.monotonic() - started < 3:
-        refused = stack.get("/api/portfolio/pupils/x/points", teacher)
+        refused = stack.get("/api/reports/anything", teacher)
         if refused.status_code == 401:
             break
         time.sleep(0.02)
@@ -119,9 +119,9 @@ def test_merged_openapi_has_every_running_service(stack):
                  "/api/me/overview", "/api/journal/diary/{child_id}/summary",
                  "/api/preschool/children/{child_id}/recommendations"):
         assert path in spec["paths"], path
-    for service in ("identity", "journal", "preschool"):
+    for service in ("identity", "journal", "preschool", "portfolio"):
         assert any(name.startswith(f"{service}.") for name in spec["components"]["schemas"]), service
-    assert set(spec["info"]["x-kabinet-missing-services"]) == {"portfolio", "reports"}
+    assert set(spec["info"]["x-kabinet-missing-services"]) == {"reports"}
     docs = stack.get("/api/docs")
     assert docs.status_code == 200 and "/api/docs/static/swagger-ui-bundle.js" in docs.text
     assert stack.get("/api/docs/static/swagger-ui-bundle.js").status_code == 200
@@ -148,8 +148,10 @@ def test_overview_joins_the_running_services_and_marks_the_absent_one_missing(st
     # Ivan is a pupil of 5А: his diary comes from the journal (the demo city has marks in it).
     assert children["Иван"]["diary"]["status"] == "ok", children["Иван"]["diary"]
     assert children["Иван"]["diary"]["data"]["child_id"] == children["Иван"]["child_id"]
-    for child in body["children"]:
-        assert child["portfolio_points"] == {"status": "missing", "service": "portfolio", "reason": "unavailable"}
+    # Ivan's portfolio (his father gave the portfolio consent) comes from the portfolio service.
+    assert children["Иван"]["portfolio_points"]["status"] == "ok", children["Иван"]["portfolio_points"]
+    # Anna has no portfolio (she is not a pupil with one): missing, not an error of the page.
+    assert children["Анна"]["portfolio_points"]["status"] == "missing"
 
 
 def test_health_and_metrics(stack):
@@ -158,7 +160,8 @@ def test_health_and_metrics(stack):
     assert ready["status"] == "ready" and ready["upstreams"]["identity"] == "ok"
     assert ready["upstreams"]["journal"] == "ok" and ready["upstreams"]["preschool"] == "ok"
     assert ready["broker"] == "ok"  # probed under gateway-web, the account that may do nothing
-    assert ready["upstreams"]["portfolio"] == "unavailable"
+    assert ready["upstreams"]["portfolio"] == "ok"
+    assert ready["upstreams"]["reports"] == "unavailable"  # configured here, nothing listens
     metrics = stack.get("/metrics").text
     assert "http_request_duration_seconds_bucket" in metrics and "gateway_upstream_duration_seconds" in metrics
 
