@@ -32,6 +32,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from .bus import connect
 from .db import is_sqlite
 from .events import utcnow
+from .faultpoints import fault_point
 from .outbox import scrubbed_body
 from .publisher import BrokerError, ConfirmingPublisher, ConfirmTimeout, OutboxRow, SentBatch, message_properties
 
@@ -42,6 +43,11 @@ log = logging.getLogger("kabinet.relay")
 PIPELINE_DEPTH = 2  # batches in flight at once on PostgreSQL
 ROUND_BATCHES = 10  # batches per round of drain() and run(), which check their stop flag between rounds
 BROKER_ERRORS = (OSError, pika.exceptions.AMQPError, ConfirmTimeout)  # BrokerError is an OSError
+
+
+def broker_urls(amqp_url: str) -> list[str]:
+    """The brokers of a URL list (``amqp://a;amqp://b``, kombu's failover spelling), in order."""
+    return [url.strip() for url in amqp_url.split(";") if url.strip()]
 
 
 def pika_parameters(amqp_url: str) -> tuple[Any, float]:
@@ -152,14 +158,31 @@ class OutboxRelay:
         self.stats = RelayStats()
         self._publisher: ConfirmingPublisher | None = None
         self._turn = _TurnLock(engine) if is_sqlite(engine) else None
+        self._brokers = broker_urls(amqp_url)
+        self._broker = 0  # the one tried first: the last that worked, or the next after a failure
 
     # -- broker side -----------------------------------------------------------------
     def _connect(self) -> None:
+        """One attempt on each broker of the list, from the current one on (run() has its own
+        back-off between rounds); the first that opens is kept."""
         self.close()
-        parameters, connect_timeout = pika_parameters(self.amqp_url)
-        publisher = ConfirmingPublisher(parameters, self.exchanges, self.confirm_timeout, connect_timeout)
-        publisher.open()  # one attempt only: run() has its own back-off
-        self._publisher = publisher
+        failure: BaseException | None = None
+        for step in range(len(self._brokers)):
+            index = (self._broker + step) % len(self._brokers)
+            parameters, connect_timeout = pika_parameters(self._brokers[index])
+            publisher = ConfirmingPublisher(parameters, self.exchanges, self.confirm_timeout, connect_timeout)
+            try:
+                publisher.open()
+            except BROKER_ERRORS as exc:
+                failure = exc
+                if len(self._brokers) > 1:
+                    log.warning("broker unavailable, trying the next", extra={"error": repr(exc)})
+                continue
+            self._broker = index
+            self._publisher = publisher
+            return
+        assert failure is not None
+        raise failure
 
     def close(self) -> None:
         """Close the broker connection; bounded in time even if the broker stopped answering."""
@@ -168,10 +191,12 @@ class OutboxRelay:
             publisher.close()
 
     def _drop(self) -> None:
-        """Forget a connection that failed, without the close handshake (which could hang)."""
+        """Forget a connection that failed, without the close handshake (which could hang); the
+        next connection tries the next broker of the list first."""
         publisher, self._publisher = self._publisher, None
         if publisher is not None:
             publisher.abort()
+            self._broker = (self._broker + 1) % len(self._brokers)
 
     def _keepalive(self) -> None:
         """Between batches, read the broker's heartbeats and send ours.
@@ -287,6 +312,7 @@ class OutboxRelay:
         its own, opened only now)."""
         assert batch.sent is not None
         confirmed, nacked = self._confirmed(batch.sent)
+        fault_point("relay.after_confirm")
         if batch.conn is None or batch.transaction is None:
             with self.engine.begin() as conn:
                 self._mark(conn, confirmed, nacked)
