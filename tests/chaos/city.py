@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import requests
+
 from kabinet_stack import DEMO_PASSWORD, Stack
 
 TIMEOUT = 20  # longer than a proxy delay, shorter than a database outage

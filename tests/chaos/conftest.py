@@ -10,17 +10,15 @@ from collections.abc import Iterator
 from dataclasses import asdict
 
 import pytest
+
 from chaos.city import City
 from chaos.conservation import Databases
 from chaos.report import table
-from chaos.rig import Rig
+from chaos.rig import RIGS, Rig
 from chaos.tap import Tap
-from kabinet_stack import Wiring, running_stack
-
 from kabinet_kit.testing import BROKER_HOST, admin_amqp_url, private_vhost, service_amqp_url, test_db_kind
 from kabinet_kit.testing.faults import FaultProxy
-
-RIGS: list[Rig] = []
+from kabinet_stack import Wiring, running_stack
 
 
 @pytest.fixture(scope="session")

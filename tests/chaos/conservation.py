@@ -18,14 +18,13 @@ projection that no write explains counts as applied twice.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
+
+from sqlalchemy import create_engine, select, tuple_
 
 from chaos.load import Load
 from chaos.tap import Tap
-from kabinet_stack import Stack
-from sqlalchemy import create_engine, select, tuple_
-
 from kabinet_identity.models import Consent as IdentityConsent
 from kabinet_journal.models import PROCESSED as JOURNAL_PROCESSED
 from kabinet_journal.models import Attendance, Mark
@@ -33,6 +32,7 @@ from kabinet_journal.models import Consent as JournalConsent
 from kabinet_preschool.models import PROCESSED as PRESCHOOL_PROCESSED
 from kabinet_preschool.models import Child as PreschoolChild
 from kabinet_preschool.models import LevelCount, Observation
+from kabinet_stack import Stack
 
 
 @dataclass
@@ -130,10 +130,11 @@ def _journal_projection(dbs: Databases, tap: Tap, load: Load) -> dict[str, list[
                                                                   .where(Mark.lesson_id.in_(lessons))))
     attendance = Counter((r.lesson_id, r.child_id) for r in dbs.rows(
         "journal", select(Attendance.lesson_id, Attendance.child_id).where(Attendance.lesson_id.in_(lessons))))
-    mark_events = Counter((e["data"]["lesson_id"], e["data"]["child_id"]) for e in tap.of_type("journal.mark.recorded.v1")
-                          if e["data"]["lesson_id"] in lessons)
+    mark_events = Counter((e["data"]["lesson_id"], e["data"]["child_id"])
+                          for e in tap.of_type("journal.mark.recorded.v1") if e["data"]["lesson_id"] in lessons)
     attendance_events = Counter((e["data"]["lesson_id"], e["data"]["child_id"])
-                                for e in tap.of_type("journal.attendance.marked.v2") if e["data"]["lesson_id"] in lessons)
+                                for e in tap.of_type("journal.attendance.marked.v2")
+                                if e["data"]["lesson_id"] in lessons)
     return {"mark": [marks, mark_events], "attendance": [attendance, attendance_events]}
 
 
@@ -141,7 +142,8 @@ def _preschool_projection(dbs: Databases, tap: Tap, load: Load) -> dict[str, lis
     cells = set(load.cells.observations)
     rounds = {r for _, r, _ in cells}
     rows = dbs.rows("preschool", select(Observation.child_id, Observation.round_id, Observation.indicator_id,
-                                        Observation.group_id, Observation.level).where(Observation.round_id.in_(rounds)))
+                                        Observation.group_id, Observation.level)
+                    .where(Observation.round_id.in_(rounds)))
     observations = Counter((r.child_id, r.round_id, r.indicator_id) for r in rows
                            if (r.child_id, r.round_id, r.indicator_id) in cells)
     events = Counter((e["data"]["child_id"], e["data"]["round_id"], e["data"]["indicator_id"])

@@ -18,8 +18,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 import requests
+
 from chaos.city import Chain, City
 
 PAUSE = {"journal": 0.15, "preschool": 0.25, "identity": 0.3}  # seconds between one thread's writes
@@ -37,13 +39,40 @@ class Write:
 
 @dataclass
 class Cells:
-    lessons: list[str]
-    pupils: list[str]
-    observations: list[tuple[str, str, int]]
+    """The cells a scenario writes on; more are made while it runs, so that the load lasts as
+    long as the fault does."""
+    city: City
     chains: list[Chain]
+    lessons: list[str] = field(default_factory=list)
+    observations: list[tuple[str, str, int]] = field(default_factory=list)
 
-    def journal_cells(self) -> list[tuple[str, str]]:
-        return [(lesson, pupil) for lesson in self.lessons for pupil in self.pupils]
+    def journal(self, stop: threading.Event):
+        """(lesson, pupil) cells, a new lesson's pupils whenever the last lesson's are used."""
+        while not stop.is_set():
+            lesson = self._made(lambda: self.city.new_lessons(1)[0], stop)
+            if lesson is None:
+                return
+            self.lessons.append(lesson)
+            for pupil in self.city.pupils:
+                yield lesson, pupil
+
+    def observation(self, stop: threading.Event):
+        while not stop.is_set():
+            batch = self._made(lambda: self.city.take_observation_cells(len(self.city.group_children)), stop)
+            if batch is None:
+                return
+            self.observations += batch
+            yield from batch
+
+    @staticmethod
+    def _made(make, stop: threading.Event):
+        """Set-up writes during a fault may fail: try again until they work or the load ends."""
+        while not stop.is_set():
+            try:
+                return make()
+            except (AssertionError, requests.RequestException):
+                stop.wait(1)
+        return None
 
 
 @dataclass
@@ -96,38 +125,30 @@ class Load:
 
     # -- the three writers -----------------------------------------------------------
     def _journal(self) -> None:
+        """A mark in a cell, then the attendance in that cell."""
         teacher = self.city.caller("teacher1")
-        cells = self.cells.journal_cells()
-        marks, attendance = iter(cells), iter(cells)
         statuses = ("present", "absent_ill", "late", "absent_unexcused")
-        turn = 0
-        while self._pause("journal"):
-            turn += 1
-            if turn % 2:
-                cell = next(marks, None)
-                if cell is None:
-                    return
-                lesson, pupil = cell
-                self._record(Write("mark", cell), lambda: teacher.call(
-                    "POST", f"/api/journal/lessons/{lesson}/marks",
-                    json={"child_id": pupil, "value": str(2 + turn % 4), "kind": "oral"}), entity="id")
-            else:
-                cell = next(attendance, None)
-                if cell is None:
-                    return
-                lesson, pupil = cell
-                self._record(Write("attendance", cell), lambda: teacher.call(
-                    "PUT", f"/api/journal/lessons/{lesson}/attendance",
-                    json={"entries": [{"child_id": pupil, "status": statuses[turn % 4]}]}))
+        for n, (lesson, pupil) in enumerate(self.cells.journal(self._stop)):
+            if not self._pause("journal"):
+                return
+            self._record(Write("mark", (lesson, pupil)), partial(
+                teacher.call, "POST", f"/api/journal/lessons/{lesson}/marks",
+                json={"child_id": pupil, "value": str(2 + n % 4), "kind": "oral"}), entity="id")
+            if not self._pause("journal"):
+                return
+            self._record(Write("attendance", (lesson, pupil)), partial(
+                teacher.call, "PUT", f"/api/journal/lessons/{lesson}/attendance",
+                json={"entries": [{"child_id": pupil, "status": statuses[n % 4]}]}))
 
     def _preschool(self) -> None:
         educator = self.city.caller("educator1")
-        for n, cell in enumerate(self.cells.observations):
+        for n, cell in enumerate(self.cells.observation(self._stop)):
             if not self._pause("preschool"):
                 return
             child, round_id, indicator = cell
-            self._record(Write("observation", cell), lambda: educator.call("POST", "/api/preschool/observations", json={
-                "child_id": child, "round_id": round_id, "indicator_id": indicator, "level": 1 + n % 3}))
+            self._record(Write("observation", cell), partial(
+                educator.call, "POST", "/api/preschool/observations",
+                json={"child_id": child, "round_id": round_id, "indicator_id": indicator, "level": 1 + n % 3}))
 
     def _consents(self) -> None:
         chains = self.cells.chains
@@ -138,11 +159,12 @@ class Load:
             guardian = self.city.caller(chain.guardian)
             base = f"/api/identity/children/{chain.child_id}/consents"
             if chain.active:
-                write = self._record(Write("consent_revoked", (chain.child_id, chain.purpose)), lambda: guardian.call(
-                    "POST", f"{base}/{chain.purpose}/revoke", json={"reason": "проверка отказов"}), entity="consent_id")
+                write = self._record(Write("consent_revoked", (chain.child_id, chain.purpose)), partial(
+                    guardian.call, "POST", f"{base}/{chain.purpose}/revoke", json={"reason": "проверка отказов"}),
+                    entity="consent_id")
             else:
-                write = self._record(Write("consent_given", (chain.child_id, chain.purpose)), lambda: guardian.call(
-                    "POST", base, json={"purpose": chain.purpose},
+                write = self._record(Write("consent_given", (chain.child_id, chain.purpose)), partial(
+                    guardian.call, "POST", base, json={"purpose": chain.purpose},
                     headers={"Idempotency-Key": f"chaos-{uuid.uuid4()}"}), entity="consent_id")
             if write.outcome == "accepted":
                 chain.active = write.kind == "consent_given"

@@ -8,20 +8,24 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from chaos import faults
 from chaos.city import City
 from chaos.conservation import Databases, Tally, check, consent_snapshot
 from chaos.load import Cells, Load
 from chaos.tap import Tap
-from kabinet_stack import Stack
-
 from kabinet_kit.testing.faults import FaultProxy
+from kabinet_stack import Stack
 
 LEAD = 2.0      # seconds of load before the fault
 TAIL = 3.0      # seconds of load after it
 SETTLE = 120.0  # seconds allowed for everything accepted to arrive everywhere
 RESULTS_ENV = "CHAOS_RESULTS"  # a JSON-lines file the rows are appended to (make chaos)
+
+
+#: Every rig of the session, for the table printed at its end.
+RIGS: list[Rig] = []
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Rig:
     setup: str
     broker: FaultProxy | None = None
     database: FaultProxy | None = None
+    cluster: Any = None  # chaos.cluster.Cluster, when the broker is one
     rows: list[Row] = field(default_factory=list)
     _load: Load | None = None
     _window: tuple[float, int] | None = None
@@ -57,12 +62,25 @@ class Rig:
         assert self._load is not None
         self._window = (time.monotonic(), self._load.count("accepted"))
 
-    def run(self, scenario: faults.Scenario, lessons: int = 5, observations: int = 40) -> Row:
+    def run(self, scenario: faults.Scenario) -> Row:
+        load, before, healed = self.drive(scenario)
+        tally, recovered = self.settle(load, before)
+        row = Row(scenario.name, self.setup, tally.accepted, tally.applied, tally.lost, tally.twice, tally.unknown,
+                  None if recovered is None else round(recovered - healed, 1), tally.problems[:20])
+        self.rows.append(row)
+        _save(row)
+        dead = self.stack.dead()
+        assert not dead, f"{dead[0].name} died:\n{dead[0].tail()}"
+        assert tally.accepted > 0, "no write was accepted at all"
+        assert tally.lost == 0 and tally.twice == 0, "\n".join(tally.problems[:20])
+        return row
+
+    def drive(self, scenario: faults.Scenario) -> tuple[Load, dict[str, str], float]:
+        """The load with the fault in its middle; returns it (stopped), the consents before it and
+        when the fault was over."""
         dead = self.stack.dead()
         assert not dead, f"{dead[0].name} is down before the scenario:\n{dead[0].tail()}"
-        cells = Cells(self.city.new_lessons(lessons), self.city.pupils, self.city.take_observation_cells(observations),
-                      self.city.chains)
-        load = Load(self.city, cells)
+        load = Load(self.city, Cells(self.city, self.city.chains))
         before = consent_snapshot(self.dbs, load)
         self._load, self._window = load, None
         load.start()
@@ -74,18 +92,9 @@ class Rig:
             time.sleep(TAIL)
         finally:
             load.stop()
-        tally, recovered = self._settle(load, before)
-        row = Row(scenario.name, self.setup, tally.accepted, tally.applied, tally.lost, tally.twice, tally.unknown,
-                  None if recovered is None else round(recovered - healed, 1), tally.problems[:20])
-        self.rows.append(row)
-        _save(row)
-        dead = self.stack.dead()
-        assert not dead, f"{dead[0].name} died:\n{dead[0].tail()}"
-        assert tally.accepted > 0, "no write was accepted at all"
-        assert tally.lost == 0 and tally.twice == 0, "\n".join(tally.problems[:20])
-        return row
+        return load, before, healed
 
-    def _settle(self, load: Load, before: dict[str, str]) -> tuple[Tally, float | None]:
+    def settle(self, load: Load, before: dict[str, str]) -> tuple[Tally, float | None]:
         deadline = time.monotonic() + SETTLE
         while True:
             tally = check(self.stack, self.dbs, self.tap, load, before)

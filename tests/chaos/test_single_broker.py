@@ -3,8 +3,8 @@ database): the load's accepted writes are all applied exactly once everywhere af
 from __future__ import annotations
 
 import pytest
-from chaos.faults import SINGLE_BROKER
 
+from chaos.faults import SINGLE_BROKER
 from kabinet_kit.testing import test_db_kind
 
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from kabinet_stack import DEMO_PASSWORD, Stack, running_stack
 
 from kabinet_kit.testing import private_vhost
-
-__all__ = ["DEMO_PASSWORD", "Stack"]
+from kabinet_stack import Stack, running_stack
 
 
 @pytest.fixture(scope="session")
