@@ -44,7 +44,7 @@ in the preschool cabinet, consents given and revoked in identity) while one faul
 should hold them (the service's own table, the event on a tap queue counted by event id, and for
 consents the journal's and preschool's replicas). *No answer*: writes whose client got no answer
 or a 5xx (they may be applied once or not at all, and were checked so). *Time to recover*: from
-the end of the fault until everything accepted had arrived everywhere (the load runs on for 3 s
+the end of the fault until everything accepted had arrived everywhere (the load runs on for 2 s
 after the fault).
 
 {table}

@@ -18,8 +18,8 @@ from chaos.tap import Tap
 from kabinet_kit.testing.faults import FaultProxy
 from kabinet_stack import Stack
 
-LEAD = 2.0      # seconds of load before the fault
-TAIL = 3.0      # seconds of load after it
+LEAD = 1.5      # seconds of load before the fault
+TAIL = 2.0      # seconds of load after it
 SETTLE = 120.0  # seconds allowed for everything accepted to arrive everywhere
 RESULTS_ENV = "CHAOS_RESULTS"  # a JSON-lines file the rows are appended to (make chaos)
 

@@ -89,5 +89,6 @@ def test_quorum_queues_on_every_node(cluster_rig):
 
 
 def test_a_node_killed_under_load_loses_nothing(cluster_rig):
-    row = cluster_rig.run(Scenario("cluster node killed under load", "node_killed", length="long"))
+    row = cluster_rig.run(Scenario("cluster node killed under load (recovery from the kill)", "node_killed",
+                                   length="long"))
     assert row.applied == row.accepted
