@@ -1,11 +1,11 @@
 """The whole system as real processes, for the end-to-end and the fault tests (``tests/e2e``,
 ``tests/chaos``; pytest.ini puts this folder on the path).
 
-identity (web + relay), journal and preschool (web + relay + consumer) and the gateway (web +
-consumer) start with ``python -m ...`` on free loopback ports, on fresh databases built by
+identity (web + relay), journal, preschool and portfolio (web + relay + consumer) and the gateway
+(web + consumer) start with ``python -m ...`` on free loopback ports, on fresh databases built by
 their migrations, after the demo city is seeded the way ``make run`` does it (queues declared,
 identity seeded and relayed, each consumer applying what is queued, then each service's own
-seed), on a vhost of the caller's with each service's own broker account.
+seed), on a vhost of the caller's, each process that talks to the broker with its own account.
 
 A fault test hands in how the processes reach the broker and the databases (through fault
 proxies, or a cluster's list of nodes) and restarts single processes with extra environment.
@@ -33,13 +33,14 @@ from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
 from kabinet_journal.config import SERVICE_DIR as JOURNAL_DIR
 from kabinet_kit.testing import admin_amqp_url, migrated_database, service_amqp_url
 from kabinet_kit.testing.http import free_port
+from kabinet_portfolio.config import SERVICE_DIR as PORTFOLIO_DIR
 from kabinet_preschool.config import SERVICE_DIR as PRESCHOOL_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_PASSWORD = "kabinet-demo"
-CONSUMING_SERVICES = ("journal", "preschool")
+CONSUMING_SERVICES = ("journal", "preschool", "portfolio")
 SERVICE_DIRS = {"identity": IDENTITY_DIR, "journal": JOURNAL_DIR, "preschool": PRESCHOOL_DIR,
-                "gateway": GATEWAY_DIR}
+                "portfolio": PORTFOLIO_DIR, "gateway": GATEWAY_DIR}
 
 
 class Process:
@@ -127,9 +128,9 @@ def run_module(module: str, env: dict, *args: str) -> None:
 @dataclass
 class Wiring:
     """How the processes reach the broker and their databases (the defaults: directly)."""
-    #: The service's own broker URL on the vhost (a fault test routes it through a proxy, or
-    #: lists a cluster's nodes).
-    amqp_url: Callable[[str, str], str] = service_amqp_url
+    #: The broker URL of one process of a service (``relay``, ``consumer``; the gateway's ``web``)
+    #: on the vhost (a fault test routes it through a proxy, or lists a cluster's nodes).
+    amqp_url: Callable[[str, str, str], str] = service_amqp_url
     #: The administrator's URL on the vhost, for set-up checks.
     admin_url: Callable[[str], str] = admin_amqp_url
     #: A process's database URL from the one the test created.
@@ -146,7 +147,7 @@ class Stack:
         self.processes: dict[str, Process] = {}
         self.identity_port = free_port()
         self.gateway_port = free_port()
-        self.ports = {"journal": free_port(), "preschool": free_port()}
+        self.ports = {name: free_port() for name in CONSUMING_SERVICES}
         self.run_id = uuid.uuid4().hex[:8]
         self.revocation_queue = f"revocations-e2e-{self.run_id}"
         self.consumer_queue = f"identity-e2e-{self.run_id}"
@@ -214,7 +215,7 @@ class Stack:
 
 def _base_env(wiring: Wiring) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("IDENTITY_", "GATEWAY_", "JOURNAL_", "PRESCHOOL_", "KABINET_FAULT"))}
+            if not k.startswith(("IDENTITY_", "GATEWAY_", "JOURNAL_", "PRESCHOOL_", "PORTFOLIO_", "KABINET_FAULT"))}
     base.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", **wiring.env)
     return base
 
@@ -231,43 +232,49 @@ def running_stack(log_dir: Path, vhost: str, wiring: Wiring | None = None) -> It
         db = {name: wiring.database_url(url) for name, url in s.databases.items()}
         base = _base_env(wiring)
         s.envs["identity"] = {**base, "IDENTITY_DATABASE_URL": db["identity"], "IDENTITY_PORT": str(s.identity_port),
-                              "IDENTITY_AMQP_URL": wiring.amqp_url("identity", vhost), "IDENTITY_WORKERS": "1",
-                              "IDENTITY_THREADS": "4", "IDENTITY_ARGON2_TIME_COST": "1",
+                              "IDENTITY_WORKERS": "1", "IDENTITY_THREADS": "4", "IDENTITY_ARGON2_TIME_COST": "1",
                               "IDENTITY_ARGON2_MEMORY_KIB": "1024"}
         for name in CONSUMING_SERVICES:
             p = name.upper()
             s.envs[name] = {**base, f"{p}_DATABASE_URL": db[name], f"{p}_PORT": str(s.ports[name]),
-                            f"{p}_AMQP_URL": wiring.amqp_url(name, vhost), f"{p}_WORKERS": "1",
-                            f"{p}_JWKS_URL": f"{s.identity}/.well-known/jwks.json",
+                            f"{p}_WORKERS": "1", f"{p}_JWKS_URL": f"{s.identity}/.well-known/jwks.json",
                             f"{p}_CONSUMER_QUEUE": s.consumer_queue}
+        s.envs["portfolio"]["PORTFOLIO_DOCUMENT_DIR"] = str(log_dir / "portfolio-documents")
         absent = f"http://127.0.0.1:{free_port()}"  # services not started in this run
         s.envs["gateway"] = {**base, "GATEWAY_DATABASE_URL": db["gateway"], "GATEWAY_PORT": str(s.gateway_port),
-                             "GATEWAY_AMQP_URL": wiring.amqp_url("gateway", vhost), "GATEWAY_WORKERS": "2",
-                             "GATEWAY_REVOCATION_QUEUE": s.revocation_queue,
+                             "GATEWAY_WORKERS": "2", "GATEWAY_REVOCATION_QUEUE": s.revocation_queue,
                              "GATEWAY_UPSTREAMS": (f"identity={s.identity},journal={s.url('journal')},"
-                                                   f"preschool={s.url('preschool')},portfolio={absent},"
+                                                   f"preschool={s.url('preschool')},portfolio={s.url('portfolio')},"
                                                    f"reports={absent}"),
                              "GATEWAY_PUBLIC_BROKER_VHOST": vhost,
                              # Every test logs in from 127.0.0.1; the limit itself is tested in the
                              # gateway's own tests.
                              "GATEWAY_LOGIN_RATE": "500/60"}
+
+        def account(service: str, process: str) -> dict[str, str]:
+            """The service's environment with the broker account of this process alone
+            (``<SERVICE>_<PROCESS>_AMQP_URL``): a web process and the seeds get none, a relay
+            cannot log in as its consumer."""
+            return {**s.envs[service],
+                    f"{service.upper()}_{process.upper()}_AMQP_URL": wiring.amqp_url(service, process, vhost)}
+
         cleanup.callback(s.stop_all)
         # The demo city, in the order `make seed` uses.
         for name in CONSUMING_SERVICES:
-            run_module(f"kabinet_{name}.consumer", s.envs[name], "--declare")
+            run_module(f"kabinet_{name}.consumer", account(name, "consumer"), "--declare")
         run_module("kabinet_identity.seed", s.envs["identity"])
-        run_module("kabinet_identity.relay", s.envs["identity"], "--drain")
+        run_module("kabinet_identity.relay", account("identity", "relay"), "--drain")
         for name in CONSUMING_SERVICES:
-            run_module(f"kabinet_{name}.consumer", s.envs[name], "--until-idle", "2")
+            run_module(f"kabinet_{name}.consumer", account(name, "consumer"), "--until-idle", "2")
             run_module(f"kabinet_{name}.seed", s.envs[name])
         s.start("identity-web", "kabinet_identity.web", s.envs["identity"])
-        s.start("identity-relay", "kabinet_identity.relay", s.envs["identity"])
+        s.start("identity-relay", "kabinet_identity.relay", account("identity", "relay"))
         for name in CONSUMING_SERVICES:
             s.start(f"{name}-web", f"kabinet_{name}.web", s.envs[name])
-            s.start(f"{name}-relay", f"kabinet_{name}.relay", s.envs[name])
-            s.start(f"{name}-consumer", f"kabinet_{name}.consumer", s.envs[name])
-        consumer = s.start("gateway-consumer", "kabinet_gateway.consumer", s.envs["gateway"])
-        s.start("gateway-web", "kabinet_gateway.web", s.envs["gateway"])
+            s.start(f"{name}-relay", f"kabinet_{name}.relay", account(name, "relay"))
+            s.start(f"{name}-consumer", f"kabinet_{name}.consumer", account(name, "consumer"))
+        consumer = s.start("gateway-consumer", "kabinet_gateway.consumer", account("gateway", "consumer"))
+        s.start("gateway-web", "kabinet_gateway.web", account("gateway", "web"))
         wait_http(f"{s.identity}/healthz", s.processes["identity-web"])
         for name in CONSUMING_SERVICES:
             wait_http(f"{s.url(name)}/healthz", s.processes[f"{name}-web"])

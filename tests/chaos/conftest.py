@@ -30,7 +30,7 @@ def rig(tmp_path_factory) -> Iterator[Rig]:
         if kind != "sqlite":
             server = kind.rsplit("@", 1)[-1].split("/")[0]
             database = FaultProxy(server.rpartition(":")[0], int(server.rpartition(":")[2] or 5432)).start()
-        wiring = Wiring(amqp_url=lambda service, v: broker.route(service_amqp_url(service, v)),
+        wiring = Wiring(amqp_url=lambda service, process, v: broker.route(service_amqp_url(service, process, v)),
                         database_url=database.route if database else (lambda url: url))
         try:
             with running_stack(tmp_path_factory.mktemp("chaos-logs"), vhost, wiring) as stack:

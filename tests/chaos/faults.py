@@ -15,7 +15,7 @@ from kombu import Connection, Producer
 
 from kabinet_kit.faultpoints import FAULT_EXIT_CODE
 
-CONSUMERS = ("journal-consumer", "preschool-consumer")
+CONSUMERS = ("journal-consumer", "preschool-consumer", "portfolio-consumer")
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def poison(rig) -> float:
                              message_id=message_id, content_type="application/cloudevents+json",
                              content_encoding="utf-8", delivery_mode=2)
     healed = time.monotonic()
-    for service in ("journal", "preschool"):
+    for service in ("journal", "preschool", "portfolio"):
         dead = f"{service}.{rig.stack.consumer_queue}.dead"
         assert _wait_dead_letters(rig, dead, set(ids)), f"the poison did not reach {dead}"
     return healed

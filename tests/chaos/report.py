@@ -42,7 +42,7 @@ Each row: a load of writes through the gateway (marks and attendance in the jour
 in the preschool cabinet, consents given and revoked in identity) while one fault is injected
 (see `tests/chaos/`). *Applied*: accepted writes found exactly once in every projection that
 should hold them (the service's own table, the event on a tap queue counted by event id, and for
-consents the journal's and preschool's replicas). *No answer*: writes whose client got no answer
+consents the journal's, preschool's and portfolio's replicas). *No answer*: writes whose client got no answer
 or a 5xx (they may be applied once or not at all, and were checked so). *Time to recover*: from
 the end of the fault until everything accepted had arrived everywhere (the load runs on for 2 s
 after the fault).

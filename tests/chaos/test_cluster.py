@@ -22,7 +22,7 @@ from kabinet_kit.testing import admin_amqp_url, service_amqp_url
 from kabinet_stack import Wiring, running_stack
 
 pytestmark = [pytest.mark.cluster, pytest.mark.chaos_long]
-QUORUM = {f"{p}_QUEUE_TYPE": "quorum" for p in ("IDENTITY", "JOURNAL", "PRESCHOOL", "GATEWAY")}
+QUORUM = {f"{p}_QUEUE_TYPE": "quorum" for p in ("IDENTITY", "JOURNAL", "PRESCHOOL", "PORTFOLIO", "GATEWAY")}
 
 
 def _account(url: str) -> tuple[str, str]:
@@ -43,16 +43,6 @@ def _rabbitmqctl_of(cluster: Cluster) -> Iterator[None]:
             os.environ["RABBITMQCTL"] = previous
 
 
-def _ensure_admin(cluster: Cluster, vhost: str) -> None:
-    """The tests' administrator account (whatever kabinet_kit.testing names) on the new cluster."""
-    user, password = _account(admin_amqp_url(vhost))
-    ctl = cluster.nodes[0].ctl
-    if user not in rabbitmqctl(ctl, "list_users", "--silent").split():
-        rabbitmqctl(ctl, "add_user", user, password)
-        rabbitmqctl(ctl, "set_user_tags", user, "administrator")
-    rabbitmqctl(ctl, "set_permissions", "-p", vhost, user, ".*", ".*", ".*")
-
-
 @pytest.fixture(scope="module")
 def cluster_rig(tmp_path_factory) -> Iterator[Rig]:
     base = tmp_path_factory.mktemp("cluster")
@@ -60,10 +50,10 @@ def cluster_rig(tmp_path_factory) -> Iterator[Rig]:
     vhost = "kabinet-chaos-cluster"
     try:
         with _rabbitmqctl_of(cluster):
-            broker_definitions.load(vhost)
-        _ensure_admin(cluster, vhost)
+            broker_definitions.load(vhost)  # the accounts, kabinet_kit.testing's administrator among them
         admin = cluster.urls(*_account(admin_amqp_url(vhost)), vhost)
-        wiring = Wiring(amqp_url=lambda service, v: cluster.urls(*_account(service_amqp_url(service, v)), v),
+        wiring = Wiring(amqp_url=lambda service, process, v: cluster.urls(
+                            *_account(service_amqp_url(service, process, v)), v),
                         admin_url=lambda v: admin, env=QUORUM)
         with running_stack(tmp_path_factory.mktemp("cluster-logs"), vhost, wiring) as stack:
             tap = Tap(admin, quorum=True).start()
