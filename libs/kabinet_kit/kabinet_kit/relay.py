@@ -29,12 +29,20 @@ from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ColumnElement, Select
 
-from .bus import connect
 from .db import is_sqlite
 from .events import utcnow
 from .faultpoints import fault_point
 from .outbox import scrubbed_body
-from .publisher import BrokerError, ConfirmingPublisher, ConfirmTimeout, OutboxRow, SentBatch, message_properties
+from .publisher import (
+    BrokerError,
+    ConfirmingPublisher,
+    ConfirmTimeout,
+    OutboxRow,
+    SentBatch,
+    broker_urls,
+    message_properties,
+    pika_parameters,
+)
 
 __all__ = ["BrokerError", "ConfirmTimeout", "OutboxRelay", "RelayStats", "main", "message_properties"]
 
@@ -43,28 +51,6 @@ log = logging.getLogger("kabinet.relay")
 PIPELINE_DEPTH = 2  # batches in flight at once on PostgreSQL
 ROUND_BATCHES = 10  # batches per round of drain() and run(), which check their stop flag between rounds
 BROKER_ERRORS = (OSError, pika.exceptions.AMQPError, ConfirmTimeout)  # BrokerError is an OSError
-
-
-def broker_urls(amqp_url: str) -> list[str]:
-    """The brokers of a URL list (``amqp://a;amqp://b``, kombu's failover spelling), in order."""
-    return [url.strip() for url in amqp_url.split(";") if url.strip()]
-
-
-def pika_parameters(amqp_url: str) -> tuple[Any, float]:
-    """pika connection parameters for a kombu-style URL (``amqp://user:pass@host:5672/vhost``),
-    with the kit's connection policy (bus.connect: heartbeat, connect timeout); and that timeout.
-
-    kombu parses the URL so that it means the same vhost for the relay as for the consumers.
-    """
-    settings = connect(amqp_url)  # kombu connects lazily: this opens nothing
-    timeout = float(settings.connect_timeout)
-    parameters = pika.ConnectionParameters(
-        host=settings.hostname, port=settings.port or 5672, virtual_host=settings.virtual_host,
-        credentials=pika.PlainCredentials(settings.userid, settings.password),
-        heartbeat=max(1, round(settings.heartbeat)) if settings.heartbeat else 0, connection_attempts=1,
-        socket_timeout=timeout,
-        stack_timeout=timeout + 1)  # the relay's own deadline comes first
-    return parameters, timeout
 
 
 class _TurnLock:
@@ -163,8 +149,7 @@ class OutboxRelay:
 
     # -- broker side -----------------------------------------------------------------
     def _connect(self) -> None:
-        """One attempt on each broker of the list, from the current one on (run() has its own
-        back-off between rounds); the first that opens is kept."""
+        """One attempt on each broker of the list from the current one on; the first that opens is kept."""
         self.close()
         failure: BaseException | None = None
         for step in range(len(self._brokers)):

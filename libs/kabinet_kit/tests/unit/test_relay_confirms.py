@@ -16,9 +16,9 @@ from sqlalchemy import MetaData, insert, select
 
 from kabinet_kit.db import make_engine
 from kabinet_kit.outbox import outbox_table
-from kabinet_kit.publisher import BrokerError, ConfirmingPublisher, Confirms, ConfirmTimeout
-from kabinet_kit.relay import OutboxRelay, RelayStats, pika_parameters
-from kabinet_kit.relay import broker_urls as relay_brokers
+from kabinet_kit.publisher import BrokerError, ConfirmingPublisher, Confirms, ConfirmTimeout, pika_parameters
+from kabinet_kit.publisher import broker_urls as relay_brokers
+from kabinet_kit.relay import OutboxRelay, RelayStats
 
 Row = namedtuple("Row", "id event_id event_type exchange routing_key body")
 Frame = namedtuple("Frame", "method")
