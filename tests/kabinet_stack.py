@@ -59,10 +59,18 @@ class Process:
         return self.popen is not None and self.popen.poll() is None
 
     def stop(self, timeout: float = 10) -> None:
-        if not self.alive():
+        self.terminate()
+        self.reap(timeout)
+
+    def terminate(self) -> None:
+        """SIGTERM to the process group (gunicorn's master and its workers, nothing else)."""
+        if self.alive():
+            os.killpg(self.popen.pid, signal.SIGTERM)
+
+    def reap(self, timeout: float = 10) -> None:
+        """Wait for a process told to stop; SIGKILL it if it does not."""
+        if self.popen is None:
             return
-        # The process group: gunicorn's master and its workers, nothing else.
-        os.killpg(self.popen.pid, signal.SIGTERM)
         try:
             self.popen.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -171,21 +179,27 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def restart(self, name: str, env: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> Process:
-        """Stop ``name`` (if it runs) and start it again with its environment, plus ``env``,
-        without the variables in ``drop``."""
-        process = self.processes[name]
-        process.stop()
-        new_env = {k: v for k, v in {**process.env, **(env or {})}.items() if k not in drop}
-        return self.start(name, process.module, new_env)
+    def restart(self, *names: str, env: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> None:
+        """Stop ``names`` (all at once) and start them again with their environment, plus
+        ``env``, without the variables in ``drop``."""
+        processes = [self.processes[name] for name in names]
+        for process in processes:
+            process.terminate()
+        for name, process in zip(names, processes, strict=True):
+            process.reap()
+            new_env = {k: v for k, v in {**process.env, **(env or {})}.items() if k not in drop}
+            self.start(name, process.module, new_env)
 
     def restart_identity_web(self) -> None:
         self.restart("identity-web")
         wait_http(f"{self.identity}/healthz", self.processes["identity-web"])
 
     def stop_all(self) -> None:
-        for process in reversed(list(self.processes.values())):
-            process.stop()
+        processes = list(reversed(self.processes.values()))
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.reap()
 
     def dead(self) -> list[Process]:
         return [p for p in self.processes.values() if not p.alive()]

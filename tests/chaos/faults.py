@@ -109,8 +109,7 @@ def database_outage(rig) -> float:
 def _die_at(rig, names: tuple[str, ...], spec: str, within: float = 60) -> float:
     """Restart ``names`` with the fault point set, wait until each has died there, start them
     again without it."""
-    for name in names:
-        rig.stack.restart(name, {"KABINET_FAULT": spec})
+    rig.stack.restart(*names, env={"KABINET_FAULT": spec})
     deadline, waiting, failed = time.monotonic() + within, set(names), []
     while waiting and time.monotonic() < deadline:
         for name in sorted(waiting):
@@ -129,23 +128,21 @@ def _die_at(rig, names: tuple[str, ...], spec: str, within: float = 60) -> float
 
 
 def consumer_before_commit(rig) -> float:
-    return _die_at(rig, CONSUMERS, "consumer.before_commit:exit@2")
+    return _die_at(rig, CONSUMERS, "consumer.before_commit:exit")
 
 
 def consumer_after_commit(rig) -> float:
-    return _die_at(rig, CONSUMERS, "consumer.after_commit:exit@2")
+    return _die_at(rig, CONSUMERS, "consumer.after_commit:exit")
 
 
 def relay_after_confirm(rig) -> float:
-    return _die_at(rig, ("identity-relay", "journal-relay", "preschool-relay"), "relay.after_confirm:exit@2")
+    return _die_at(rig, ("identity-relay", "journal-relay", "preschool-relay"), "relay.after_confirm:exit")
 
 
 def slow_handler(rig) -> float:
-    for name in CONSUMERS:
-        rig.stack.restart(name, {"KABINET_FAULT": "consumer.before_commit:sleep=0.7"})
+    rig.stack.restart(*CONSUMERS, env={"KABINET_FAULT": "consumer.before_commit:sleep=0.7"})
     time.sleep(5)
-    for name in CONSUMERS:
-        rig.stack.restart(name, drop=("KABINET_FAULT",))
+    rig.stack.restart(*CONSUMERS, drop=("KABINET_FAULT",))
     return time.monotonic()
 
 
