@@ -12,8 +12,10 @@ COMPONENT_DIRS := $(wildcard libs/* services/* gateway)
 UNIT_TESTS := $(wildcard $(addsuffix /tests/unit,$(COMPONENT_DIRS)))
 INTEGRATION_TESTS := $(wildcard $(addsuffix /tests/integration,$(COMPONENT_DIRS)))
 E2E_TESTS := $(wildcard tests/e2e)
+CHAOS_TESTS := $(wildcard tests/chaos)
+CHAOS_RESULTS := var/chaos-results.jsonl
 
-.PHONY: run test lint unit integration e2e install services-up migrate seed reset perf clean help
+.PHONY: run test lint unit integration e2e chaos-short chaos install services-up migrate seed reset perf clean help
 
 help:
 	@echo "make run    - set up and start every process of every service (prints the demo logins)"
@@ -21,6 +23,7 @@ help:
 	@echo "make lint   - ruff and mypy only"
 	@echo "make reset  - drop local data and start from a clean demo city"
 	@echo "make perf   - run the benchmarks under tests/perf"
+	@echo "make chaos  - every fault scenario (single broker, then a three-node cluster); the table goes to docs/chaos.md"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,6 +73,7 @@ test: install lint services-up
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory chaos-short
 
 unit: install
 	$(VENV)/bin/pytest -q $(UNIT_TESTS)
@@ -80,6 +84,24 @@ integration: install
 
 e2e: install
 	$(if $(E2E_TESTS),KABINET_TEST_DB=sqlite $(VENV)/bin/pytest -q $(E2E_TESTS),@echo "no end-to-end tests yet")
+
+# The short fault scenarios of the single broker (proxy cuts and delays of the broker and the
+# database, processes killed at a fault point, a poison message, a slow handler), on PostgreSQL:
+# its connections go through a proxy that can cut them (a SQLite file has none).
+chaos-short: install
+	$(if $(CHAOS_TESTS),KABINET_TEST_DB=$(PG_SERVER) $(VENV)/bin/pytest -q $(CHAOS_TESTS) -m "not chaos_long",@echo "no fault tests")
+
+# Every fault scenario: the single broker on SQLite (short ones) and PostgreSQL (all, the broker
+# restart and alarms once: they touch every vhost), then a three-node cluster with quorum queues.
+# Prints the table and saves it in docs/chaos.md; fails if any row lost or doubled a write.
+chaos: install services-up
+	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet-test
+	@mkdir -p var && rm -f $(CHAOS_RESULTS)
+	@status=0; export CHAOS_RESULTS=$(CHAOS_RESULTS); \
+	KABINET_TEST_DB=sqlite $(VENV)/bin/pytest -q $(CHAOS_TESTS) -m "not chaos_long and not cluster" || status=1; \
+	KABINET_TEST_DB=$(PG_SERVER) $(VENV)/bin/pytest -q $(CHAOS_TESTS) -m "not cluster" || status=1; \
+	KABINET_TEST_DB=$(PG_SERVER) $(VENV)/bin/pytest -q $(CHAOS_TESTS) -m cluster || status=1; \
+	echo; $(PY) tests/chaos/report.py $(CHAOS_RESULTS) --write docs/chaos.md || status=1; exit $$status
 
 reset: install services-up
 	@# Everything local goes but var/secrets: secrets outlive the city.

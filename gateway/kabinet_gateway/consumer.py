@@ -29,6 +29,7 @@ log = logging.getLogger("kabinet.gateway.consumer")
 def build_consumer(settings: Settings, session_factory: sessionmaker[Any], *, name: str | None = None,
                    **kwargs: Any) -> EventConsumer:
     """Queue ``gateway.<name>``; the name defaults to GATEWAY_REVOCATION_QUEUE (``revocations``)."""
+    kwargs.setdefault("queue_type", settings.queue_type)
     return EventConsumer(
         service=SERVICE, name=name or settings.revocation_queue, amqp_url=settings.broker_url("consumer"),
         bindings=[Binding("identity.events", t) for t in REVOCATION_TYPES],

@@ -15,8 +15,7 @@ import pytest
 from kombu import Connection
 
 from kabinet_kit.testing import BROKER_HOST, admin_amqp_url
-
-from .conftest import REPO
+from kabinet_stack import REPO
 
 SUBSCRIBER = REPO / "deploy" / "examples" / "subscriber.py"
 

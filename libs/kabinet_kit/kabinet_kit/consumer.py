@@ -7,6 +7,11 @@ Topology for a consumer queue ``Q`` of service ``S`` (all durable):
 * ``S.retry`` (direct) → ``Q.retry``: a failed message is published here with a per-message
   TTL (the back-off); on expiry it dead-letters to ``S.requeue`` (direct) → back into ``Q``.
 
+``queue_type`` is ``classic`` (one node) or ``quorum`` (replicated on a cluster: the queues
+survive the loss of a node). Quorum queues dead-letter at least once (``Q``'s and ``Q.retry``'s
+dead letters are kept until the target queue has them), which needs ``reject-publish`` overflow;
+a queue's type is fixed when it is first declared, so switching means new queues.
+
 Failures are of two kinds. An infrastructure failure (the database unreachable, a lost
 connection, a lock timeout, the broker) says nothing about the event: it is retried without
 limit, the back-off capped at ``max_delay``, so an outage of any length loses nothing. Any other
@@ -40,6 +45,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .bus import connect
 from .events import CONTENT_TYPE, CloudEvent, utcnow
+from .faultpoints import fault_point
 from .outbox import ContractRegistry
 
 log = logging.getLogger("kabinet.consumer")
@@ -53,6 +59,25 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError, InterfaceError, DisconnectionError, PoolTimeout,  # database gone, locks, pool
     BrokerError, AmqpConnectionError, ConnectionError, TimeoutError)    # broker and sockets
 Handler = Callable[[Session, CloudEvent], None]
+QUEUE_TYPES = ("classic", "quorum")
+
+
+def queue_arguments(queue_type: str, dead_letter_exchange: str | None = None,
+                    dead_letter_routing_key: str | None = None) -> dict[str, Any]:
+    """The declare arguments of a consumer's queue of this type (classic: exactly as before)."""
+    if queue_type not in QUEUE_TYPES:
+        raise ValueError(f"queue_type must be one of {', '.join(QUEUE_TYPES)}, not {queue_type!r}")
+    arguments: dict[str, Any] = {}
+    if dead_letter_exchange is not None:
+        arguments["x-dead-letter-exchange"] = dead_letter_exchange
+        arguments["x-dead-letter-routing-key"] = dead_letter_routing_key
+    if queue_type == "quorum":
+        arguments["x-queue-type"] = "quorum"
+        if dead_letter_exchange is not None:
+            # The default (at most once) drops a dead letter the target did not take, e.g. a
+            # retry coming back to Q while Q's leader moves: at least once never does.
+            arguments.update({"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"})
+    return arguments
 
 
 @dataclass(frozen=True)
@@ -87,7 +112,7 @@ class EventConsumer(ConsumerMixin):
                  handlers: Mapping[str, Handler], session_factory: sessionmaker[Session], processed: Table,
                  registry: ContractRegistry,
                  max_attempts: int = 5, base_delay: float = 1.0, max_delay: float = 300.0, prefetch: int = 32,
-                 on_outcome: Callable[[Outcome], None] | None = None):
+                 on_outcome: Callable[[Outcome], None] | None = None, queue_type: str = "classic"):
         self.service = service
         self.queue_name = f"{service}.{name}"
         self.connection = connect(amqp_url)
@@ -107,15 +132,15 @@ class EventConsumer(ConsumerMixin):
         self.dlx = Exchange(f"{service}.dlx", type="direct", durable=True)
         self.retry_exchange = Exchange(f"{service}.retry", type="direct", durable=True)
         self.requeue_exchange = Exchange(f"{service}.requeue", type="direct", durable=True)
+        self.queue_type = queue_type
         self.queue = Queue(self.queue_name, exchange=self.requeue_exchange, routing_key=self.queue_name,
-                           durable=True, queue_arguments={"x-dead-letter-exchange": self.dlx.name,
-                                                          "x-dead-letter-routing-key": self.queue_name})
+                           durable=True, queue_arguments=queue_arguments(queue_type, self.dlx.name, self.queue_name))
         self.dead_queue = Queue(f"{self.queue_name}.dead", exchange=self.dlx, routing_key=self.queue_name,
-                                durable=True)
+                                durable=True, queue_arguments=queue_arguments(queue_type) or None)
         self.retry_queue = Queue(f"{self.queue_name}.retry", exchange=self.retry_exchange,
                                  routing_key=self.queue_name, durable=True,
-                                 queue_arguments={"x-dead-letter-exchange": self.requeue_exchange.name,
-                                                  "x-dead-letter-routing-key": self.queue_name})
+                                 queue_arguments=queue_arguments(queue_type, self.requeue_exchange.name,
+                                                                 self.queue_name))
 
     # -- topology --------------------------------------------------------------------
     def declare(self, channel: Any) -> None:
@@ -158,6 +183,8 @@ class EventConsumer(ConsumerMixin):
             applied = self.apply(event, handler)
         except Exception as exc:  # any handler failure is retried; only a rule error is dead-lettered
             return self._retry_or_dead_letter(body, headers, message, event, exc)
+        if applied:
+            fault_point("consumer.after_commit")
         message.ack()
         return Outcome("applied" if applied else "duplicate", event.id)
 
@@ -178,6 +205,7 @@ class EventConsumer(ConsumerMixin):
                 session.execute(insert(p).values(consumer=self.queue_name, event_id=event.id,
                                                  event_type=event.type, processed_at=utcnow()))
                 handler(session, event)
+                fault_point("consumer.before_commit")
             return True
         except IntegrityError:
             # A concurrent delivery of the same event committed first.

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import pika
 from pika.adapters.select_connection import IOLoop
 
+from .bus import connect
 from .events import CONTENT_TYPE
 
 CLOSE_TIMEOUT = 2.0  # seconds the AMQP close handshake may take before the socket is shut
@@ -54,6 +55,28 @@ def message_properties(event_type: str, event_id: str) -> Any:
     """The AMQP properties of an outbox message (persistent, CloudEvents structured mode)."""
     return pika.BasicProperties(content_type=CONTENT_TYPE, content_encoding="utf-8", headers={"ce_type": event_type},
                                 delivery_mode=2, message_id=event_id, type=event_type)
+
+
+def broker_urls(amqp_url: str) -> list[str]:
+    """The brokers of a URL list (``amqp://a;amqp://b``, kombu's failover spelling), in order."""
+    return [url.strip() for url in amqp_url.split(";") if url.strip()]
+
+
+def pika_parameters(amqp_url: str) -> tuple[Any, float]:
+    """pika connection parameters for a kombu-style URL (``amqp://user:pass@host:5672/vhost``),
+    with the kit's connection policy (bus.connect: heartbeat, connect timeout); and that timeout.
+
+    kombu parses the URL so that it means the same vhost for the relay as for the consumers.
+    """
+    settings = connect(amqp_url)  # kombu connects lazily: this opens nothing
+    timeout = float(settings.connect_timeout)
+    parameters = pika.ConnectionParameters(
+        host=settings.hostname, port=settings.port or 5672, virtual_host=settings.virtual_host,
+        credentials=pika.PlainCredentials(settings.userid, settings.password),
+        heartbeat=max(1, round(settings.heartbeat)) if settings.heartbeat else 0, connection_attempts=1,
+        socket_timeout=timeout,
+        stack_timeout=timeout + 1)  # the relay's own deadline comes first
+    return parameters, timeout
 
 
 class Confirms:

@@ -29,11 +29,20 @@ from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ColumnElement, Select
 
-from .bus import connect
 from .db import is_sqlite
 from .events import utcnow
+from .faultpoints import fault_point
 from .outbox import scrubbed_body
-from .publisher import BrokerError, ConfirmingPublisher, ConfirmTimeout, OutboxRow, SentBatch, message_properties
+from .publisher import (
+    BrokerError,
+    ConfirmingPublisher,
+    ConfirmTimeout,
+    OutboxRow,
+    SentBatch,
+    broker_urls,
+    message_properties,
+    pika_parameters,
+)
 
 __all__ = ["BrokerError", "ConfirmTimeout", "OutboxRelay", "RelayStats", "main", "message_properties"]
 
@@ -42,23 +51,6 @@ log = logging.getLogger("kabinet.relay")
 PIPELINE_DEPTH = 2  # batches in flight at once on PostgreSQL
 ROUND_BATCHES = 10  # batches per round of drain() and run(), which check their stop flag between rounds
 BROKER_ERRORS = (OSError, pika.exceptions.AMQPError, ConfirmTimeout)  # BrokerError is an OSError
-
-
-def pika_parameters(amqp_url: str) -> tuple[Any, float]:
-    """pika connection parameters for a kombu-style URL (``amqp://user:pass@host:5672/vhost``),
-    with the kit's connection policy (bus.connect: heartbeat, connect timeout); and that timeout.
-
-    kombu parses the URL so that it means the same vhost for the relay as for the consumers.
-    """
-    settings = connect(amqp_url)  # kombu connects lazily: this opens nothing
-    timeout = float(settings.connect_timeout)
-    parameters = pika.ConnectionParameters(
-        host=settings.hostname, port=settings.port or 5672, virtual_host=settings.virtual_host,
-        credentials=pika.PlainCredentials(settings.userid, settings.password),
-        heartbeat=max(1, round(settings.heartbeat)) if settings.heartbeat else 0, connection_attempts=1,
-        socket_timeout=timeout,
-        stack_timeout=timeout + 1)  # the relay's own deadline comes first
-    return parameters, timeout
 
 
 class _TurnLock:
@@ -152,14 +144,30 @@ class OutboxRelay:
         self.stats = RelayStats()
         self._publisher: ConfirmingPublisher | None = None
         self._turn = _TurnLock(engine) if is_sqlite(engine) else None
+        self._brokers = broker_urls(amqp_url)
+        self._broker = 0  # the one tried first: the last that worked, or the next after a failure
 
     # -- broker side -----------------------------------------------------------------
     def _connect(self) -> None:
+        """One attempt on each broker of the list from the current one on; the first that opens is kept."""
         self.close()
-        parameters, connect_timeout = pika_parameters(self.amqp_url)
-        publisher = ConfirmingPublisher(parameters, self.exchanges, self.confirm_timeout, connect_timeout)
-        publisher.open()  # one attempt only: run() has its own back-off
-        self._publisher = publisher
+        failure: BaseException | None = None
+        for step in range(len(self._brokers)):
+            index = (self._broker + step) % len(self._brokers)
+            parameters, connect_timeout = pika_parameters(self._brokers[index])
+            publisher = ConfirmingPublisher(parameters, self.exchanges, self.confirm_timeout, connect_timeout)
+            try:
+                publisher.open()
+            except BROKER_ERRORS as exc:
+                failure = exc
+                if len(self._brokers) > 1:
+                    log.warning("broker unavailable, trying the next", extra={"error": repr(exc)})
+                continue
+            self._broker = index
+            self._publisher = publisher
+            return
+        assert failure is not None
+        raise failure
 
     def close(self) -> None:
         """Close the broker connection; bounded in time even if the broker stopped answering."""
@@ -168,10 +176,12 @@ class OutboxRelay:
             publisher.close()
 
     def _drop(self) -> None:
-        """Forget a connection that failed, without the close handshake (which could hang)."""
+        """Forget a connection that failed, without the close handshake (which could hang); the
+        next connection tries the next broker of the list first."""
         publisher, self._publisher = self._publisher, None
         if publisher is not None:
             publisher.abort()
+            self._broker = (self._broker + 1) % len(self._brokers)
 
     def _keepalive(self) -> None:
         """Between batches, read the broker's heartbeats and send ours.
@@ -287,6 +297,7 @@ class OutboxRelay:
         its own, opened only now)."""
         assert batch.sent is not None
         confirmed, nacked = self._confirmed(batch.sent)
+        fault_point("relay.after_confirm")
         if batch.conn is None or batch.transaction is None:
             with self.engine.begin() as conn:
                 self._mark(conn, confirmed, nacked)

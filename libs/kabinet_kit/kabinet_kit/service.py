@@ -134,6 +134,7 @@ def create_consumer(spec: ServiceSpec, settings: ServiceSettings, *, name: str,
     chosen = dict(handlers if handlers is not None else spec.handlers)
     if session_factory is None:
         session_factory = make_session_factory(engine_for(settings))
+    options.setdefault("queue_type", settings.queue_type)
     return EventConsumer(service=spec.name, name=name, amqp_url=settings.broker_url("consumer"),
                          bindings=bindings_for(chosen, spec.registry), handlers=chosen,
                          session_factory=session_factory, processed=spec.processed, registry=spec.registry,

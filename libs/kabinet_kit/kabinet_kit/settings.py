@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -73,6 +73,9 @@ class ServiceSettings(BaseSettings):
     token_audience: str = "kabinet"
     # Tests put their own signing keys here instead of JWKS (an object, not an environment value).
     key_source: Any = Field(default=None, exclude=True)
+    # The consumers' queues: classic (one broker) or quorum (a cluster; production). A queue keeps
+    # the type it was first declared with, so a vhost changes type only with new queues.
+    queue_type: Literal["classic", "quorum"] = "classic"
     # Addresses (networks) that may read /metrics and /readyz's detail: the scrapers and probes.
     ops_allow: Annotated[tuple[str, ...], NoDecode] = DEFAULT_OPS_ALLOW
 
@@ -90,10 +93,11 @@ class ServiceSettings(BaseSettings):
             self.port = self.default_port
         if not self.database_url.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
             raise ValueError(f"database_url must be sqlite:// or postgresql://, not {self.database_url!r}")
+        # Several brokers (a cluster) are joined by ";": clients move to the next when one fails.
         for process in BROKER_PROCESSES:
-            if getattr(self, f"{process}_amqp_url") and not getattr(self, f"{process}_amqp_url").startswith(
-                    ("amqp://", "amqps://")):
-                raise ValueError(f"{process}_amqp_url must be amqp:// or amqps://")
+            url = getattr(self, f"{process}_amqp_url")
+            if url and not all(part.strip().startswith(("amqp://", "amqps://")) for part in url.split(";")):
+                raise ValueError(f"{process}_amqp_url must be amqp:// or amqps:// (several joined by ';')")
         return self
 
     def broker_url(self, process: str) -> str:

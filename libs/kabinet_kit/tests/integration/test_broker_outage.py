@@ -222,8 +222,8 @@ def test_idle_relay_keeps_its_connection_alive(sample, broker, amqp_url, kit, mo
     batch after a quiet spell goes out on the same connection."""
     import functools
 
-    import kabinet_kit.relay as relay_module
-    monkeypatch.setattr(relay_module, "connect", functools.partial(bus.connect, heartbeat=1))
+    import kabinet_kit.publisher as publisher_module  # pika_parameters() reads the policy there
+    monkeypatch.setattr(publisher_module, "connect", functools.partial(bus.connect, heartbeat=1))
     tap = broker.tap()
     relay = sample.relay(amqp_url, idle_sleep=0.1)
     first = sample.write(1)

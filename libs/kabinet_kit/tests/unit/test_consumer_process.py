@@ -205,6 +205,19 @@ def test_on_message_reports_each_outcome():
     assert [o.status for o in seen] == ["applied"] and message.settled == ["ack"]
 
 
+def test_quorum_queues_dead_letter_at_least_once():
+    consumer = ScriptedConsumer(queue_type="quorum")
+    assert consumer.queue.queue_arguments == {
+        "x-dead-letter-exchange": "kittest.dlx", "x-dead-letter-routing-key": "kittest.unit",
+        "x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
+    assert consumer.retry_queue.queue_arguments == {
+        "x-dead-letter-exchange": "kittest.requeue", "x-dead-letter-routing-key": "kittest.unit",
+        "x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
+    assert consumer.dead_queue.queue_arguments == {"x-queue-type": "quorum"}
+    with pytest.raises(ValueError, match="queue_type"):
+        ScriptedConsumer(queue_type="stream")
+
+
 def test_topology_names():
     consumer = ScriptedConsumer()
     assert consumer.queue.name == "kittest.unit"
@@ -328,3 +341,56 @@ def test_a_rule_error_after_an_outage_still_gets_its_own_retries():
     assert consumer.process(message.body, {ATTEMPTS_HEADER: 40, FAILURES_HEADER: 1}, message).status == "retried"
     [(_, headers, _)] = consumer.retries
     assert headers[FAILURES_HEADER] == 2
+
+
+# -- fault points (kabinet_kit.faultpoints): where a process killed mid-way leaves things -----
+class Died(BaseException):
+    """Stands in for os._exit: the rest of the process's work never happens."""
+
+
+@pytest.fixture
+def dies(monkeypatch):
+    from kabinet_kit import faultpoints
+
+    def exit_(code):
+        raise Died(code)
+    monkeypatch.setattr(faultpoints.os, "_exit", exit_)
+    monkeypatch.setattr(faultpoints, "_passes", {})
+    return lambda spec: monkeypatch.setenv(faultpoints.ENV, spec)
+
+
+def _writing_handler(session, event):
+    session.execute(insert(things).values(event_id=event.id))
+
+
+def test_killed_before_commit_leaves_nothing_and_the_redelivery_applies_it(sessions, dies, monkeypatch):
+    consumer = real_consumer(sessions, _writing_handler)
+    message = FakeMessage(body())
+    dies("consumer.before_commit:exit")
+    with pytest.raises(Died):
+        consumer.process(message.body, {}, message)
+    assert message.settled == [] and count(sessions, things) == 0 and count(sessions, processed) == 0
+    monkeypatch.delenv("KABINET_FAULT")
+    again = FakeMessage(message.body)  # the broker redelivers what was never acked
+    assert consumer.process(again.body, {}, again).status == "applied"
+    assert again.settled == ["ack"] and count(sessions, things) == 1
+
+
+def test_killed_after_commit_the_redelivery_is_a_duplicate(sessions, dies, monkeypatch):
+    consumer = real_consumer(sessions, _writing_handler)
+    message = FakeMessage(body())
+    dies("consumer.after_commit:exit")
+    with pytest.raises(Died):
+        consumer.process(message.body, {}, message)
+    assert message.settled == [] and count(sessions, things) == 1 and count(sessions, processed) == 1
+    monkeypatch.delenv("KABINET_FAULT")
+    again = FakeMessage(message.body)
+    assert consumer.process(again.body, {}, again).status == "duplicate"
+    assert again.settled == ["ack"] and count(sessions, things) == 1
+
+
+def test_fault_points_are_inert_without_the_variable(sessions, monkeypatch):
+    monkeypatch.delenv("KABINET_FAULT", raising=False)
+    consumer = real_consumer(sessions, _writing_handler)
+    message = FakeMessage(body())
+    assert consumer.process(message.body, {}, message).status == "applied" and message.settled == ["ack"]

@@ -16,8 +16,9 @@ from sqlalchemy import MetaData, insert, select
 
 from kabinet_kit.db import make_engine
 from kabinet_kit.outbox import outbox_table
-from kabinet_kit.publisher import BrokerError, ConfirmingPublisher, Confirms, ConfirmTimeout
-from kabinet_kit.relay import OutboxRelay, RelayStats, pika_parameters
+from kabinet_kit.publisher import BrokerError, ConfirmingPublisher, Confirms, ConfirmTimeout, pika_parameters
+from kabinet_kit.publisher import broker_urls as relay_brokers
+from kabinet_kit.relay import OutboxRelay, RelayStats
 
 Row = namedtuple("Row", "id event_id event_type exchange routing_key body")
 Frame = namedtuple("Frame", "method")
@@ -306,3 +307,71 @@ def test_error_history_is_bounded():
     for i in range(RelayStats.MAX_ERRORS + 50):
         stats.error(OSError(i))
     assert len(stats.errors) == RelayStats.MAX_ERRORS and stats.errors[-1] == repr(OSError(RelayStats.MAX_ERRORS + 49))
+
+
+def test_relay_killed_after_the_confirms_leaves_the_rows_to_publish_again(sqlite_outbox, monkeypatch):
+    from kabinet_kit import faultpoints
+
+    class Died(BaseException):
+        pass
+
+    def exit_(code):
+        raise Died(code)
+    engine, outbox = sqlite_outbox
+    monkeypatch.setattr(faultpoints.os, "_exit", exit_)
+    monkeypatch.setattr(faultpoints, "_passes", {})
+    monkeypatch.setenv(faultpoints.ENV, "relay.after_confirm:exit")
+    relay = OutboxRelay(engine, outbox, "amqp://unused", ["kittest.events"])
+    fake = relay._publisher = ScriptedPublisher(engine, outbox, set())
+    with pytest.raises(Died):
+        relay.drain_once()
+    assert fake.events == ["confirms"]  # the broker has every row ...
+    assert relay_states(engine, outbox) == [(i, False, 0, None) for i in range(1, 5)]  # ... none is marked
+    monkeypatch.delenv(faultpoints.ENV)
+    restarted = OutboxRelay(engine, outbox, "amqp://unused", ["kittest.events"])
+    restarted._publisher = ScriptedPublisher(engine, outbox, set())
+    assert restarted.drain_once() == 4  # sent again: consumers deduplicate by event id
+
+
+# -- several brokers (a cluster): the relay moves to the next when one fails --------------------
+def test_relay_connects_to_the_next_broker_of_the_list_when_one_is_down(monkeypatch):
+    from kabinet_kit import relay as relay_module
+    opened: list[tuple[str, int]] = []
+    down = {"node1"}
+
+    class FakePublisher:
+        def __init__(self, parameters, exchanges, confirm_timeout, connect_timeout):
+            self.where = (parameters.host, parameters.port)
+
+        def open(self):
+            opened.append(self.where)
+            if self.where[0] in down:
+                raise BrokerError(f"{self.where[0]} refused")
+
+        def abort(self):
+            pass
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(relay_module, "ConfirmingPublisher", FakePublisher)
+    relay = OutboxRelay(make_engine("sqlite://"), outbox_table(MetaData()),
+                        "amqp://r:pw@node1:5681/v;amqp://r:pw@node2:5682/v;amqp://r:pw@node3:5683/v", ["x.events"])
+    relay._connect()
+    assert opened == [("node1", 5681), ("node2", 5682)] and relay._publisher.where == ("node2", 5682)
+    relay._drop()  # node2 failed under load: node3 is tried first, node1 stays down
+    down.add("node2")
+    opened.clear()
+    relay._connect()
+    assert opened == [("node3", 5683)]
+    down.update({"node3"})
+    relay._drop()
+    opened.clear()
+    with pytest.raises(BrokerError):
+        relay._connect()
+    assert sorted(opened) == [("node1", 5681), ("node2", 5682), ("node3", 5683)]  # each once per round
+
+
+def test_a_single_broker_url_is_a_list_of_one():
+    assert relay_brokers("amqp://a:b@h:1/v") == ["amqp://a:b@h:1/v"]
+    assert relay_brokers(" amqp://a:b@h:1/v ; amqp://a:b@g:2/v ") == ["amqp://a:b@h:1/v", "amqp://a:b@g:2/v"]

@@ -16,7 +16,8 @@ class SampleSettings(ServiceSettings, env_prefix="SAMPLE_"):
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     for name in ("SAMPLE_MIN_CELL", "SAMPLE_DATABASE_URL", "DATABASE_URL", "AMQP_URL", "SAMPLE_AMQP_URL",
-                 "SAMPLE_RELAY_AMQP_URL", "SAMPLE_CONSUMER_AMQP_URL", "SAMPLE_PORT", "KABINET_SECRETS_DIR"):
+                 "SAMPLE_RELAY_AMQP_URL", "SAMPLE_CONSUMER_AMQP_URL", "SAMPLE_PORT", "KABINET_SECRETS_DIR",
+                 "SAMPLE_QUEUE_TYPE"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -87,3 +88,18 @@ def test_test_overrides_win_and_unknown_keys_are_ignored():
     marker = object()
     settings = SampleSettings.load({"min_cell": 9, "key_source": marker, "not_a_setting": 1})
     assert settings.min_cell == 9 and settings.key_source is marker
+
+
+def test_queue_type_and_a_list_of_brokers(monkeypatch):
+    assert SampleSettings.load().queue_type == "classic"
+    monkeypatch.setenv("SAMPLE_QUEUE_TYPE", "quorum")
+    monkeypatch.setenv("SAMPLE_RELAY_AMQP_URL", "amqp://s:p@node1:5681/v;amqp://s:p@node2:5682/v")
+    settings = SampleSettings.load()
+    assert settings.queue_type == "quorum" and settings.broker_url("relay").count("amqp://") == 2
+    monkeypatch.setenv("SAMPLE_QUEUE_TYPE", "stream")
+    with pytest.raises(ValidationError, match="queue_type"):
+        SampleSettings.load()
+    monkeypatch.setenv("SAMPLE_QUEUE_TYPE", "classic")
+    monkeypatch.setenv("SAMPLE_RELAY_AMQP_URL", "amqp://s:p@node1:5681/v;http://node2")
+    with pytest.raises(ValidationError, match="relay_amqp_url"):
+        SampleSettings.load()
