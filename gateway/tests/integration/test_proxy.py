@@ -12,6 +12,8 @@ import pytest
 import requests
 
 from kabinet_gateway.bootstrap import create_app
+from kabinet_kit.gateway_proof import HEADER, refusal, sign
+from kabinet_kit.settings import shared_gateway_proof
 from kabinet_kit.testing.http import closed_port_url, serve
 
 BLOCK = 64 * 1024
@@ -43,6 +45,17 @@ def test_forwarding_method_query_body_and_headers(gateway, auth, signals):
     assert echoed["headers"]["X-Kabinet-Account-Id"] != "forged"
     # The gateway is the edge: its own request id goes on, never the client's (issue 11, finding 1).
     assert echoed["headers"]["X-Request-Id"] == response.headers["X-Request-ID"] != "rid-1"
+
+
+def test_every_forwarded_request_carries_the_gateways_proof(gateway, auth):
+    """issue 11, finding 4: the services answer only what the gateway vouches for, by a proof
+    made for that request line and token; a client cannot bring its own."""
+    forged = sign(shared_gateway_proof(), "GET", "/echo", auth["Authorization"])
+    response = requests.get(f"{gateway}/api/journal/echo?a=1&b=%D1%86", timeout=5, headers={**auth, HEADER: forged})
+    proof = response.json()["headers"][HEADER]
+    assert proof != forged
+    assert refusal(shared_gateway_proof(), proof, "GET", "/echo?a=1&b=%D1%86", auth["Authorization"]) is None
+    assert refusal(shared_gateway_proof(), proof, "GET", "/echo?a=1&b=%D1%86", "Bearer another") is not None
 
 
 def test_streaming_download_is_not_buffered(gateway, auth, signals):

@@ -35,7 +35,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .api import auth, people, structure
     deps = build_deps(Settings.load(test_config))
     deps.keys.load()
-    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people))
+    # The public keys are fetched straight from here by the gateway and every service.
+    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people),
+                                  public_paths=("/.well-known/jwks.json",))
 
 
 def create_relay(settings: Settings | None = None, **options: Any) -> OutboxRelay:
