@@ -1,7 +1,7 @@
 """The gateway's own tables: revocations written by the consumer, read by every web worker."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, MetaData, String, Table
+from sqlalchemy import Column, DateTime, Double, Index, MetaData, String, Table
 
 from kabinet_kit.db import BigId
 from kabinet_kit.outbox import processed_events_table
@@ -17,7 +17,7 @@ revocations = Table(
     Column("kind", String(16), nullable=False),
     Column("account_id", String(64), nullable=False),
     Column("session_id", String(64), nullable=True),
-    Column("issued_before", BigInteger, nullable=True),  # epoch seconds
+    Column("issued_before", Double, nullable=True),  # epoch seconds with their fraction (microseconds)
     Column("event_id", String(64), nullable=False),
     Column("event_type", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),

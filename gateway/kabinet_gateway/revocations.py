@@ -7,12 +7,14 @@ one. A check is then a dictionary lookup. A worker whose copy could not be refre
 ``revocation_max_staleness`` seconds fails closed: it refuses authenticated calls with 503
 rather than honour a token that may have been revoked.
 
-Semantics, with ``iat`` the token's issue time in whole seconds:
+Semantics, with ``iat`` the token's issue time (epoch seconds with their fraction, as identity
+issues it; ``issued_before`` is kept the same way):
 * ``identity.account.logged_out.v1``: the session (``sid``) is refused;
 * ``identity.account.deactivated.v1``: tokens issued at or before the event's second are
-  refused (a reactivated account's new tokens would pass);
+  refused (a margin for a login racing the deactivation; a reactivated account's new tokens pass);
 * ``identity.account.password_changed.v1``: tokens with ``iat`` before
-  ``sessions_revoked_before`` (truncated to whole seconds, as ``iat`` is) are refused.
+  ``sessions_revoked_before`` are refused, compared exactly: a token issued in the same second
+  but before the change is refused, one issued after it passes.
 """
 from __future__ import annotations
 
@@ -54,9 +56,9 @@ def revocation_row(event: CloudEvent) -> dict:
         row.update(kind="session", session_id=str(data["session_id"]))
     elif event.type == DEACTIVATED:
         # Refuse every token issued up to and including the second of deactivation.
-        row.update(kind="account", issued_before=math.floor(_epoch(event.time)) + 1)
+        row.update(kind="account", issued_before=float(math.floor(_epoch(event.time)) + 1))
     elif event.type == PASSWORD_CHANGED:
-        row.update(kind="account", issued_before=math.floor(_epoch(data["sessions_revoked_before"])))
+        row.update(kind="account", issued_before=_epoch(data["sessions_revoked_before"]))
     else:  # pragma: no cover - the consumer binds only the three types
         raise ValueError(f"not a revocation event: {event.type}")
     return row
@@ -88,7 +90,7 @@ class RevocationList:
         self.retention = retention
         self._clock = clock
         self.sessions: set[str] = set()
-        self.accounts: dict[str, int] = {}
+        self.accounts: dict[str, float] = {}
         self.last_id = 0
         self.refreshed_at: float | None = None
         self.last_error: str | None = None
@@ -101,8 +103,8 @@ class RevocationList:
         if row.kind == "session" and row.session_id:
             self.sessions.add(row.session_id)
         elif row.kind == "account" and row.issued_before is not None:
-            current = self.accounts.get(row.account_id, 0)
-            self.accounts[row.account_id] = max(current, int(row.issued_before))
+            current = self.accounts.get(row.account_id, 0.0)
+            self.accounts[row.account_id] = max(current, float(row.issued_before))
 
     def refresh(self) -> int:
         """Read rows newer than the last seen id; returns how many were applied."""
@@ -160,7 +162,7 @@ class RevocationList:
     def fresh(self) -> bool:
         return self.refreshed_at is not None and self._clock() - self.refreshed_at <= self.max_staleness
 
-    def is_revoked(self, account_id: str, session_id: str, issued_at: int) -> bool:
+    def is_revoked(self, account_id: str, session_id: str, issued_at: float) -> bool:
         if session_id and session_id in self.sessions:
             return True
         cutoff = self.accounts.get(account_id)

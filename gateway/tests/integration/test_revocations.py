@@ -147,6 +147,31 @@ def test_password_change_refuses_older_tokens_only(consumer, gateway, publish, m
     assert _status(client, newer) == 200
 
 
+def test_a_password_change_within_a_second_cuts_off_exactly(consumer, gateway, publish, mint):
+    """issue 11, finding 4: tokens issued in the same second as the change, before it refused and
+    after it accepted; the cut-off kept to the microsecond in the gateway's database too."""
+    app, _url = gateway
+    client = app.test_client()
+    second = float(int(time.time()) - 2)
+    before, claims = mint(iat=second + 0.4)
+    after, _ = mint(sub=claims["sub"], iat=second + 0.6)
+    assert _status(client, before) == 200 and _status(client, after) == 200
+    cutoff = datetime.fromtimestamp(second + 0.5, UTC)
+    publish("identity.account.password_changed.v1", {"account_id": claims["sub"],
+                                                     "sessions_revoked_before": cutoff.isoformat()})
+    assert _time_until_refused(client, before) < 1.0
+    assert _status(client, after) == 200
+    # Another worker, starting from the rows alone, draws the same line.
+    other = create_app({"database_url": app.extensions["kabinet.gateway"].settings.database_url, "upstreams": {}})
+    try:
+        rl = other.extensions["kabinet.gateway"].revocations
+        rl.refresh()
+        assert rl.is_revoked(claims["sub"], "s", second + 0.499_999)
+        assert not rl.is_revoked(claims["sub"], "s", second + 0.5)
+    finally:
+        other.extensions["kabinet.gateway"].close()
+
+
 def test_redelivery_is_applied_once_and_every_worker_catches_up(consumer, gateway, publish, mint, database_url):
     app, _url = gateway
     _token, claims = mint()

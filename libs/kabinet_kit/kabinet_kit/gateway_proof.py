@@ -5,8 +5,9 @@ The gateway adds ``X-Kabinet-Gateway: t=<unix seconds>,sig=<hex>`` to every requ
 forwards, the signature an HMAC-SHA256 with a secret only the gateway and the services hold,
 over ``t|METHOD|path?query|sha256(Authorization)``: a proof is good for that one request line
 and that one token, ``MAX_SKEW`` seconds either side of its time; it cannot carry another
-token, and a captured one is worthless a minute later. Services refuse (401) every request without a good proof, except their operations
-endpoints and the paths a service declares public to other processes (identity's JWKS).
+token, and a captured one is worthless a minute later. Services refuse (401) every request
+without a good proof, except their operations endpoints and the paths a service declares
+public to other processes (identity's JWKS).
 
 The secret: ``KABINET_GATEWAY_PROOF``, or the file ``gateway-proof`` in ``KABINET_SECRETS_DIR``
 (``python -m kabinet_kit.gateway_proof init`` makes one there). Without one a service refuses
