@@ -39,7 +39,8 @@ class Gateway:
         self.authenticator = authenticator or Authenticator.for_settings(settings)
         self.revocations = RevocationList(session_factory, poll=settings.revocation_poll,
                                           max_staleness=settings.revocation_max_staleness,
-                                          retention=settings.revocation_retention)
+                                          retention=settings.revocation_retention,
+                                          feed_max_age=settings.revocation_feed_max_age)
         self.limiters = {LOGIN_PATH: RateLimiter(*settings.login_limit),
                          REDEEM_PATH: RateLimiter(*settings.redeem_limit)}
         self._executor: ThreadPoolExecutor | None = None

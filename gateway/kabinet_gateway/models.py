@@ -1,4 +1,5 @@
-"""The gateway's own tables: revocations written by the consumer, read by every web worker."""
+"""The gateway's own tables: revocations and the feed's heartbeat, written by the consumer,
+read by every web worker."""
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Double, Index, MetaData, String, Table
@@ -22,6 +23,14 @@ revocations = Table(
     Column("event_type", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_revocations_created_at", "created_at"),
+)
+
+# The latest heartbeat of each revocation feed (identity's): one row per source.
+revocation_feed = Table(
+    "revocation_feed", metadata,
+    Column("source", String(64), primary_key=True),
+    Column("written_at", DateTime(timezone=True), nullable=False),  # when the source wrote it
+    Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
 processed_events = processed_events_table(metadata)

@@ -20,11 +20,11 @@ BLOCK = 64 * 1024
 
 
 @pytest.fixture(scope="module")
-def gateway(upstream_url, minter):
-    app = create_app({"database_url": None, "key_source": minter.key_source, "read_timeout": 0.5,
+def gateway(upstream_url, minter, feed_alive):
+    app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source, "read_timeout": 0.5,
                       "max_body_bytes": 64 * 1024 * 1024,
                       "upstreams": {"identity": upstream_url, "journal": upstream_url,
-                                    "preschool": upstream_url, "portfolio": closed_port_url()}})
+                                    "preschool": upstream_url, "portfolio": closed_port_url()}}))
     with serve(app) as url:
         yield url
     app.extensions["kabinet.gateway"].close()
@@ -133,7 +133,7 @@ def test_unreachable_is_503_problem(gateway, auth):
     assert "Traceback" not in response.text
 
 
-def test_bad_upstream_is_502_problem(minter, auth):
+def test_bad_upstream_is_502_problem(minter, auth, feed_alive):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -154,8 +154,8 @@ def test_bad_upstream_is_502_problem(minter, auth):
                 conn.sendall(b"this is not HTTP\r\n\r\n")
             conn.close()
     threading.Thread(target=garbage, daemon=True).start()
-    app = create_app({"database_url": None, "key_source": minter.key_source,
-                      "upstreams": {"journal": f"http://127.0.0.1:{listener.getsockname()[1]}"}})
+    app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source,
+                                 "upstreams": {"journal": f"http://127.0.0.1:{listener.getsockname()[1]}"}}))
     try:
         with serve(app) as url:
             response = requests.get(f"{url}/api/journal/anything", headers=auth, timeout=5)

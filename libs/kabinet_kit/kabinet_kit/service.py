@@ -24,6 +24,7 @@ from .db import make_engine, make_session_factory
 from .gateway_proof import require_gateway_proof
 from .idempotency import idempotency_table
 from .outbox import ContractRegistry, EventRecorder, add_messaging_tables
+from .periodic import PeriodicWrite
 from .relay import OutboxRelay
 from .settings import ConfigurationError, ServiceSettings
 from .tokens import CachingVerifier, JwksKeySource, TokenVerifier
@@ -161,13 +162,14 @@ def stop_on_configuration_error() -> Iterator[None]:
 
 
 # -- the processes' entry points (``python -m <service>.relay`` and so on) ----------------------
-def relay_main(spec: ServiceSpec, settings: ServiceSettings, argv: list[str] | None = None) -> None:
+def relay_main(spec: ServiceSpec, settings: ServiceSettings, argv: list[str] | None = None, *,
+               periodic: Sequence[PeriodicWrite] = ()) -> None:
     from .logs import configure_logging
     from .relay import main
     configure_logging(spec.name)
     with stop_on_configuration_error():
         relay = create_relay(spec, settings)
-    main(relay, argv)
+    main(relay, argv, periodic)
 
 
 def consumer_main(spec: ServiceSpec, settings: ServiceSettings, *, name: str,

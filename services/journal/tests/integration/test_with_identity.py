@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from kabinet_gateway.bootstrap import create_app as create_gateway_app
 from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
+from kabinet_gateway.revocations import record_heartbeat
 from kabinet_identity.bootstrap import create_app as create_identity_app
 from kabinet_identity.bootstrap import create_relay as create_identity_relay
 from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
@@ -29,6 +30,7 @@ from kabinet_journal.bootstrap import SPEC, create_app, create_consumer
 from kabinet_journal.config import Settings
 from kabinet_journal.replicas import HANDLERS
 from kabinet_journal.seed import seed as seed_journal
+from kabinet_kit.events import utcnow
 from kabinet_kit.gateway_proof import HEADER, sign
 from kabinet_kit.service import app_deps
 from kabinet_kit.testing import broker_settings, migrated_database, private_vhost, service_amqp_url
@@ -103,6 +105,12 @@ class City:
             return s.scalar(query)
 
 
+def feed_heard_now(gateway) -> None:
+    """No revocation feed runs here: its heartbeat as the gateway's consumer would record it."""
+    with gateway.extensions["kabinet.gateway"].session_factory.begin() as session:
+        record_heartbeat(session, utcnow())
+
+
 @pytest.fixture(scope="module")
 def vhost():
     # A vhost of its own: on the shared one the consumer would also get other tests' demo cities.
@@ -129,7 +137,8 @@ def city(vhost):
             with serve(app) as journal_url:
                 gateway = create_gateway_app({
                     "database_url": gateway_db, "upstreams": {"journal": journal_url},
-                    "key_source": LocalKeySource(keys.public_key)})
+                    "key_source": LocalKeySource(keys.public_key), "revocation_feed_max_age": 3600})
+                feed_heard_now(gateway)
                 with serve(gateway) as gateway_url:
                     c = City(identity_app, app, consumer, gateway_url, vhost)
                     seed_identity(app_deps(identity_app))

@@ -8,6 +8,8 @@ import requests
 
 from kabinet_gateway.bootstrap import create_app as create_gateway_app
 from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
+from kabinet_gateway.revocations import record_heartbeat
+from kabinet_kit.events import utcnow
 from kabinet_kit.gateway_proof import HEADER, sign
 from kabinet_kit.service import app_deps
 from kabinet_kit.testing import migrated_database
@@ -21,7 +23,10 @@ def gateway_url(world):
     with migrated_database(GATEWAY_DIR, "gateway") as gateway_db, serve(world.app) as preschool_url:
         gateway = create_gateway_app({
             "database_url": gateway_db, "upstreams": {"preschool": preschool_url},
-            "key_source": LocalKeySource(keys.public_key)})
+            "key_source": LocalKeySource(keys.public_key), "revocation_feed_max_age": 3600})
+        # No revocation feed runs here: its heartbeat as the gateway's consumer would record it.
+        with gateway.extensions["kabinet.gateway"].session_factory.begin() as session:
+            record_heartbeat(session, utcnow())
         with serve(gateway) as url:
             yield url
         gateway.extensions["kabinet.gateway"].close()

@@ -42,3 +42,27 @@ def test_a_later_change_moves_the_cut_off_and_an_earlier_one_does_not():
             "account_id": ACCOUNT, "sessions_revoked_before": at.isoformat()}))))
     assert revoked.is_revoked(ACCOUNT, "s", CHANGED_AT.replace(microsecond=899_999).timestamp())
     assert not revoked.is_revoked(ACCOUNT, "s", CHANGED_AT.replace(microsecond=900_000).timestamp())
+
+
+class Clock:
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_feed_is_fresh_only_while_its_newest_heartbeat_is_within_the_bound():
+    clock = Clock(1_800_000_000.0)
+    feed = RevocationList(None, feed_max_age=30, wall_clock=clock)
+    assert not feed.feed_fresh and feed.feed_state() == "stale since 2027-01-15T08:00:00+00:00"  # never heard
+    feed.heartbeat(clock.now - 10)
+    assert feed.feed_fresh and feed.feed_state() == "ok"
+    clock.now += 20  # the heartbeat is 30 s old: still within
+    assert feed.feed_fresh
+    clock.now += 0.5
+    assert not feed.feed_fresh and feed.feed_state() == "stale since 2027-01-15T08:00:20+00:00"
+    feed.heartbeat(clock.now - 300)  # a late old one changes nothing
+    assert not feed.feed_fresh
+    feed.heartbeat(clock.now - 1)
+    assert feed.feed_fresh
