@@ -63,7 +63,6 @@ def feed_refusal(upstream: str) -> GatewayProblem | None:
     revocations = current_gateway().revocations
     if upstream == FEED_SOURCE or revocations.feed_fresh:
         return None
-    return GatewayProblem(503, "Service unavailable",
-                          f"Revocation feed stale ({revocations.feed_state()}): the gateway cannot tell whether "
+    return GatewayProblem(503, f"Revocation feed stale ({revocations.feed_state()}): the gateway cannot tell whether "
                           "the token was revoked; only identity, which checks its own records, answers meanwhile.",
                           headers={"Retry-After": "5"}, service=upstream)
