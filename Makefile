@@ -54,7 +54,9 @@ seed: migrate
 
 run: install services-up
 	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet
-	@set -a; source deploy/local.env; set +a; $(MAKE) --no-print-directory seed
+	@# The secret the gateway signs forwarded requests with, made once (KABINET_SECRETS_DIR in local.env).
+	@set -a; source deploy/local.env; set +a; $(PY) -m kabinet_kit.gateway_proof init && \
+		$(MAKE) --no-print-directory seed
 	@echo
 	@echo "Kabinet is starting: gateway http://127.0.0.1:$${GATEWAY_PORT:-8080}/api/docs (API docs), identity http://127.0.0.1:8101"
 	@echo "Log in: POST http://127.0.0.1:$${GATEWAY_PORT:-8080}/api/identity/auth/token {\"login\": \"teacher1\", \"password\": \"kabinet-demo\"}"

@@ -126,6 +126,22 @@ def wait_queue(admin_url: str, queue: str, process: Process, timeout: float = 30
     pytest.fail(f"{process.name} did not declare {queue}:\n{process.tail()}", pytrace=False)
 
 
+def wait_feed(gateway: str, process: Process, timeout: float = 30) -> None:
+    """Until identity's revocation heartbeat has reached the gateway (before it, every upstream but
+    identity answers 503)."""
+    deadline = time.monotonic() + timeout
+    state = None
+    while time.monotonic() < deadline:
+        try:
+            state = requests.get(f"{gateway}/readyz", timeout=2).json()["checks"].get("revocation_feed")
+            if state == "ok":
+                return
+        except (requests.RequestException, ValueError, KeyError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the revocation feed did not reach the gateway ({state}):\n{process.tail()}", pytrace=False)
+
+
 def run_module(module: str, env: dict, *args: str) -> None:
     done = subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=300)
@@ -210,7 +226,10 @@ class Stack:
                              timeout=10)
 
     def token(self, login: str) -> str:
-        response = self.login(login)
+        return self.token_with(login, DEMO_PASSWORD)
+
+    def token_with(self, login: str, password: str) -> str:
+        response = self.login(login, password)
         assert response.status_code == 200, response.text
         return response.json()["access_token"]
 
@@ -247,7 +266,7 @@ def running_stack(log_dir: Path, vhost: str, wiring: Wiring | None = None) -> It
         base = _base_env(wiring)
         s.envs["identity"] = {**base, "IDENTITY_DATABASE_URL": db["identity"], "IDENTITY_PORT": str(s.identity_port),
                               "IDENTITY_WORKERS": "1", "IDENTITY_THREADS": "4", "IDENTITY_ARGON2_TIME_COST": "1",
-                              "IDENTITY_ARGON2_MEMORY_KIB": "1024"}
+                              "IDENTITY_ARGON2_MEMORY_KIB": "1024", "IDENTITY_REVOCATION_HEARTBEAT_SECONDS": "1"}
         for name in CONSUMING_SERVICES:
             p = name.upper()
             s.envs[name] = {**base, f"{p}_DATABASE_URL": db[name], f"{p}_PORT": str(s.ports[name]),
@@ -257,6 +276,8 @@ def running_stack(log_dir: Path, vhost: str, wiring: Wiring | None = None) -> It
         absent = f"http://127.0.0.1:{free_port()}"  # services not started in this run
         s.envs["gateway"] = {**base, "GATEWAY_DATABASE_URL": db["gateway"], "GATEWAY_PORT": str(s.gateway_port),
                              "GATEWAY_WORKERS": "2", "GATEWAY_REVOCATION_QUEUE": s.revocation_queue,
+                             # A short bound, so that a test can watch the feed go stale and recover.
+                             "GATEWAY_REVOCATION_FEED_MAX_AGE": "6",
                              "GATEWAY_UPSTREAMS": (f"identity={s.identity},journal={s.url('journal')},"
                                                    f"preschool={s.url('preschool')},portfolio={s.url('portfolio')},"
                                                    f"reports={absent}"),
@@ -294,4 +315,5 @@ def running_stack(log_dir: Path, vhost: str, wiring: Wiring | None = None) -> It
             wait_http(f"{s.url(name)}/healthz", s.processes[f"{name}-web"])
         wait_http(f"{s.gateway}/healthz", s.processes["gateway-web"])
         wait_queue(wiring.admin_url(vhost), f"gateway.{s.revocation_queue}", consumer)
+        wait_feed(s.gateway, s.processes["gateway-web"])
         yield s

@@ -88,6 +88,9 @@ class Settings(ServiceSettings, env_prefix="GATEWAY_"):
     revocation_poll: float = Field(default=0.25, gt=0)
     # A worker that could not read the revocation list for this long refuses authenticated calls.
     revocation_max_staleness: float = Field(default=5.0, gt=0)
+    # Identity's heartbeat older than this: the revocation feed is stale, and authenticated calls
+    # to every upstream but identity are refused (identity writes one every 5 s by default).
+    revocation_feed_max_age: float = Field(default=30.0, gt=0)
     # Revocations are kept longer than any access token lives, then pruned by the consumer.
     revocation_retention: float = Field(default=24 * 3600.0)
     # The consumer's queue is gateway.<name>; tests sharing a vhost give each run its own.

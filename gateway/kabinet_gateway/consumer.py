@@ -3,7 +3,8 @@
 Queue ``gateway.revocations`` bound to ``identity.events`` for the logout, deactivation and
 password-change events; each is written to the gateway's ``revocations`` table (with its id in
 ``processed_events``, one transaction), where the web workers pick it up within
-``GATEWAY_REVOCATION_POLL`` seconds. Old revocations are pruned once no token can outlive them.
+``GATEWAY_REVOCATION_POLL`` seconds. The feed's heartbeat, on the same queue, goes to
+``revocation_feed``. Old revocations are pruned once no token can outlive them.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from kabinet_kit.service import stop_on_configuration_error
 
 from .config import SERVICE, Settings
 from .models import processed_events
-from .revocations import REVOCATION_TYPES, handle_revocation, prune
+from .revocations import HEARTBEAT, REVOCATION_TYPES, handle_heartbeat, handle_revocation, prune
 
 log = logging.getLogger("kabinet.gateway.consumer")
 
@@ -32,8 +33,8 @@ def build_consumer(settings: Settings, session_factory: sessionmaker[Any], *, na
     kwargs.setdefault("queue_type", settings.queue_type)
     return EventConsumer(
         service=SERVICE, name=name or settings.revocation_queue, amqp_url=settings.broker_url("consumer"),
-        bindings=[Binding("identity.events", t) for t in REVOCATION_TYPES],
-        handlers={t: handle_revocation for t in REVOCATION_TYPES},
+        bindings=[Binding("identity.events", t) for t in (*REVOCATION_TYPES, HEARTBEAT)],
+        handlers={**{t: handle_revocation for t in REVOCATION_TYPES}, HEARTBEAT: handle_heartbeat},
         session_factory=session_factory, processed=processed_events, registry=REGISTRY, **kwargs)
 
 

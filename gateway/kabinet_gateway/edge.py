@@ -9,6 +9,7 @@ from .auth import KEYS_UNAVAILABLE
 from .gateway import current_gateway
 from .observability import count_auth_failure
 from .problems import GatewayProblem, unauthenticated
+from .revocations import FEED_SOURCE
 
 
 def client_ip() -> str:
@@ -31,8 +32,10 @@ def forwarding_headers(prefix: str) -> dict[str, str]:
     }
 
 
-def authenticate_request() -> Principal:
-    """Verify the bearer token and check revocations; raises GatewayProblem (401/503)."""
+def authenticate_request(upstream: str | None) -> Principal:
+    """Verify the bearer token and check revocations; raises GatewayProblem (401/503). A call to
+    ``upstream`` is refused while the revocation feed is stale, unless it is identity; None: the
+    caller asks ``feed_refusal`` per upstream itself (the overview)."""
     gw = current_gateway()
     try:
         principal = gw.authenticator.authenticate(request.headers.get("Authorization"))
@@ -48,5 +51,18 @@ def authenticate_request() -> Principal:
     if gw.revocations.is_revoked(principal.account_id, principal.session_id, principal.issued_at):
         count_auth_failure("revoked")
         raise unauthenticated("token revoked")
+    refusal = feed_refusal(upstream) if upstream is not None else None
+    if refusal is not None:
+        raise refusal
     g.principal = principal
     return principal
+
+
+def feed_refusal(upstream: str) -> GatewayProblem | None:
+    """The 503 for an authenticated call to ``upstream`` while the revocation feed is stale."""
+    revocations = current_gateway().revocations
+    if upstream == FEED_SOURCE or revocations.feed_fresh:
+        return None
+    return GatewayProblem(503, f"Revocation feed stale ({revocations.feed_state()}): the gateway cannot tell whether "
+                          "the token was revoked; only identity, which checks its own records, answers meanwhile.",
+                          headers={"Retry-After": "5"}, service=upstream)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,8 @@ from .ratelimit import RateLimiter
 from .revocations import RevocationList
 from .upstream_health import UpstreamHealth
 
+log = logging.getLogger("kabinet.gateway")
+
 
 class Gateway:
     def __init__(self, settings: Settings, *, session_factory: sessionmaker[Any] | None = None,
@@ -26,14 +29,18 @@ class Gateway:
         self.session_factory = session_factory
         self.upstreams: dict[str, Upstream] = {
             name: make_upstream(name, url, maxsize=settings.pool_maxsize, connect_timeout=settings.connect_timeout,
-                                read_timeout=settings.read_timeout)
+                                read_timeout=settings.read_timeout, proof_secret=settings.gateway_proof)
             for name, url in settings.upstreams.items()}
         self.health = UpstreamHealth(self.upstreams, interval=settings.upstream_check_interval,
                                      timeout=settings.health_timeout)
+        if not settings.gateway_proof:
+            log.error("no gateway proof secret (KABINET_GATEWAY_PROOF or KABINET_SECRETS_DIR/gateway-proof): "
+                      "the services will refuse every request forwarded to them")
         self.authenticator = authenticator or Authenticator.for_settings(settings)
         self.revocations = RevocationList(session_factory, poll=settings.revocation_poll,
                                           max_staleness=settings.revocation_max_staleness,
-                                          retention=settings.revocation_retention)
+                                          retention=settings.revocation_retention,
+                                          feed_max_age=settings.revocation_feed_max_age)
         self.limiters = {LOGIN_PATH: RateLimiter(*settings.login_limit),
                          REDEEM_PATH: RateLimiter(*settings.redeem_limit)}
         self._executor: ThreadPoolExecutor | None = None

@@ -1,4 +1,4 @@
-"""``/readyz`` for the gateway: its database and revocations, and every upstream's own health."""
+"""``/readyz`` for the gateway: its database, revocations and their feed, and every upstream's own health."""
 from __future__ import annotations
 
 from concurrent.futures import Future, wait
@@ -26,6 +26,7 @@ def readyz() -> tuple[dict[str, Any], int]:
             checks["database"] = f"unavailable: {exc.__class__.__name__}"
     gw.revocations.start()
     checks["revocations"] = "ok" if gw.revocations.fresh else f"stale: {gw.revocations.last_error}"
+    checks["revocation_feed"] = gw.revocations.feed_state()
 
     futures = {name: gw.executor.submit(gw.fetch_json, name, "healthz", timeout=s.health_timeout)
                for name in gw.upstreams}

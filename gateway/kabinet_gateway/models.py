@@ -1,7 +1,8 @@
-"""The gateway's own tables: revocations written by the consumer, read by every web worker."""
+"""The gateway's own tables: revocations and the feed's heartbeat, written by the consumer,
+read by every web worker."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, MetaData, String, Table
+from sqlalchemy import Column, DateTime, Double, Index, MetaData, String, Table
 
 from kabinet_kit.db import BigId
 from kabinet_kit.outbox import processed_events_table
@@ -17,11 +18,19 @@ revocations = Table(
     Column("kind", String(16), nullable=False),
     Column("account_id", String(64), nullable=False),
     Column("session_id", String(64), nullable=True),
-    Column("issued_before", BigInteger, nullable=True),  # epoch seconds
+    Column("issued_before", Double, nullable=True),  # epoch seconds with their fraction (microseconds)
     Column("event_id", String(64), nullable=False),
     Column("event_type", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_revocations_created_at", "created_at"),
+)
+
+# The latest heartbeat of each revocation feed (identity's): one row per source.
+revocation_feed = Table(
+    "revocation_feed", metadata,
+    Column("source", String(64), primary_key=True),
+    Column("written_at", DateTime(timezone=True), nullable=False),  # when the source wrote it
+    Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
 processed_events = processed_events_table(metadata)

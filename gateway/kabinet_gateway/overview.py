@@ -26,7 +26,7 @@ from kabinet_kit.openapi import Blueprint
 from kabinet_kit.schemas import Schema
 
 from .auth import identity_headers
-from .edge import authenticate_request, forwarding_headers
+from .edge import authenticate_request, feed_refusal, forwarding_headers
 from .gateway import current_gateway
 from .problems import GatewayProblem
 from .proxy import UpstreamFailure
@@ -43,7 +43,7 @@ blp = Blueprint("overview", __name__, description="Composite reads for front-end
 @blp.before_request
 def _authenticate_composite() -> None:
     g.upstream = "composite"
-    principal = authenticate_request()
+    principal = authenticate_request(None)  # each part's service is vouched for below
     g.forward_headers = {"Authorization": request.headers["Authorization"], **identity_headers(principal),
                          **forwarding_headers("")}
 
@@ -52,7 +52,8 @@ class PartSchema(Schema):
     status = fields.String(metadata={"description": "ok | missing"})
     service = fields.String()
     reason = fields.String(metadata={"description": "Why the part is missing (not deployed, unavailable, "
-                                                    "timeout, forbidden, not found, error)."})
+                                                    "timeout, forbidden, not found, error, revocation "
+                                                    "feed stale)."})
     data = fields.Raw(metadata={"description": "The service's own response body."})
 
 
@@ -119,6 +120,9 @@ def overview():
         for part, (service, template) in PARTS.items():
             if service in unavailable:
                 child[part] = {"status": "missing", "service": service, "reason": unavailable[service]}
+                continue
+            if feed_refusal(service) is not None:
+                child[part] = {"status": "missing", "service": service, "reason": "revocation feed stale"}
                 continue
             path = template.format(child_id=child["child_id"])
             remaining = max(0.05, deadline - time.monotonic())

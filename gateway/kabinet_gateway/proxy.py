@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import urllib3
 from urllib3.exceptions import (
@@ -21,6 +21,8 @@ from urllib3.exceptions import (
     ProtocolError,
     ReadTimeoutError,
 )
+
+from kabinet_kit import gateway_proof
 
 log = logging.getLogger("kabinet.gateway.proxy")
 
@@ -74,13 +76,16 @@ class Upstream:
     name: str
     url: str
     pool: urllib3.HTTPConnectionPool
+    #: Signs every request forwarded here (kabinet_kit.gateway_proof); the service refuses unsigned ones.
+    proof_secret: str = ""
 
     @property
     def base_path(self) -> str:
         return urlsplit(self.url).path.rstrip("/")
 
 
-def make_upstream(name: str, url: str, *, maxsize: int, connect_timeout: float, read_timeout: float) -> Upstream:
+def make_upstream(name: str, url: str, *, maxsize: int, connect_timeout: float, read_timeout: float,
+                  proof_secret: str = "") -> Upstream:
     parts = urlsplit(url)
     if not parts.hostname:
         # What urllib3 would raise for the missing host, naming the upstream.
@@ -89,7 +94,7 @@ def make_upstream(name: str, url: str, *, maxsize: int, connect_timeout: float, 
     cls = urllib3.HTTPSConnectionPool if parts.scheme == "https" else urllib3.HTTPConnectionPool
     pool = cls(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), maxsize=maxsize,
                block=False, timeout=timeout, retries=False)
-    return Upstream(name, url, pool)
+    return Upstream(name, url, pool, proof_secret)
 
 
 def filter_request_headers(headers) -> dict[str, str]:
@@ -183,10 +188,17 @@ class Forwarded:
 
 def forward(upstream: Upstream, method: str, path: str, query: bytes, headers: dict[str, str],
             body, *, chunked: bool = False, timeout: urllib3.Timeout | None = None) -> Forwarded:
-    """Send one request; raises UpstreamFailure (502/503/504) or BodyTooLarge."""
+    """Send one request, with the gateway's proof for exactly this request line and token;
+    raises UpstreamFailure (502/503/504) or BodyTooLarge."""
     target = upstream.base_path + "/" + quote_path(path)
     if query:
         target += "?" + query.decode("latin-1")
+    if upstream.proof_secret:
+        authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
+        # Signed as the service decodes it: the path it routes on, the query as sent.
+        signed = gateway_proof.request_target(unquote(upstream.base_path) + "/" + path, query)
+        headers = {**headers, gateway_proof.HEADER: gateway_proof.sign(upstream.proof_secret, method, signed,
+                                                                       authorization)}
     started = time.perf_counter()
     retries = STALE_RETRY if method in IDEMPOTENT and (body is None or isinstance(body, bytes)) else False
     try:

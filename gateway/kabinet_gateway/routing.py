@@ -62,7 +62,7 @@ def proxy_view(service: str, path: str = "") -> Response:
                                  headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
     headers = filter_request_headers(request.headers)
     if not is_public(service, path):
-        headers.update(identity_headers(authenticate_request()))
+        headers.update(identity_headers(authenticate_request(service)))
     headers.update(forwarding_headers(f"/api/{service}"))
     body, chunked = request_body(gw.settings.max_body_bytes, headers)
     try:

@@ -1,6 +1,7 @@
 """Shared fixtures: tokens minted like identity's (the kit's TokenMinter) and a gateway app."""
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -32,8 +33,20 @@ def mint(minter):
     return _mint
 
 
+@pytest.fixture(scope="session")
+def feed_alive():
+    """feed_alive(app) -> app: the revocation feed heard from just now and fresh for an hour, for
+    tests of anything but the feed (without it every upstream but identity answers 503)."""
+    def _alive(app):
+        revocations = app.extensions["kabinet.gateway"].revocations
+        revocations.feed_max_age = 3600
+        revocations.heartbeat(time.time())
+        return app
+    return _alive
+
+
 @pytest.fixture
-def make_app(minter):
+def make_app(minter, feed_alive):
     """A gateway app without a database (revocations in memory only) and chosen upstreams."""
     apps = []
 
@@ -42,7 +55,7 @@ def make_app(minter):
         settings.setdefault("database_url", None)
         settings.setdefault("key_source", minter.key_source)
         settings.setdefault("upstreams", {"identity": closed_port_url()})
-        app = create_app(settings)
+        app = feed_alive(create_app(settings))
         apps.append(app)
         return app
     yield _make

@@ -17,6 +17,7 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import signal
 import statistics
 import subprocess
@@ -27,9 +28,14 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kabinet_kit.gateway_proof import HEADER, SECRET_ENV, sign
+from kabinet_kit.settings import shared_gateway_proof
 from kabinet_kit.testing.http import free_port, wait_ready
 
 REPO = Path(__file__).resolve().parents[2]
+# Services answer only what the gateway signs: direct calls carry the proof too, with the secret of
+# the processes measured (KABINET_GATEWAY_PROOF or KABINET_SECRETS_DIR), or one made for those started here.
+os.environ.setdefault(SECRET_ENV, shared_gateway_proof() or secrets.token_hex(16))
 
 
 def start_stack(tmp: Path, workers: str) -> tuple[str, str, list[subprocess.Popen]]:
@@ -66,7 +72,7 @@ def login(gateway: str, user: str, password: str) -> str:
     return json.loads(body)["access_token"]
 
 
-def load(url: str, path: str, token: str, threads: int, duration: float, warmup: float) -> dict:
+def load(url: str, path: str, token: str, threads: int, duration: float, warmup: float, direct: bool = False) -> dict:
     parts = urlsplit(url)
     headers = {"Authorization": f"Bearer {token}"}
     latencies: list[list[float]] = [[] for _ in range(threads)]
@@ -85,6 +91,8 @@ def load(url: str, path: str, token: str, threads: int, duration: float, warmup:
             if t0 >= stop_at:
                 break
             try:
+                if direct:  # the proof the gateway would add, made per request as the gateway does
+                    headers[HEADER] = sign(os.environ[SECRET_ENV], "GET", path, headers["Authorization"])
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
@@ -151,7 +159,7 @@ def main() -> int:
             results = {"direct": [], "gateway": []}
             for round_no in range(1, args.rounds + 1):
                 for name, base, path in (("direct", identity, direct_path), ("gateway", gateway, gateway_path)):
-                    r = load(base, path, token, args.threads, args.duration, args.warmup)
+                    r = load(base, path, token, args.threads, args.duration, args.warmup, direct=name == "direct")
                     results[name].append(r)
                     print(f"  round {round_no} {name:<8} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.2f} ms   "
                           f"p99 {r['p99_ms']:7.2f} ms   ({r['requests']} ok, {r['errors']} errors)")
@@ -164,7 +172,7 @@ def main() -> int:
             print(f"  added latency under load: p50 {g['p50_ms'] - d['p50_ms']:+.2f} ms (goal <= 2 ms), "
                   f"p99 {g['p99_ms'] - d['p99_ms']:+.2f} ms")
             # One client: the hop's own cost without queueing for the two shared cores.
-            d1 = load(identity, direct_path, token, 1, min(args.duration, 3), 0.5)
+            d1 = load(identity, direct_path, token, 1, min(args.duration, 3), 0.5, direct=True)
             g1 = load(gateway, gateway_path, token, 1, min(args.duration, 3), 0.5)
             print(f"  single client: direct p50 {d1['p50_ms']:.2f} ms, gateway p50 {g1['p50_ms']:.2f} ms, "
                   f"added {g1['p50_ms'] - d1['p50_ms']:+.2f} ms")

@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -40,12 +41,18 @@ from urllib.parse import urlsplit
 import jwt
 from sqlalchemy import create_engine, text
 
+from kabinet_gateway.revocations import record_heartbeat
 from kabinet_journal.config import SERVICE_DIR
+from kabinet_kit.db import make_engine, make_session_factory
+from kabinet_kit.events import utcnow
+from kabinet_kit.gateway_proof import HEADER, SECRET_ENV, sign
 from kabinet_kit.migrations import upgrade
 from kabinet_kit.testing.http import free_port, wait_ready
 from kabinet_kit.testing.tokens import TokenMinter
 
 REPO = Path(__file__).resolve().parents[2]
+# The secret the gateway signs with and the journal checks; direct calls carry the proof too.
+os.environ.setdefault(SECRET_ENV, secrets.token_hex(16))
 SERVER = os.environ.get("PERF_PG", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
 GRADES, LETTERS, PUPILS = range(1, 12), ("А", "Б", "В"), 25
 SUBJECTS = ("Математика", "Русский язык", "Литература", "Английский язык", "История", "Обществознание",
@@ -235,10 +242,15 @@ def start_processes(tmp: Path, journal_db: str, jwks_url: str, workers: str) -> 
              "JOURNAL_WORKERS": workers, "JOURNAL_JWKS_URL": jwks_url}
     env_g = {**base, "GATEWAY_DATABASE_URL": f"sqlite:///{tmp}/gateway.db", "GATEWAY_PORT": str(gateway_port),
              "GATEWAY_WORKERS": workers, "GATEWAY_UPSTREAMS": f"journal={journal}", "GATEWAY_JWKS_URL": jwks_url,
-             "GATEWAY_REQUIRED_UPSTREAMS": "journal"}
+             "GATEWAY_REQUIRED_UPSTREAMS": "journal", "GATEWAY_REVOCATION_FEED_MAX_AGE": "86400"}
     log = open(tmp / "processes.log", "ab")  # noqa: SIM115 - the processes write to it until they stop
     subprocess.run([sys.executable, "-m", "kabinet_gateway.migrate"], cwd=REPO, env=env_g, check=True, stdout=log,
                    stderr=log)
+    # No identity runs here: the revocation feed's heartbeat as the gateway's consumer records it.
+    engine = make_engine(env_g["GATEWAY_DATABASE_URL"])
+    with make_session_factory(engine).begin() as session:
+        record_heartbeat(session, utcnow())
+    engine.dispose()
     procs = [subprocess.Popen([sys.executable, "-m", m], cwd=REPO, env=e, stdout=log, stderr=log,
                               start_new_session=True)
              for m, e in (("kabinet_journal.web", env_j), ("kabinet_gateway.web", env_g))]
@@ -268,7 +280,7 @@ def group_cpu_seconds(pgid: int) -> float:
 
 
 def run_clients(base: str, requests_for, clients: int, duration: float, warmup: float = 1.0,
-                think: float = 0.0) -> tuple[list, int, int]:
+                think: float = 0.0, direct: bool = False) -> tuple[list, int, int]:
     """``clients`` threads, each on its own keep-alive connection, calling ``requests_for(i, n)``
     (→ method, path, token, body) back to back, or pausing about ``think`` seconds between
     requests (a teacher reads the grid before the next click); latencies after the warm-up, in ms,
@@ -290,6 +302,8 @@ def run_clients(base: str, requests_for, clients: int, duration: float, warmup: 
             method, path, token, body = requests_for(i, n)
             n += 1
             headers = {"Authorization": f"Bearer {token}"}
+            if direct:  # the proof the gateway would add
+                headers[HEADER] = sign(os.environ[SECRET_ENV], method, path, headers["Authorization"])
             payload = None
             if body is not None:
                 payload = json.dumps(body).encode()
@@ -416,13 +430,15 @@ def main() -> int:
                 for base, prefix, label in ((gateway, "/api/journal", "gateway"), (journal, "", "direct")):
                     goal = "p95 ≤ 50 ms" if clients == args.clients and label == "gateway" else "(info)"
                     with CpuMeter(procs) as cpu:
-                        times, errors, answered = run_clients(base, grid(prefix), clients, args.duration)
+                        times, errors, answered = run_clients(base, grid(prefix), clients, args.duration,
+                                                              direct=label == "direct")
                     report(f"teacher's grid, {clients} clients, {label}", times, errors, goal, args.duration,
                            cpu.per_request(answered, label == "gateway"))
                 for base, prefix, label in ((gateway, "/api/journal", "gateway"), (journal, "", "direct")):
                     goal = "p95 ≤ 30 ms" if clients == args.clients and label == "gateway" else "(info)"
                     with CpuMeter(procs) as cpu:
-                        times, errors, answered = run_clients(base, diary(prefix), clients, args.duration)
+                        times, errors, answered = run_clients(base, diary(prefix), clients, args.duration,
+                                                              direct=label == "direct")
                     report(f"pupil's term diary (guardian), {clients} clients, {label}", times, errors, goal,
                            args.duration, cpu.per_request(answered, label == "gateway"))
 

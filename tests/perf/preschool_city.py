@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 
 from kabinet_kit.migrations import upgrade
 from kabinet_kit.service import app_deps
+from kabinet_kit.testing.client import signed_client
 from kabinet_kit.testing.tokens import TokenMinter
 from kabinet_preschool.bootstrap import create_app
 from kabinet_preschool.config import SERVICE_DIR
@@ -142,8 +143,9 @@ def main() -> None:
               f"children, {city['observations']} observations (two rounds of full cards) "
               f"in {time.perf_counter() - started:.1f} s")
         minter = TokenMinter("perf-key")
-        app = create_app({"database_url": url, "key_source": minter.key_source})
-        client = app.test_client()
+        # Signed as the gateway signs what it forwards (the service answers nothing else).
+        app = create_app({"database_url": url, "key_source": minter.key_source, "gateway_proof": "perf"})
+        client = signed_client(app)
 
         def token(account: str, person: str) -> str:
             return minter.token(account, person, ttl=3600)

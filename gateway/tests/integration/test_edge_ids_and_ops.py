@@ -36,9 +36,9 @@ def access_lines():
 
 
 @pytest.fixture(scope="module")
-def gateway(upstream_url, minter):
-    app = create_app({"database_url": None, "key_source": minter.key_source,
-                      "upstreams": {"identity": upstream_url, "journal": upstream_url}})
+def gateway(upstream_url, minter, feed_alive):
+    app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source,
+                                 "upstreams": {"identity": upstream_url, "journal": upstream_url}}))
     with serve(app) as url:
         yield url
     app.extensions["kabinet.gateway"].close()

@@ -44,15 +44,16 @@ def recorder():
         yield rec, url
 
 
-def _gateway(minter, **upstreams):
-    return create_app({"database_url": None, "key_source": minter.key_source, "upstream_check_interval": 0.2,
-                       "upstreams": upstreams})
+def _gateway(minter, feed_alive, **upstreams):
+    # The revocation feed heard from: a 503 here is the upstream's health, never a stale feed.
+    return feed_alive(create_app({"database_url": None, "key_source": minter.key_source,
+                                  "upstream_check_interval": 0.2, "upstreams": upstreams}))
 
 
 def test_no_token_reaches_an_upstream_where_nothing_listens_or_that_fails_its_health_check(
-        upstream_url, minter, mint, recorder):
+        upstream_url, minter, mint, recorder, feed_alive):
     rec, recorder_url = recorder
-    app = _gateway(minter, identity=upstream_url, journal=closed_port_url(), preschool=recorder_url)
+    app = _gateway(minter, feed_alive, identity=upstream_url, journal=closed_port_url(), preschool=recorder_url)
     auth = {"Authorization": f"Bearer {mint()[0]}"}
     try:
         with serve(app) as url:
@@ -80,12 +81,12 @@ def test_no_token_reaches_an_upstream_where_nothing_listens_or_that_fails_its_he
                                             "portfolio": "not deployed"}
 
 
-def test_an_upstream_is_used_while_healthy_and_only_then(minter, mint, upstream_url, recorder):
+def test_an_upstream_is_used_while_healthy_and_only_then(minter, mint, upstream_url, recorder, feed_alive):
     """It turns healthy: requests go; it fails its checks: they stop (no token after that);
     healthy again: they resume."""
     rec, recorder_url = recorder
     rec.healthy.set()
-    app = _gateway(minter, identity=upstream_url, preschool=recorder_url)
+    app = _gateway(minter, feed_alive, identity=upstream_url, preschool=recorder_url)
     auth = {"Authorization": f"Bearer {mint()[0]}"}
     try:
         with serve(app) as url:
@@ -103,15 +104,17 @@ def test_an_upstream_is_used_while_healthy_and_only_then(minter, mint, upstream_
         app.extensions["kabinet.gateway"].close()
 
 
-def test_a_connection_refused_while_forwarding_marks_the_upstream_unhealthy_at_once(minter, mint, upstream_url):
+def test_a_connection_refused_while_forwarding_marks_the_upstream_unhealthy_at_once(minter, mint, upstream_url,
+                                                                                   feed_alive):
     """The circuit breaker: the service goes away between two checks; the failed request marks
     it unhealthy at once, without waiting for the next check."""
     rec = Recorder()
     rec.healthy.set()
     auth = {"Authorization": f"Bearer {mint()[0]}"}
     with serve(rec.app) as recorder_url:
-        app = create_app({"database_url": None, "key_source": minter.key_source, "upstream_check_interval": 60,
-                          "upstreams": {"identity": upstream_url, "preschool": recorder_url}})
+        app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source,
+                                     "upstream_check_interval": 60,
+                                     "upstreams": {"identity": upstream_url, "preschool": recorder_url}}))
         gw, client = app.extensions["kabinet.gateway"], app.test_client()
         assert client.get("/api/preschool/echo", headers=auth).status_code == 200
     try:

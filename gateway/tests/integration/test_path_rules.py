@@ -43,10 +43,10 @@ def recorder():
 
 
 @pytest.fixture(scope="module")
-def gateway_host(recorder, minter):
+def gateway_host(recorder, minter, feed_alive):
     with serve(make_recording_upstream(recorder)) as upstream:
-        app = create_app({"database_url": None, "key_source": minter.key_source, "login_rate": "3/3600",
-                          "upstreams": {"identity": upstream, "journal": upstream}})
+        app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source, "login_rate": "3/3600",
+                                     "upstreams": {"identity": upstream, "journal": upstream}}))
         with serve(app) as url:
             yield urlsplit(url).netloc
         app.extensions["kabinet.gateway"].close()

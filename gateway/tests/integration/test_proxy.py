@@ -12,17 +12,19 @@ import pytest
 import requests
 
 from kabinet_gateway.bootstrap import create_app
+from kabinet_kit.gateway_proof import HEADER, refusal, sign
+from kabinet_kit.settings import shared_gateway_proof
 from kabinet_kit.testing.http import closed_port_url, serve
 
 BLOCK = 64 * 1024
 
 
 @pytest.fixture(scope="module")
-def gateway(upstream_url, minter):
-    app = create_app({"database_url": None, "key_source": minter.key_source, "read_timeout": 0.5,
+def gateway(upstream_url, minter, feed_alive):
+    app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source, "read_timeout": 0.5,
                       "max_body_bytes": 64 * 1024 * 1024,
                       "upstreams": {"identity": upstream_url, "journal": upstream_url,
-                                    "preschool": upstream_url, "portfolio": closed_port_url()}})
+                                    "preschool": upstream_url, "portfolio": closed_port_url()}}))
     with serve(app) as url:
         yield url
     app.extensions["kabinet.gateway"].close()
@@ -43,6 +45,17 @@ def test_forwarding_method_query_body_and_headers(gateway, auth, signals):
     assert echoed["headers"]["X-Kabinet-Account-Id"] != "forged"
     # The gateway is the edge: its own request id goes on, never the client's (issue 11, finding 1).
     assert echoed["headers"]["X-Request-Id"] == response.headers["X-Request-ID"] != "rid-1"
+
+
+def test_every_forwarded_request_carries_the_gateways_proof(gateway, auth):
+    """issue 11, finding 4: the services answer only what the gateway vouches for, by a proof
+    made for that request line and token; a client cannot bring its own."""
+    forged = sign(shared_gateway_proof(), "GET", "/echo", auth["Authorization"])
+    response = requests.get(f"{gateway}/api/journal/echo?a=1&b=%D1%86", timeout=5, headers={**auth, HEADER: forged})
+    proof = response.json()["headers"][HEADER]
+    assert proof != forged
+    assert refusal(shared_gateway_proof(), proof, "GET", "/echo?a=1&b=%D1%86", auth["Authorization"]) is None
+    assert refusal(shared_gateway_proof(), proof, "GET", "/echo?a=1&b=%D1%86", "Bearer another") is not None
 
 
 def test_streaming_download_is_not_buffered(gateway, auth, signals):
@@ -120,7 +133,7 @@ def test_unreachable_is_503_problem(gateway, auth):
     assert "Traceback" not in response.text
 
 
-def test_bad_upstream_is_502_problem(minter, auth):
+def test_bad_upstream_is_502_problem(minter, auth, feed_alive):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -141,8 +154,8 @@ def test_bad_upstream_is_502_problem(minter, auth):
                 conn.sendall(b"this is not HTTP\r\n\r\n")
             conn.close()
     threading.Thread(target=garbage, daemon=True).start()
-    app = create_app({"database_url": None, "key_source": minter.key_source,
-                      "upstreams": {"journal": f"http://127.0.0.1:{listener.getsockname()[1]}"}})
+    app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source,
+                                 "upstreams": {"journal": f"http://127.0.0.1:{listener.getsockname()[1]}"}}))
     try:
         with serve(app) as url:
             response = requests.get(f"{url}/api/journal/anything", headers=auth, timeout=5)

@@ -76,8 +76,9 @@ def publish(broker):
     producer = Producer(conn.channel())
     exchange = Exchange("identity.events", type="topic", durable=True)
 
-    def _publish(event_type: str, data: dict, event_id: str | None = None) -> CloudEvent:
-        event = CloudEvent(type=event_type, source="/kabinet/identity", data=data, subject=data["account_id"])
+    def _publish(event_type: str, data: dict, event_id: str | None = None, **options) -> CloudEvent:
+        event = CloudEvent(type=event_type, source="/kabinet/identity", data=data,
+                           subject=options.get("subject", data.get("account_id")))
         if event_id:
             event.id = event_id
         producer.publish(event.to_json(), exchange=exchange, routing_key=event_type, delivery_mode=2,
@@ -147,6 +148,31 @@ def test_password_change_refuses_older_tokens_only(consumer, gateway, publish, m
     assert _status(client, newer) == 200
 
 
+def test_a_password_change_within_a_second_cuts_off_exactly(consumer, gateway, publish, mint):
+    """issue 11, finding 4: tokens issued in the same second as the change, before it refused and
+    after it accepted; the cut-off kept to the microsecond in the gateway's database too."""
+    app, _url = gateway
+    client = app.test_client()
+    second = float(int(time.time()) - 2)
+    before, claims = mint(iat=second + 0.4)
+    after, _ = mint(sub=claims["sub"], iat=second + 0.6)
+    assert _status(client, before) == 200 and _status(client, after) == 200
+    cutoff = datetime.fromtimestamp(second + 0.5, UTC)
+    publish("identity.account.password_changed.v1", {"account_id": claims["sub"],
+                                                     "sessions_revoked_before": cutoff.isoformat()})
+    assert _time_until_refused(client, before) < 1.0
+    assert _status(client, after) == 200
+    # Another worker, starting from the rows alone, draws the same line.
+    other = create_app({"database_url": app.extensions["kabinet.gateway"].settings.database_url, "upstreams": {}})
+    try:
+        rl = other.extensions["kabinet.gateway"].revocations
+        rl.refresh()
+        assert rl.is_revoked(claims["sub"], "s", second + 0.499_999)
+        assert not rl.is_revoked(claims["sub"], "s", second + 0.5)
+    finally:
+        other.extensions["kabinet.gateway"].close()
+
+
 def test_redelivery_is_applied_once_and_every_worker_catches_up(consumer, gateway, publish, mint, database_url):
     app, _url = gateway
     _token, claims = mint()
@@ -182,3 +208,58 @@ def test_redelivery_is_applied_once_and_every_worker_catches_up(consumer, gatewa
         assert prune(make_session_factory(engine), retention_seconds=-1) >= 1
     finally:
         engine.dispose()
+
+
+HEARTBEAT = "identity.revocations.heartbeat.v1"
+
+
+def _heartbeat(publish, written_at: datetime | None = None) -> None:
+    publish(HEARTBEAT, {"written_at": (written_at or datetime.now(UTC)).isoformat()}, subject=None)
+
+
+def test_a_stale_revocation_feed_closes_every_upstream_but_identity(consumer, publish, mint, minter, database_url,
+                                                                    upstream_url):
+    """issue 11, finding 4: when identity's heartbeat has not come through the outbox, relay,
+    broker and consumer for longer than the bound, revocations may be stuck on the way too: the
+    gateway refuses authenticated calls it cannot vouch for (identity checks its own records),
+    and /readyz says since when; when heartbeats resume, calls pass again."""
+    app = create_app({"database_url": database_url, "key_source": minter.key_source,
+                      "upstreams": {"identity": upstream_url, "journal": upstream_url},
+                      "revocation_feed_max_age": 1.5})
+    client = app.test_client()
+    token, _ = mint()
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        _heartbeat(publish)
+        deadline = time.monotonic() + 3
+        while client.get("/api/journal/echo", headers=auth).status_code != 200:
+            assert time.monotonic() < deadline, "a fresh heartbeat did not open the journal"
+            time.sleep(0.05)
+        assert client.get("/readyz").json["checks"]["revocation_feed"] == "ok"
+
+        time.sleep(1.7)  # no heartbeat for longer than the bound
+        refused = client.get("/api/journal/echo", headers=auth)
+        assert refused.status_code == 503 and refused.headers["Content-Type"].startswith("application/problem+json")
+        assert "revocation feed stale" in refused.json["detail"].lower()
+        assert client.get("/api/identity/me", headers=auth).status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.json["status"] == "not ready"
+        assert ready.json["checks"]["revocation_feed"].startswith("stale since ")
+        # The home screen still shows identity's part; the journal's is missing, and says why.
+        overview = client.get("/api/me/overview", headers=auth)
+        assert overview.status_code == 200 and overview.json["me"]["children"]
+        assert overview.json["children"][0]["diary"] == {"status": "missing", "service": "journal",
+                                                         "reason": "revocation feed stale"}
+        # An old heartbeat arriving late (a backlog draining) does not open anything.
+        _heartbeat(publish, datetime.fromtimestamp(time.time() - 60, UTC))
+        time.sleep(0.5)
+        assert client.get("/api/journal/echo", headers=auth).status_code == 503
+
+        _heartbeat(publish)
+        deadline = time.monotonic() + 3
+        while client.get("/api/journal/echo", headers=auth).status_code != 200:
+            assert time.monotonic() < deadline, "heartbeats resumed but the journal stayed closed"
+            time.sleep(0.05)
+        assert client.get("/readyz").json["checks"]["revocation_feed"] == "ok"
+    finally:
+        app.extensions["kabinet.gateway"].close()

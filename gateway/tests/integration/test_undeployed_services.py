@@ -62,7 +62,7 @@ def listeners(monkeypatch):
 
 @pytest.mark.parametrize("configured_by", ["service urls", "gateway upstreams"])
 def test_services_not_configured_receive_no_request_and_no_token(upstream_url, minter, mint, listeners,
-                                                                   monkeypatch, configured_by):
+                                                                   monkeypatch, configured_by, feed_alive):
     """issue 11, finding 7: with only identity, journal and preschool configured, a process on
     portfolio's (or reports') default port gets nothing when a guardian loads the home screen."""
     deployed = ("identity", "journal", "preschool")
@@ -73,7 +73,7 @@ def test_services_not_configured_receive_no_request_and_no_token(upstream_url, m
         monkeypatch.setenv("PORTFOLIO_URL", "")
     else:
         monkeypatch.setenv("GATEWAY_UPSTREAMS", ",".join(f"{name}={upstream_url}" for name in deployed) + ",portfolio=")
-    app = create_app({"database_url": None, "key_source": minter.key_source})
+    app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source}))
     token = mint()[0]
     try:
         with serve(app) as url:
@@ -97,14 +97,15 @@ def test_services_not_configured_receive_no_request_and_no_token(upstream_url, m
     assert direct.status_code == 404 and reports.status_code == 404
 
 
-def test_a_service_given_a_url_is_configured(upstream_url, minter, mint, listeners, monkeypatch):
+def test_a_service_given_a_url_is_configured(upstream_url, minter, mint, listeners, monkeypatch,
+                                            feed_alive):
     """issue 11, finding 7: portfolio is configured once its URL is set explicitly, and only then;
     even then it gets requests only while healthy: this listener never answers its health check,
     so it gets the check and nothing else, and the caller a 503."""
     portfolio, _reports = listeners
     monkeypatch.setenv("GATEWAY_UPSTREAMS", f"identity={upstream_url}")
     monkeypatch.setenv("PORTFOLIO_URL", f"http://127.0.0.1:{portfolio.port}")
-    app = create_app({"database_url": None, "key_source": minter.key_source, "read_timeout": 0.5})
+    app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source, "read_timeout": 0.5}))
     try:
         assert set(app.extensions["kabinet.gateway"].upstreams) == {"identity", "journal", "preschool", "portfolio"}
         with serve(app) as url:

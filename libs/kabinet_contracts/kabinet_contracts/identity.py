@@ -92,6 +92,11 @@ class AccountPasswordChanged(Schema):
     sessions_revoked_before = fields.AwareDateTime(required=True)
 
 
+class RevocationsHeartbeat(Schema):
+    # When identity wrote it into its outbox: how far behind the revocation events a consumer is.
+    written_at = fields.AwareDateTime(required=True)
+
+
 class RoleAssigned(Schema):
     assignment_id = fields.UUID(required=True)
     account_id = fields.UUID(required=True)
@@ -223,6 +228,11 @@ r("identity.account.logged_out.v1", AccountLoggedOut,
 r("identity.account.password_changed.v1", AccountPasswordChanged,
   {"account_id": _ACCOUNT, "sessions_revoked_before": "2026-09-01T10:00:00+00:00"},
   "The password was changed; every earlier session is ended.", subject_field="account_id")
+r("identity.revocations.heartbeat.v1", RevocationsHeartbeat, {"written_at": "2026-09-01T10:00:05.250000+00:00"},
+  "Written every few seconds by identity's relay process into identity's outbox, so it travels the path of "
+  "logouts, deactivations and password changes (outbox, relay, broker, the consumer's queue): a consumer that "
+  "has not received one for a while may be missing revocations too (the gateway then refuses what it cannot "
+  "vouch for).")
 r("identity.role.assigned.v1", RoleAssigned,
   {"assignment_id": _ID, "account_id": _ACCOUNT, "person_id": _PERSON, "role": "tutor",
    "organisation_id": _ORG, "group_id": _GROUP, "sequence": 1},

@@ -33,6 +33,7 @@ from .db import is_sqlite
 from .events import utcnow
 from .faultpoints import fault_point
 from .outbox import scrubbed_body
+from .periodic import PeriodicWrite
 from .publisher import (
     BrokerError,
     ConfirmingPublisher,
@@ -381,9 +382,10 @@ class OutboxRelay:
         log.info("relay stopped", extra={"published": self.stats.published})
 
 
-def main(relay: OutboxRelay, argv: list[str] | None = None) -> None:
+def main(relay: OutboxRelay, argv: list[str] | None = None, periodic: Sequence[PeriodicWrite] = ()) -> None:
     """The relay's command line: run until stopped, or ``--drain`` what is in the outbox now
-    and exit (``make run`` does it after seeding, so replicas are current before services seed)."""
+    and exit (``make run`` does it after seeding, so replicas are current before services seed).
+    ``periodic`` writes run beside a running relay only."""
     import argparse
 
     from .serve import stop_event_on_signals
@@ -396,4 +398,7 @@ def main(relay: OutboxRelay, argv: list[str] | None = None) -> None:
         finally:
             relay.close()
     else:
-        relay.run(stop_event_on_signals())
+        stop = stop_event_on_signals()
+        for write in periodic:
+            write.start(stop)
+        relay.run(stop)

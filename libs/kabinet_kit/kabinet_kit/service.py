@@ -21,8 +21,10 @@ from sqlalchemy.orm import sessionmaker
 from .bus import events_exchange
 from .consumer import Binding, EventConsumer, Handler
 from .db import make_engine, make_session_factory
+from .gateway_proof import require_gateway_proof
 from .idempotency import idempotency_table
 from .outbox import ContractRegistry, EventRecorder, add_messaging_tables
+from .periodic import PeriodicWrite
 from .relay import OutboxRelay
 from .settings import ConfigurationError, ServiceSettings
 from .tokens import CachingVerifier, JwksKeySource, TokenVerifier
@@ -85,9 +87,12 @@ DEPS_KEY = "kabinet.deps"
 
 
 def create_service_app(spec: ServiceSpec, deps: Deps, blueprints: Iterable[Blueprint], *,
-                       readiness: Mapping[str, Callable[[], bool]] | None = None) -> Flask:
-    """The service's Flask app: problem+json errors, request ids, metrics, health, one database
-    transaction per request, the dependencies, and the service's blueprints."""
+                       readiness: Mapping[str, Callable[[], bool]] | None = None,
+                       public_paths: Iterable[str] = ()) -> Flask:
+    """The service's Flask app: problem+json errors, request ids, metrics, health, the gateway's
+    proof on every request (but the operations endpoints and ``public_paths``, which other
+    processes call directly), one database transaction per request, the dependencies, and the
+    service's blueprints."""
     # No broker check: the web process never uses the broker (the outbox and the relay do),
     # so it has no broker account, and a broker outage must not take the API out of service.
     checks: dict[str, Callable[[], bool]] = {
@@ -96,6 +101,7 @@ def create_service_app(spec: ServiceSpec, deps: Deps, blueprints: Iterable[Bluep
     }
     app, api = create_base_app(spec.name, title=spec.title, readiness=checks, ops_allow=deps.settings.ops_allow,
                                server_url=f"/api/{spec.name}")
+    require_gateway_proof(app, deps.settings.gateway_proof, public=public_paths)
     register_body_checks(app)
     RequestTransaction(deps.session_factory).init_app(app)
     app.extensions[DEPS_KEY] = deps
@@ -157,13 +163,14 @@ def stop_on_configuration_error() -> Iterator[None]:
 
 
 # -- the processes' entry points (``python -m <service>.relay`` and so on) ----------------------
-def relay_main(spec: ServiceSpec, settings: ServiceSettings, argv: list[str] | None = None) -> None:
+def relay_main(spec: ServiceSpec, settings: ServiceSettings, argv: list[str] | None = None, *,
+               periodic: Sequence[PeriodicWrite] = ()) -> None:
     from .logs import configure_logging
     from .relay import main
     configure_logging(spec.name)
     with stop_on_configuration_error():
         relay = create_relay(spec, settings)
-    main(relay, argv)
+    main(relay, argv, periodic)
 
 
 def consumer_main(spec: ServiceSpec, settings: ServiceSettings, *, name: str,

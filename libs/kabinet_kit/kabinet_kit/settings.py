@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
@@ -20,6 +21,9 @@ from .ops import DEFAULT_OPS_ALLOW, parse_networks
 #: Where ``make run`` keeps local SQLite files: <repository>/var.
 LOCAL_DATA_DIR = Path(__file__).resolve().parents[3] / "var"
 SECRETS_DIR_ENV = "KABINET_SECRETS_DIR"
+#: The secret shared by the gateway and the services (gateway_proof.py): a variable, or a file.
+GATEWAY_PROOF_ENV = "KABINET_GATEWAY_PROOF"
+GATEWAY_PROOF_FILE = "gateway-proof"
 
 S = TypeVar("S", bound="ServiceSettings")
 #: The processes that log in to the broker, each with its own account (deploy/rabbitmq/README.md).
@@ -49,6 +53,19 @@ def local_secret(name: str, directory: Path = LOCAL_DATA_DIR) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def shared_gateway_proof(environ: Mapping[str, str] | None = None) -> str:
+    """``KABINET_GATEWAY_PROOF``, else the file ``gateway-proof`` in ``KABINET_SECRETS_DIR``; or ''."""
+    env = os.environ if environ is None else environ
+    secret = env.get(GATEWAY_PROOF_ENV, "").strip()
+    directory = env.get(SECRETS_DIR_ENV, "").strip()
+    if not secret and directory:
+        try:
+            secret = (Path(directory) / GATEWAY_PROOF_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            pass
+    return secret
+
+
 class ServiceSettings(BaseSettings):
     """What every service needs; subclasses add their own fields and set ``service``."""
 
@@ -76,6 +93,9 @@ class ServiceSettings(BaseSettings):
     # The consumers' queues: classic (one broker) or quorum (a cluster; production). A queue keeps
     # the type it was first declared with, so a vhost changes type only with new queues.
     queue_type: Literal["classic", "quorum"] = "classic"
+    # Signs (gateway) and checks (services) the proof that a request came through the gateway;
+    # empty: the shared KABINET_GATEWAY_PROOF or $KABINET_SECRETS_DIR/gateway-proof (gateway_proof.py).
+    gateway_proof: str = Field(default="", repr=False, exclude=True)
     # Addresses (networks) that may read /metrics and /readyz's detail: the scrapers and probes.
     ops_allow: Annotated[tuple[str, ...], NoDecode] = DEFAULT_OPS_ALLOW
 
@@ -91,6 +111,8 @@ class ServiceSettings(BaseSettings):
             self.database_url = os.environ.get("DATABASE_URL", f"sqlite:///{local_file}")
         if not self.port:
             self.port = self.default_port
+        if not self.gateway_proof:
+            self.gateway_proof = shared_gateway_proof()
         if not self.database_url.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
             raise ValueError(f"database_url must be sqlite:// or postgresql://, not {self.database_url!r}")
         # Several brokers (a cluster) are joined by ";": clients move to the next when one fails.

@@ -30,7 +30,8 @@ class Principal:
     person_id: str
     session_id: str
     roles: tuple[dict[str, Any], ...] = ()
-    issued_at: int = 0
+    #: ``iat`` with its fraction of a second: revocation cut-offs compare it exactly.
+    issued_at: float = 0.0
     claims: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def has_role(self, *roles: str) -> bool:
@@ -39,7 +40,7 @@ class Principal:
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
     return Principal(account_id=claims["sub"], person_id=claims.get("pid", ""), session_id=claims.get("sid", ""),
-                     roles=tuple(claims.get("roles", ())), issued_at=int(claims.get("iat", 0)), claims=claims)
+                     roles=tuple(claims.get("roles", ())), issued_at=float(claims.get("iat", 0)), claims=claims)
 
 
 class JwksKeySource:

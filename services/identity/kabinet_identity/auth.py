@@ -53,11 +53,11 @@ def _active_caller(session: Session, account_id: str) -> Caller | None:
     return Caller(account_id, row.Person.id, row.Person.kind, grants, children)
 
 
-def session_is_live(session: Session, account_id: str, session_id: str, issued_at: int) -> bool:
+def session_is_live(session: Session, account_id: str, session_id: str, issued_at: float) -> bool:
     account = session.get(Account, account_id)
     if account is None or not account.is_active:
         return False
-    if account.sessions_revoked_before and issued_at < int(account.sessions_revoked_before.timestamp()):
+    if account.sessions_revoked_before and issued_at < account.sessions_revoked_before.timestamp():
         return False
     login_session = session.get(Session_, session_id)
     return login_session is not None and login_session.revoked_at is None and login_session.account_id == account_id

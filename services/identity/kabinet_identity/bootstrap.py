@@ -1,5 +1,5 @@
 """The one place that wires identity: what it is to the kit, its dependencies (with the
-password hasher and the signing keys), the app and the relay."""
+password hasher and the signing keys), the app, the relay and its heartbeat."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +8,9 @@ from flask import Flask
 
 from kabinet_contracts import REGISTRY
 from kabinet_kit import service as kit
+from kabinet_kit.db import make_session_factory
+from kabinet_kit.outbox import EventRecorder
+from kabinet_kit.periodic import PeriodicWrite
 from kabinet_kit.relay import OutboxRelay
 from kabinet_kit.sealing import Seal
 from kabinet_kit.tokens import CachingVerifier, LocalKeySource, TokenVerifier
@@ -15,6 +18,7 @@ from kabinet_kit.tokens import CachingVerifier, LocalKeySource, TokenVerifier
 from .config import SERVICE, SERVICE_DIR, Settings
 from .credentials import KeyRing, Passwords
 from .deps import Deps
+from .heartbeat import Heartbeat
 from .models import OUTBOX, PROCESSED
 
 SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet identity & consent", directory=SERVICE_DIR, outbox=OUTBOX,
@@ -35,8 +39,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .api import auth, people, structure
     deps = build_deps(Settings.load(test_config))
     deps.keys.load()
-    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people))
+    # The public keys are fetched straight from here by the gateway and every service.
+    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people),
+                                  public_paths=("/.well-known/jwks.json",))
 
 
 def create_relay(settings: Settings | None = None, **options: Any) -> OutboxRelay:
     return kit.create_relay(SPEC, settings or Settings.load(), **options)
+
+
+def create_heartbeat(settings: Settings) -> PeriodicWrite:
+    """The revocation feed's heartbeat, written into the outbox beside the running relay."""
+    events = EventRecorder(SPEC.name, SPEC.outbox, SPEC.registry)
+    return PeriodicWrite("revocation-heartbeat", settings.revocation_heartbeat_seconds, Heartbeat(events),
+                         make_session_factory(kit.engine_for(settings)))

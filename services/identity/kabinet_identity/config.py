@@ -41,6 +41,9 @@ class Settings(ServiceSettings, env_prefix="IDENTITY_"):
     redeem_window_seconds: int = Field(default=900, ge=1)
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
+    # The relay writes the revocation feed's heartbeat this often (heartbeat.py); the gateway's
+    # GATEWAY_REVOCATION_FEED_MAX_AGE must be a few times longer.
+    revocation_heartbeat_seconds: float = Field(default=5.0, gt=0)
     # Only trust X-Forwarded-For from the gateway in front of us.
     trust_forwarded_for: bool = True
     # Encrypts the token-signing private keys at rest: whoever reads the database must not be

@@ -144,5 +144,6 @@ def access_claims(*, account_id: str, person_id: str, person_kind: str, session_
     return {
         "iss": issuer, "aud": audience, "typ": ACCESS_TOKEN_TYPE, "sub": account_id, "pid": person_id,
         "kind": person_kind, "sid": session_id, "roles": roles, "jti": str(uuid.uuid4()),
-        "iat": int(now.timestamp()), "exp": int((now + timedelta(seconds=ttl)).timestamp()),
+        # iat to the microsecond (RFC 7519 allows a fraction): a password change cuts off exactly.
+        "iat": now.timestamp(), "exp": int((now + timedelta(seconds=ttl)).timestamp()),
     }

@@ -1,9 +1,10 @@
-"""``python -m kabinet_identity.relay``: publishes identity's outbox to RabbitMQ
-(``--drain`` publishes what is there now and exits)."""
+"""``python -m kabinet_identity.relay``: publishes identity's outbox to RabbitMQ, writing the
+revocation feed's heartbeat into it as it runs (``--drain`` publishes what is there now and exits)."""
 from kabinet_kit.service import relay_main
 
-from .bootstrap import SPEC
+from .bootstrap import SPEC, create_heartbeat
 from .config import Settings
 
 if __name__ == "__main__":
-    relay_main(SPEC, Settings.load())
+    settings = Settings.load()
+    relay_main(SPEC, settings, periodic=[create_heartbeat(settings)])

@@ -1,15 +1,40 @@
-"""One API test client: a Flask test client that calls as a named user and checks problems."""
+"""One API test client: a Flask test client that calls as a named user and checks problems,
+its requests signed as the gateway signs what it forwards."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Table, func, select
 from werkzeug.test import TestResponse
+from werkzeug.wrappers import Request
+
+from .. import gateway_proof
 
 PROBLEM = "application/problem+json"
+
+
+class SignedClient(FlaskClient):
+    """A Flask test client whose every request carries the gateway's proof, made with the
+    secret the app checks (``app.test_client()`` stays unsigned: a caller that bypasses the
+    gateway)."""
+
+    # Werkzeug's one place where the final environ of each request (redirects included) is run.
+    def run_wsgi_app(self, environ: dict[str, Any], buffered: bool = False) -> tuple[Iterable[bytes], str, Any]:
+        secret = self.application.extensions.get(gateway_proof.APP_KEY, "")
+        if secret:
+            seen = Request(environ)
+            target = gateway_proof.request_target(seen.script_root + seen.path, seen.query_string)
+            environ["HTTP_X_KABINET_GATEWAY"] = gateway_proof.sign(
+                secret, seen.method, target, environ.get("HTTP_AUTHORIZATION"))
+        return super().run_wsgi_app(environ, buffered=buffered)
+
+
+def signed_client(app: Flask) -> SignedClient:
+    return SignedClient(app, app.response_class, use_cookies=True)
 
 
 class ApiClient:
@@ -18,7 +43,7 @@ class ApiClient:
 
     def __init__(self, app: Flask, tokens: Callable[[str], str]):
         self.app = app
-        self.client = app.test_client()
+        self.client = signed_client(app)
         self._token_for = tokens
         self._tokens: dict[str, str] = {}
 

@@ -96,3 +96,12 @@ def test_grants_answer_scope_questions():
     assert caller.has_any(("teacher", "institution_admin"), "org-2")
     assert caller.organisations() == {"org-1", "org-2"} and caller.organisations("institution_admin") == {"org-2"}
     assert caller.groups("tutor") == {"g-1"} and caller.groups("teacher") == set()
+
+
+def test_the_issue_time_keeps_its_fraction_of_a_second(minter):
+    """issue 11, finding 4: revocation cut-offs compare issue times exactly, not by the second."""
+    import time
+
+    issued = float(int(time.time()) - 1) + 0.654321
+    verifier = TokenVerifier(minter.key_source, audience="kabinet", issuer="kabinet-identity")
+    assert verifier.verify(minter.token("acc-1", "p-1", iat=issued)).issued_at == issued

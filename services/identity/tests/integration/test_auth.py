@@ -1,10 +1,12 @@
 """Login, tokens, sessions, lockout, logout, password change, deactivation."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import jwt
 
+from kabinet_identity import auth as auth_use_cases
 from kabinet_identity.credentials import access_claims
+from kabinet_identity.models import OUTBOX
 from kabinet_kit.events import utcnow
 
 GENERIC = "Login or password is incorrect, or the account is temporarily locked."
@@ -156,3 +158,29 @@ def test_request_id_is_echoed_and_generated(api):
     assert given.headers["X-Request-ID"] == "abc-123"
     generated = api.client.get("/healthz")
     assert len(generated.headers["X-Request-ID"]) == 32
+
+
+def test_a_password_change_cuts_off_exactly_at_its_instant_even_within_a_second(fresh_api, monkeypatch):
+    """issue 11, finding 4: a token issued in the same second as a password change but before it
+    is refused, one issued after it works; the cut-off in the event every other service applies
+    falls exactly between the two tokens' issue times (rounded to whole seconds it did not)."""
+    second = utcnow().replace(microsecond=0) - timedelta(seconds=1)  # a whole second just past
+    moment = {"at": 0.0}
+    monkeypatch.setattr(auth_use_cases, "utcnow", lambda: second + timedelta(seconds=moment["at"]))
+
+    moment["at"] = 0.1
+    old = fresh_api.login("teacher1").json["access_token"]
+    moment["at"] = 0.5
+    changed = fresh_api.client.post("/auth/password", headers={"Authorization": f"Bearer {old}"},
+                                    json={"current_password": "kabinet-demo", "new_password": "a-much-better-one-7"})
+    assert changed.status_code == 204
+    moment["at"] = 0.7
+    new = fresh_api.login("teacher1", "a-much-better-one-7").json["access_token"]
+
+    assert fresh_api.client.get("/me", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    assert fresh_api.client.get("/me", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+    event = [data for type_, data in fresh_api.outbox(OUTBOX) if type_ == "identity.account.password_changed.v1"][-1]
+    cutoff = datetime.fromisoformat(event["sessions_revoked_before"]).timestamp()
+    old_iat, new_iat = (jwt.decode(t, options={"verify_signature": False})["iat"] for t in (old, new))
+    assert int(old_iat) == int(new_iat) == int(cutoff)  # one and the same second
+    assert old_iat < cutoff <= new_iat

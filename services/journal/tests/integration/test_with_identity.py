@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from kabinet_gateway.bootstrap import create_app as create_gateway_app
 from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
+from kabinet_gateway.revocations import record_heartbeat
 from kabinet_identity.bootstrap import create_app as create_identity_app
 from kabinet_identity.bootstrap import create_relay as create_identity_relay
 from kabinet_identity.config import SERVICE_DIR as IDENTITY_DIR
@@ -29,8 +30,11 @@ from kabinet_journal.bootstrap import SPEC, create_app, create_consumer
 from kabinet_journal.config import Settings
 from kabinet_journal.replicas import HANDLERS
 from kabinet_journal.seed import seed as seed_journal
+from kabinet_kit.events import utcnow
+from kabinet_kit.gateway_proof import HEADER, sign
 from kabinet_kit.service import app_deps
 from kabinet_kit.testing import broker_settings, migrated_database, private_vhost, service_amqp_url
+from kabinet_kit.testing.client import signed_client
 from kabinet_kit.testing.feed import RunningConsumer
 from kabinet_kit.testing.http import serve
 from kabinet_kit.tokens import LocalKeySource
@@ -42,7 +46,7 @@ class City:
     def __init__(self, identity_app, journal_app, consumer: RunningConsumer, gateway_url: str, vhost: str):
         self.identity_app, self.app, self.consumer, self.gateway = identity_app, journal_app, consumer, gateway_url
         self.vhost = vhost
-        self.identity = identity_app.test_client()
+        self.identity = signed_client(identity_app)
         self._tokens: dict[str, str] = {}
 
     def token(self, login: str) -> str:
@@ -58,8 +62,11 @@ class City:
         return r.json
 
     def via_gateway(self, login, method, path, **kwargs) -> requests.Response:
+        return self.via_gateway_with(self.token(login), method, path, **kwargs)
+
+    def via_gateway_with(self, token, method, path, **kwargs) -> requests.Response:
         return requests.request(method, f"{self.gateway}/api/journal{path}", timeout=10,
-                                headers={"Authorization": f"Bearer {self.token(login)}"}, **kwargs)
+                                headers={"Authorization": f"Bearer {token}"}, **kwargs)
 
     def session(self):
         return app_deps(self.app).session_factory()
@@ -98,6 +105,12 @@ class City:
             return s.scalar(query)
 
 
+def feed_heard_now(gateway) -> None:
+    """No revocation feed runs here: its heartbeat as the gateway's consumer would record it."""
+    with gateway.extensions["kabinet.gateway"].session_factory.begin() as session:
+        record_heartbeat(session, utcnow())
+
+
 @pytest.fixture(scope="module")
 def vhost():
     # A vhost of its own: on the shared one the consumer would also get other tests' demo cities.
@@ -124,7 +137,8 @@ def city(vhost):
             with serve(app) as journal_url:
                 gateway = create_gateway_app({
                     "database_url": gateway_db, "upstreams": {"journal": journal_url},
-                    "key_source": LocalKeySource(keys.public_key)})
+                    "key_source": LocalKeySource(keys.public_key), "revocation_feed_max_age": 3600})
+                feed_heard_now(gateway)
                 with serve(gateway) as gateway_url:
                     c = City(identity_app, app, consumer, gateway_url, vhost)
                     seed_identity(app_deps(identity_app))
@@ -260,3 +274,36 @@ def test_a_person_erased_in_identity_is_dropped_by_the_journal(city):
     with app_deps(city.identity_app).session_factory() as s:
         bodies = s.scalars(select(IDENTITY_OUTBOX.c.body)).all()
     assert bodies and not any("Стиркина" in body or "Эльвира" in body for body in bodies)
+
+
+def test_a_logged_out_token_sent_straight_to_the_journal_is_refused(city):
+    """issue 11, finding 4: the journal answers only requests the gateway vouches for, so a token
+    the gateway refuses (logged out) gets nothing by going round it."""
+    login = city.identity.post("/auth/token", json={"login": "teacher1", "password": DEMO_PASSWORD})
+    token = login.json["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    assert city.via_gateway_with(token, "GET", "/loads?mine=true").status_code == 200
+    assert city.identity.post("/auth/logout", headers=auth).status_code == 204
+
+    direct = city.app.test_client()  # unsigned: a caller that bypasses the gateway
+    secret = app_deps(city.app).settings.gateway_proof
+    other = f"Bearer {city.token('teacher2')}"
+    mine, bearer = "/loads?mine=true", auth["Authorization"]
+    refused = [
+        direct.get(mine, headers=auth),
+        # a proof the gateway made for another token, or this token with another one's proof
+        direct.get(mine, headers={**auth, HEADER: sign(secret, "GET", mine, other)}),
+        direct.get(mine, headers={"Authorization": other, HEADER: sign(secret, "GET", mine, bearer)}),
+        # a proof for another request line, a stale one, one signed with another secret
+        direct.get(mine, headers={**auth, HEADER: sign(secret, "GET", "/loads", bearer)}),
+        direct.get(mine, headers={**auth, HEADER: sign(secret, "GET", mine, bearer, now=time.time() - 120)}),
+        direct.get(mine, headers={**auth, HEADER: sign("guessed", "GET", mine, bearer)}),
+        direct.get("/no-such-path", headers=auth),
+    ]
+    for response in refused:
+        assert response.status_code == 401, response.json
+        assert response.headers["Content-Type"].startswith("application/problem+json")
+    # The proof is what decides: the same request line signed for a live token is answered.
+    signed = direct.get(mine, headers={"Authorization": other, HEADER: sign(secret, "GET", mine, other)})
+    assert signed.status_code == 200
+    assert direct.get("/healthz").status_code == 200  # the probes keep their own rules

@@ -27,7 +27,7 @@ from kabinet_identity.models import OUTBOX as IDENTITY_OUTBOX
 from kabinet_identity.seed import DEMO_PASSWORD, seed
 from kabinet_kit.service import app_deps
 from kabinet_kit.testing import broker_settings, migrated_database, private_vhost, service_amqp_url
-from kabinet_kit.testing.client import ApiClient
+from kabinet_kit.testing.client import ApiClient, signed_client
 from kabinet_kit.testing.feed import RunningConsumer
 from kabinet_kit.tokens import LocalKeySource
 from kabinet_portfolio import models as m
@@ -68,7 +68,7 @@ class World:
     def __init__(self, identity_app: Flask, app: Flask, consumer: RunningConsumer, vhost: str, store_dir: Path):
         self.vhost = vhost
         self.identity_app = identity_app
-        self.identity = identity_app.test_client()
+        self.identity = signed_client(identity_app)
         self.app = app
         self.api = ApiClient(app, tokens=self._log_in)
         self.client = self.api.client

@@ -1,11 +1,16 @@
 """The preschool API behind the real gateway at /api/preschool: a token issued by identity,
 verified by the gateway and again by this service; the guardian's recommendations path that
-the gateway's home screen calls."""
+the gateway's home screen calls; and nothing for a caller that goes round the gateway."""
+import time
+
 import pytest
 import requests
 
 from kabinet_gateway.bootstrap import create_app as create_gateway_app
 from kabinet_gateway.config import SERVICE_DIR as GATEWAY_DIR
+from kabinet_gateway.revocations import record_heartbeat
+from kabinet_kit.events import utcnow
+from kabinet_kit.gateway_proof import HEADER, sign
 from kabinet_kit.service import app_deps
 from kabinet_kit.testing import migrated_database
 from kabinet_kit.testing.http import serve
@@ -18,7 +23,10 @@ def gateway_url(world):
     with migrated_database(GATEWAY_DIR, "gateway") as gateway_db, serve(world.app) as preschool_url:
         gateway = create_gateway_app({
             "database_url": gateway_db, "upstreams": {"preschool": preschool_url},
-            "key_source": LocalKeySource(keys.public_key)})
+            "key_source": LocalKeySource(keys.public_key), "revocation_feed_max_age": 3600})
+        # No revocation feed runs here: its heartbeat as the gateway's consumer would record it.
+        with gateway.extensions["kabinet.gateway"].session_factory.begin() as session:
+            record_heartbeat(session, utcnow())
         with serve(gateway) as url:
             yield url
         gateway.extensions["kabinet.gateway"].close()
@@ -54,3 +62,27 @@ def test_the_guardians_recommendations_path_through_the_gateway(world, gateway_u
     assert mine.status_code == 200 and any("подвижные игры" in r["text"] for r in mine.json())
     assert _call(world, gateway_url, "guardian2", "GET", f"/children/{anna}/recommendations").status_code == 404
     assert requests.get(f"{gateway_url}/api/preschool/me/children", timeout=10).status_code == 401
+
+
+def test_a_logged_out_token_sent_straight_to_the_preschool_is_refused(world, gateway_url):
+    """issue 11, finding 4: the gateway refuses a logged-out token; going round it gets nothing."""
+    token = world.identity.post("/auth/token", json={"login": "educator1", "password": "kabinet-demo"}).json[
+        "access_token"]
+    bearer = f"Bearer {token}"
+    path = f"/groups/{world.group('Солнышко')}/children"
+    through = requests.get(f"{gateway_url}/api/preschool{path}", headers={"Authorization": bearer}, timeout=10)
+    assert through.status_code == 200, through.text
+    assert world.identity.post("/auth/logout", headers={"Authorization": bearer}).status_code == 204
+
+    direct = world.app.test_client()  # unsigned: a caller that bypasses the gateway
+    secret = app_deps(world.app).settings.gateway_proof
+    other = f"Bearer {world.token('educator1')}"
+    for headers in ({"Authorization": bearer},
+                    {"Authorization": bearer, HEADER: sign(secret, "GET", path, other)},
+                    {"Authorization": other, HEADER: sign(secret, "GET", path, bearer)},
+                    {"Authorization": bearer, HEADER: sign(secret, "GET", path, bearer, now=time.time() - 90)}):
+        response = direct.get(path, headers=headers)
+        assert response.status_code == 401, (headers.keys(), response.json)
+        assert response.headers["Content-Type"].startswith("application/problem+json")
+    signed = direct.get(path, headers={"Authorization": other, HEADER: sign(secret, "GET", path, other)})
+    assert signed.status_code == 200
