@@ -13,9 +13,7 @@ and consumers deduplicate by event id.
 """
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import threading
 from collections import deque
 from collections.abc import Sequence
@@ -44,6 +42,7 @@ from .publisher import (
     message_properties,
     pika_parameters,
 )
+from .turn_lock import TurnLock
 
 __all__ = ["BrokerError", "ConfirmTimeout", "OutboxRelay", "RelayStats", "main", "message_properties"]
 
@@ -54,40 +53,6 @@ ROUND_BATCHES = 10  # batches per round of drain() and run(), which check their 
 BROKER_ERRORS = (OSError, pika.exceptions.AMQPError, ConfirmTimeout)  # BrokerError is an OSError
 
 
-class _TurnLock:
-    """Relays on one SQLite database take turns: ``flock`` on ``<database>.relay-lock`` (across
-    processes; it does not touch SQLite's own locks), a process-wide lock for in-memory ones."""
-    _memory: ClassVar[dict[str, threading.Lock]] = {}
-    _guard: ClassVar[threading.Lock] = threading.Lock()
-
-    def __init__(self, engine: Engine):
-        database = engine.url.database
-        self.path = f"{database}.relay-lock" if database and database != ":memory:" else None
-        with self._guard:
-            self.memory = self._memory.setdefault(str(engine.url), threading.Lock())
-        self.fd: int | None = None
-
-    def acquire(self) -> None:
-        if self.path is None:
-            self.memory.acquire()
-            return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except BaseException:
-            os.close(fd)
-            raise
-        self.fd = fd
-
-    def release(self) -> None:
-        if self.path is None:
-            self.memory.release()
-            return
-        fd, self.fd = self.fd, None
-        if fd is not None:
-            os.close(fd)  # closing the descriptor drops the flock
-
-
 @dataclass
 class _Batch:
     """Claimed rows and their publication; on PostgreSQL also the open transaction that holds
@@ -95,7 +60,7 @@ class _Batch:
     rows: Sequence[Any]
     conn: Connection | None = None
     transaction: RootTransaction | None = None
-    turn: _TurnLock | None = None
+    turn: TurnLock | None = None
     sent: SentBatch | None = None
 
     def abandon(self) -> None:
@@ -144,7 +109,7 @@ class OutboxRelay:
         self.max_backoff = max_backoff
         self.stats = RelayStats()
         self._publisher: ConfirmingPublisher | None = None
-        self._turn = _TurnLock(engine) if is_sqlite(engine) else None
+        self._turn = TurnLock(engine) if is_sqlite(engine) else None
         self._brokers = broker_urls(amqp_url)
         self._broker = 0  # the one tried first: the last that worked, or the next after a failure
 

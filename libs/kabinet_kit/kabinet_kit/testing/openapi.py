@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
@@ -234,13 +234,12 @@ class Answer:
         return json.loads(self.body) if self.body else None
 
 
-class Sender:
+class Sender(Protocol):
     """How a tier sends: ``send(method, path, query=, json=, data=, auth=)`` → :class:`Answer`,
     ``path`` below the document's server; ``auth=False`` sends no token."""
 
     def __call__(self, method: str, path: str, *, query: dict[str, Any] | None = None, json: Any = None,
-                 data: bytes | None = None, auth: bool = True) -> Answer:
-        raise NotImplementedError
+                 data: bytes | None = None, auth: bool = True) -> Answer: ...
 
 
 def out_of_range_failures(document: dict[str, Any], send: Sender) -> list[str]:
