@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from kabinet_kit.errors import Conflict, InvalidInput
 
 from . import access
-from .access import Caller, LoadFacts
+from .access import MANAGERS, Caller, LoadFacts
 from .lookups import readable_load, require_manager
 from .models import Account, Group, RoleAssignment, Subject, Substitution, TeachingLoad, TimetableSlot
 
@@ -23,10 +23,14 @@ def _teacher_account(session: Session, account_id: str, organisation_id: str, fi
         raise InvalidInput("Not a teacher of this institution.", errors={field: ["Not a teacher of this institution."]})
 
 
+STAFF = (*MANAGERS, "teacher", "tutor", "educator")
+
+
 def create_load(session: Session, caller: Caller, data: dict) -> TeachingLoad:
     group = session.get(Group, str(data["group_id"]))
-    if group is None or not (caller.works_in(group.organisation_id) or caller.is_department):
-        # Another institution's group is answered as a missing one (issue 11: no existence oracle).
+    if group is None or not (caller.is_department or group.organisation_id in caller.organisations(*STAFF)):
+        # A group outside the caller's staff posts (another institution's, or any for a pupil or a
+        # guardian) is answered as a missing one (issue 11: no existence oracle).
         raise InvalidInput("Unknown group.", errors={"group_id": ["No such group."]})
     require_manager(caller, group.organisation_id)
     subject = session.get(Subject, str(data["subject_id"]))
