@@ -23,14 +23,16 @@ def _teacher_account(session: Session, account_id: str, organisation_id: str, fi
         raise InvalidInput("Not a teacher of this institution.", errors={field: ["Not a teacher of this institution."]})
 
 
-STAFF = (*MANAGERS, "teacher", "tutor", "educator")
+STAFF = (*MANAGERS, "teacher")  # posts over the whole institution
 
 
 def create_load(session: Session, caller: Caller, data: dict) -> TeachingLoad:
     group = session.get(Group, str(data["group_id"]))
-    if group is None or not (caller.is_department or group.organisation_id in caller.organisations(*STAFF)):
-        # A group outside the caller's staff posts (another institution's, or any for a pupil or a
-        # guardian) is answered as a missing one (issue 11: no existence oracle).
+    if group is None or not (caller.is_department or group.organisation_id in caller.organisations(*STAFF)
+                             or group.id in caller.groups()):
+        # A group the caller's posts do not reach (another institution's; another group for a
+        # group's own staff; any for a pupil or a guardian) is answered as a missing one
+        # (issue 11: no existence oracle).
         raise InvalidInput("Unknown group.", errors={"group_id": ["No such group."]})
     require_manager(caller, group.organisation_id)
     subject = session.get(Subject, str(data["subject_id"]))
