@@ -43,6 +43,20 @@ class Gone(ServiceError):
     code = "gone"
 
 
+class PreconditionFailed(ServiceError):
+    """The client saved over a version that is no longer current; the answer carries the current one."""
+
+    code = "precondition-failed"
+
+    def __init__(self, detail: str | None = None, *, etag: str, **kw: Any):
+        super().__init__(detail, **kw)
+        self.etag = etag
+
+
+class PreconditionRequired(ServiceError):
+    code = "precondition-required"
+
+
 class UnsupportedMediaType(ServiceError):
     code = "unsupported-media-type"
 
@@ -62,6 +76,8 @@ STATUS_BY_ERROR: dict[type[ServiceError], int] = {
     NotFound: 404,
     Conflict: 409,
     Gone: 410,
+    PreconditionFailed: 412,
+    PreconditionRequired: 428,
     UnsupportedMediaType: 415,
     RateLimited: 429,
 }

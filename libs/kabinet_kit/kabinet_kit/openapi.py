@@ -26,6 +26,7 @@ from marshmallow import fields
 from werkzeug.routing import IntegerConverter, Map
 
 from .errors import InvalidInput, UnsupportedMediaType
+from .etags import IF_MATCH_MARK, IF_MATCH_PARAMETER
 from .schemas import INT32
 
 BEARER = "bearer"
@@ -125,6 +126,10 @@ class ContractPlugin(BasePlugin):
             if view is not None and getattr(view, IDEMPOTENT_MARK, False):
                 operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY_PARAMETER))
                 responses.setdefault("409", "CONFLICT")
+            if view is not None and getattr(view, IF_MATCH_MARK, False):
+                operation.setdefault("parameters", []).append(dict(IF_MATCH_PARAMETER))
+                responses.setdefault("412", "PRECONDITION_FAILED")
+                responses.setdefault("428", "PRECONDITION_REQUIRED")
 
 
 def _fold_form_fields(operation: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "payload-too-large": (413, "Слишком большой запрос"),
     "unsupported-media-type": (415, "Неподдерживаемый тип содержимого"),
     "invalid-input": (422, "Неверные данные"),
+    "precondition-required": (428, "Нужна версия изменяемых данных (If-Match)"),
     "rate-limited": (429, "Слишком много запросов"),
     "internal-error": (500, "Внутренняя ошибка"),
     "bad-gateway": (502, "Ошибка вышестоящей службы"),
@@ -34,8 +35,8 @@ TITLES: dict[str, str] = {code: title for code, (_status, title) in KINDS.items(
 CODE_BY_STATUS: dict[int, str] = {
     400: "bad-request", 401: "unauthenticated", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
     406: "not-acceptable", 409: "conflict", 410: "gone", 412: "precondition-failed", 413: "payload-too-large",
-    415: "unsupported-media-type", 422: "invalid-input", 429: "rate-limited", 500: "internal-error",
-    502: "bad-gateway", 503: "service-unavailable", 504: "upstream-timeout",
+    415: "unsupported-media-type", 422: "invalid-input", 428: "precondition-required", 429: "rate-limited",
+    500: "internal-error", 502: "bad-gateway", 503: "service-unavailable", 504: "upstream-timeout",
 }
 
 

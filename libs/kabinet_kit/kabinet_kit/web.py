@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
 from .bodies import json_body_problem
-from .errors import RateLimited, ServiceError, Unauthenticated, status_for
+from .errors import PreconditionFailed, RateLimited, ServiceError, Unauthenticated, status_for
 from .openapi import Int32Converter, register_problem_responses, spec_options
 from .openapi import install as install_openapi
 from .ops import DEFAULT_OPS_ALLOW, OPS_ALLOW_KEY, networks, ops_caller_allowed, visible_readiness
@@ -103,6 +103,8 @@ def register_error_handlers(app: Flask) -> None:
         headers: dict[str, str] = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
         if isinstance(error, Unauthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="kabinet"'
+        if isinstance(error, PreconditionFailed):
+            headers["ETag"] = error.etag
         return problem(status_for(error), error.detail, code=error.code, errors=error.errors, headers=headers,
                        **error.extra)
 
