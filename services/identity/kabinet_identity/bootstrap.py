@@ -36,11 +36,11 @@ def build_deps(settings: Settings) -> Deps:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from .api import auth, people, structure
+    from .api import auth, people, records, structure
     deps = build_deps(Settings.load(test_config))
     deps.keys.load()
     # The public keys are fetched straight from here by the gateway and every service.
-    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people),
+    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people, records),
                                   public_paths=("/.well-known/jwks.json",))
 
 

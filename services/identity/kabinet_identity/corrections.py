@@ -1,0 +1,94 @@
+"""Correcting a person's record (a misspelt surname, a wrong birth date).
+
+Load → decide → apply: :func:`decide_correction` holds the rules over plain values (who may,
+what actually changes), so they are tested without a database. The correction travels as
+``identity.person.updated.v1`` with the record's next sequence, on identity.pd like every
+person.* event (its outbox row is flagged personal, so the relay scrubs it once published).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kabinet_kit.db import increment
+from kabinet_kit.errors import Conflict, InvalidInput
+
+from .access import Caller
+from .audit import audit, deny
+from .deps import Deps
+from .models import Person, Placement
+from .people import person_record
+
+#: What a correction may change; the kind and the registering institution are not corrections.
+CORRECTABLE = ("last_name", "first_name", "middle_name", "birth_date", "email", "phone")
+#: Names a person cannot be without.
+REQUIRED = ("last_name", "first_name")
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class Correction:
+    #: "apply", "hidden" (404: not the caller's to see) or "erased" (409).
+    action: str
+    #: The fields whose values change, in CORRECTABLE's order.
+    changes: dict[str, Any]
+
+
+def decide_correction(caller: Caller, *, institutions: set[str], erased: bool, current: dict[str, Any],
+                      wanted: dict[str, Any], today: date) -> Correction:
+    """``institutions``: the one that registered the person and the one a child is placed in now;
+    their administrators and the department correct him. Raises InvalidInput naming the field."""
+    if not (caller.is_department or any(caller.administers(o) for o in institutions)):
+        return Correction("hidden", {})
+    if erased:
+        return Correction("erased", {})
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name in CORRECTABLE:
+        if name not in wanted:
+            continue
+        value = wanted[name]
+        if isinstance(value, str):
+            value = " ".join(value.split()) or None
+        if value is None and name in REQUIRED:
+            errors[name] = ["Обязательное поле: не может быть пустым."]
+        elif name == "birth_date" and value is not None and not EARLIEST_BIRTH <= value <= today:
+            errors[name] = ["Дата рождения не может быть в будущем или раньше 1900 года."]
+        else:
+            cleaned[name] = value
+    if not wanted:
+        errors["_schema"] = ["Укажите хотя бы одно поле для исправления."]
+    if errors:
+        raise InvalidInput("Исправление не принято: проверьте поля.", errors=errors)
+    return Correction("apply", {k: v for k, v in cleaned.items() if current.get(k) != v})
+
+
+def correct_person(deps: Deps, session: Session, caller: Caller, person_id: str, wanted: dict[str, Any],
+                   request_id: str | None, today: date) -> Person:
+    resource = f"people/{person_id}"
+    person = session.get(Person, person_id)
+    if person is None:
+        deny(deps, caller, "correct_person", resource, request_id=request_id)
+    placed_in = session.scalar(select(Placement.organisation_id).where(Placement.child_id == person.id))
+    decision = decide_correction(caller, institutions={o for o in (person.organisation_id, placed_in) if o},
+                                 erased=person.erased_at is not None,
+                                 current={k: getattr(person, k) for k in CORRECTABLE}, wanted=wanted, today=today)
+    if decision.action == "hidden":
+        deny(deps, caller, "correct_person", resource, person_id=person.id, request_id=request_id)
+    if decision.action == "erased":
+        raise Conflict("Персональные данные этого человека удалены: исправлять нечего.")
+    if decision.changes:
+        # One correction of a person at a time: each takes the next number of his record.
+        session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+        for name, value in decision.changes.items():
+            setattr(person, name, value)
+        increment(session, person)
+        # The audit names the fields corrected, never their values (personal data stays in people).
+        audit(session, caller, "correct_person", f"{resource}#{','.join(decision.changes)}", person_id=person.id,
+              organisation_id=placed_in or person.organisation_id, request_id=request_id)
+        deps.events.record(session, "identity.person.updated.v1", person_record(person))
+    return person
