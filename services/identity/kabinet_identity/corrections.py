@@ -1,4 +1,4 @@
-"""Correcting a person's record (a misspelt surname, a wrong birth date).
+"""Correcting a person's record (a misspelt surname, a wrong birth date; IDN-09).
 
 Load → decide → apply: :func:`decide_correction` holds the rules over plain values (who may,
 what actually changes), so they are tested without a database. The correction travels as

@@ -144,12 +144,13 @@ def _refuse_if_already_moved(session: Session, steps: list[GroupStep], new: Acad
 
 def year_transition(deps: Deps, session: Session, caller: Caller, organisation_id: str,
                     body: dict[str, Any]) -> dict[str, Any]:
-    organisation = session.get(Organisation, organisation_id)
-    if organisation is None or organisation.kind == "department":
-        raise NotFound("Нет такой образовательной организации.")
+    # Refused before the institution is looked at: a foreign id answers as a missing one.
     if not (caller.is_department or caller.administers(organisation_id)):
         deny(deps, caller, "year_transition", f"organisations/{organisation_id}/year-transition",
              organisation_id=organisation_id, not_found=False)
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or organisation.kind == "department":
+        raise NotFound("Нет такой образовательной организации.")
     old, new = _years(session, body)
     facts, existing = _load(session, organisation_id, old, new)
     steps = plan_transition(facts, {name: g.id for name, g in existing.items()})

@@ -20,6 +20,8 @@ PARAM_KINDS = {
     "given_by_person_id": "guardian", "person_id": "person", "round_id": "round", "exemption_id": "exemption",
     "subject_id": "subject", "academic_year_id": "year", "number": "catalogue_version", "purpose": "purpose",
     "card_code": "card", "indicator_id": "indicator",
+    # the year transition (issue 12)
+    "from_year_id": "year", "to_year_id": "year",
     # the portfolio (issue 13)
     "pupil_id": "pupil", "achievement_id": "achievement", "entry_id": "profi", "petition_id": "petition",
     "dispute_id": "dispute", "activity_id": "activity",
@@ -35,6 +37,8 @@ DEPARTMENT_ANY_CHILD = {
     ("POST", "/api/identity/movements"): "IDN-07: the department orders transfers between institutions directly",
     ("POST", "/api/identity/people/{person_id}/erasure"):
         "IDN-08: the department erases a person whose records are in any institution",
+    ("PATCH", "/api/identity/people/{person_id}"):
+        "IDN-09: the department corrects the record of a person of any institution",
 }
 # Reads that answer any signed-in caller by design, with the reason.
 DIRECTORY_READS = {

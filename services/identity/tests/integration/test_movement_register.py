@@ -1,4 +1,4 @@
-"""Issue 12: the movement register of an institution by period, paged, and its printable book."""
+"""IDN-10 (issue 12): the movement register of an institution by period, paged, and its printable book."""
 import io
 
 from pypdf import PdfReader

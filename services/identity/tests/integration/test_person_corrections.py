@@ -1,4 +1,4 @@
-"""Issue 12: a person's record is corrected by those who manage the person, validated, audited
+"""IDN-09 (issue 12): a person's record is corrected by those who manage the person, validated, audited
 (the fields, never the values) and sent on identity.pd as identity.person.updated.v1 with the
 record's next sequence, flagged personal so the relay scrubs it."""
 import json

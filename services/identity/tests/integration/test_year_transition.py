@@ -1,4 +1,4 @@
-"""Issue 12: the year transition of a whole institution in one request: preview, then apply all
+"""IDN-11 (issue 12): the year transition of a whole institution in one request: preview, then apply all
 of it (movement book entries and their events) or nothing."""
 from sqlalchemy import func, select
 
