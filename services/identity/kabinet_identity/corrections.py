@@ -20,7 +20,8 @@ from kabinet_kit.errors import Conflict, InvalidInput
 from .access import Caller
 from .audit import audit, deny
 from .deps import Deps
-from .models import Person, Placement
+from .models import Movement, Person, Placement
+from .movements import PLACING_KINDS
 from .people import person_record
 
 #: What a correction may change; the kind and the registering institution are not corrections.
@@ -40,8 +41,8 @@ class Correction:
 
 def decide_correction(caller: Caller, *, institutions: set[str], erased: bool, current: dict[str, Any],
                       wanted: dict[str, Any], today: date) -> Correction:
-    """``institutions``: the one that registered the person and the one a child is placed in now;
-    their administrators and the department correct him. Raises InvalidInput naming the field."""
+    """``institutions``: where the person's record is kept (:func:`managing_institution`); its
+    administrators and the department correct him. Raises InvalidInput naming the field."""
     if not (caller.is_department or any(caller.administers(o) for o in institutions)):
         return Correction("hidden", {})
     if erased:
@@ -67,14 +68,25 @@ def decide_correction(caller: Caller, *, institutions: set[str], erased: bool, c
     return Correction("apply", {k: v for k, v in cleaned.items() if current.get(k) != v})
 
 
+def managing_institution(session: Session, person: Person) -> str | None:
+    """The institution whose administrator keeps the person's record: a child's, where he is
+    placed now, or the one he last left; anyone else's, the one that registered him."""
+    if person.kind == "child":
+        placed_in = session.scalar(select(Placement.organisation_id).where(Placement.child_id == person.id))
+        last_left = session.scalar(select(Movement.organisation_id).where(
+            Movement.child_id == person.id, Movement.kind.in_(PLACING_KINDS)).order_by(Movement.sequence.desc()))
+        return placed_in or last_left or person.organisation_id
+    return person.organisation_id
+
+
 def correct_person(deps: Deps, session: Session, caller: Caller, person_id: str, wanted: dict[str, Any],
                    request_id: str | None, today: date) -> Person:
     resource = f"people/{person_id}"
     person = session.get(Person, person_id)
     if person is None:
         deny(deps, caller, "correct_person", resource, request_id=request_id)
-    placed_in = session.scalar(select(Placement.organisation_id).where(Placement.child_id == person.id))
-    decision = decide_correction(caller, institutions={o for o in (person.organisation_id, placed_in) if o},
+    institution = managing_institution(session, person)
+    decision = decide_correction(caller, institutions={institution} if institution else set(),
                                  erased=person.erased_at is not None,
                                  current={k: getattr(person, k) for k in CORRECTABLE}, wanted=wanted, today=today)
     if decision.action == "hidden":
@@ -89,6 +101,6 @@ def correct_person(deps: Deps, session: Session, caller: Caller, person_id: str,
         increment(session, person)
         # The audit names the fields corrected, never their values (personal data stays in people).
         audit(session, caller, "correct_person", f"{resource}#{','.join(decision.changes)}", person_id=person.id,
-              organisation_id=placed_in or person.organisation_id, request_id=request_id)
+              organisation_id=institution, request_id=request_id)
         deps.events.record(session, "identity.person.updated.v1", person_record(person))
     return person

@@ -38,7 +38,7 @@ def test_the_administrator_corrects_a_surname_and_the_event_carries_the_next_seq
     assert exchange == "identity.pd" and personal
     assert json.loads(body)["data"]["sequence"] == before + 1
     # The audit says who corrected which fields, not what to.
-    [record] = [r for r in api.audit(person_id=child, action="correct_person")]
+    [record] = api.audit(person_id=child, action="correct_person")
     assert record.actor_account_id == api.me("school1-admin")["account_id"]
     assert record.resource.endswith("#last_name,birth_date") and "Верная" not in record.resource
     # The same values again change nothing: no new version, no event.
@@ -83,3 +83,23 @@ def test_an_erased_person_cannot_be_corrected_back(fresh_api):
     assert api.as_("school1-admin", "POST", f"/people/{staff}/erasure", json={"basis": "заявление"}).status_code == 200
     refused = api.as_("school1-admin", "PATCH", f"/people/{staff}", json={"last_name": "Ушедший"})
     assert refused.status_code == 409 and refused.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_child_is_corrected_by_the_institution_he_is_in_now(api):
+    child = _school1_child(api, "Переходов")
+    orgs = {o["short_name"]: o["organisation_id"] for o in api.as_("department", "GET", "/organisations").json["items"]}
+    groups = {(g["organisation_id"], g["name"]): g["group_id"]
+              for login in ("school1-admin", "school2-admin") for g in api.as_(login, "GET", "/groups").json["items"]}
+    orders = [("school1-admin", {"kind": "enrol", "group_id": groups[(orgs["Школа № 1"], "5А")]}),
+              ("school1-admin", {"kind": "release", "organisation_id": orgs["Гимназия № 2"]}),
+              ("school2-admin", {"kind": "transfer", "group_id": groups[(orgs["Гимназия № 2"], "5А")]})]
+    for login, order in orders:
+        assert api.as_(login, "POST", "/movements", json={
+            "child_id": child, "order_number": "9-п", "order_date": "2026-10-01", **order}).status_code == 201
+    # The school that registered him keeps its book, not his record.
+    assert api.as_("school1-admin", "PATCH", f"/people/{child}", json={"last_name": "Старый"}).status_code == 404
+    fixed = api.as_("school2-admin", "PATCH", f"/people/{child}", json={"last_name": "Переходова"})
+    assert fixed.status_code == 200 and fixed.json["last_name"] == "Переходова"
+    [record] = api.audit(person_id=child, action="correct_person", outcome="allowed")
+    assert record.organisation_id == orgs["Гимназия № 2"]
+    assert [r.outcome for r in api.audit(person_id=child, action="correct_person")] == ["denied", "allowed"]
