@@ -149,3 +149,18 @@ def _group_of_old_5a(api, school1, old):
     with api.deps.session_factory() as s:
         return s.scalar(select(Group.id).where(Group.organisation_id == school1, Group.academic_year_id == old,
                                                Group.name == "5А"))
+
+
+def test_a_kindergarten_moves_each_group_to_the_next_age_band(fresh_api):
+    api = fresh_api
+    old, new = _years(api)
+    kg1 = _org(api, "Детский сад № 1")
+    applied = api.as_("kg1-admin", "POST", f"/organisations/{kg1}/year-transition",
+                      json=_body(old, new, "apply", order_number="40-д", order_date="2027-08-30"))
+    assert applied.status_code == 200, applied.json
+    steps = {g["group_name"]: (g["action"], g["pupils"]) for g in applied.json["groups"]}
+    assert steps == {"Солнышко": ("promote", 7), "Звёздочки": ("graduate", 4), "Капельки": ("promote", 0)}
+    with api.deps.session_factory() as s:
+        bands = {g.name: g.age_band for g in s.scalars(select(Group).where(Group.academic_year_id == new))}
+        placed = s.scalar(select(func.count()).select_from(Placement).where(Placement.organisation_id == kg1))
+    assert bands == {"Солнышко": "preparatory", "Капельки": "senior"} and placed == 7
