@@ -15,7 +15,8 @@ from kabinet_kit.web import create_base_app
 
 SERVICE_MESSAGES = Messages({
     "No such term.": "Такого периода нет.",
-    "Lesson {number} of the year; the plan has {len(hours)} hours.": "Урок {number} в году; в плане {len(hours)} часов.",
+    "Lesson {number} of the year; the plan has {len(hours)} hours.":
+        "Урок {number} в году; в плане {len(hours)} часов.",
     "Consent missing.": "Нет согласия.",
 })
 

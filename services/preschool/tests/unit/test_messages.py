@@ -2,9 +2,9 @@
 from pathlib import Path
 
 import kabinet_preschool
-from kabinet_preschool.messages import MESSAGES
 from kabinet_kit.i18n import KIT_MESSAGES
 from kabinet_kit.testing.messages import untranslated
+from kabinet_preschool.messages import MESSAGES
 
 
 def test_every_error_text_has_its_translation():
