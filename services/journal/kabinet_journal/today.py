@@ -58,9 +58,10 @@ def _my_lessons(session: Session, caller: Caller, today: date) -> list[dict]:
     attendance = _counts_by_lesson(session, Attendance.lesson_id, ids)
     marks = _counts_by_lesson(session, Mark.lesson_id, ids)
     out = []
-    for lesson, _org, teacher, group, subject in rows:
+    for lesson, org, teacher, group, subject in rows:
         out.append({"lesson_id": lesson.id, "load_id": lesson.load_id, "group_id": lesson.group_id, "group": group,
-                    "subject": subject, "period": lesson.period, "kind": lesson.kind, "topic": lesson.topic,
+                    "organisation_id": org, "subject": subject, "period": lesson.period, "kind": lesson.kind,
+                    "topic": lesson.topic,
                     "substitution": teacher != caller.account_id,
                     "attendance_entered": attendance[lesson.id], "marks_entered": marks[lesson.id],
                     "missing": missing_in(lesson.topic, attendance[lesson.id], marks[lesson.id])})

@@ -15,6 +15,7 @@ class TodayLesson(Schema):
     load_id = fields.String()
     group_id = fields.String()
     group = fields.String()
+    organisation_id = fields.String()
     subject = fields.String()
     period = fields.Integer(allow_none=True)
     kind = fields.String()

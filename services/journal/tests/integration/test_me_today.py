@@ -31,7 +31,8 @@ def test_a_teacher_sees_todays_lessons_and_what_each_lacks(api, world, day):
     assert [(x["lesson_id"], x["group"], x["subject"]) for x in me["lessons"]] == [
         (day["filled"]["id"], "5А", "Математика"), (day["empty"]["id"], "5Б", "Математика")]
     filled, empty = me["lessons"]
-    assert filled["missing"] == [] and (filled["attendance_entered"], filled["marks_entered"]) == (3, 1)
+    assert filled["organisation_id"] == world.id("school1") and filled["missing"] == []
+    assert (filled["attendance_entered"], filled["marks_entered"]) == (3, 1)
     assert empty["missing"] == ["topic", "attendance", "marks"] and empty["topic"] is None
     assert not filled["substitution"] and me["classes"] == [] and me["city"] is None
 
