@@ -13,11 +13,12 @@ from kabinet_kit.relay import OutboxRelay
 
 from .config import SERVICE, SERVICE_DIR, Settings
 from .deps import Deps
+from .messages import MESSAGES
 from .models import OUTBOX, PROCESSED
 from .replicas import HANDLERS
 
 SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet journal & diary", directory=SERVICE_DIR, outbox=OUTBOX,
-                       processed=PROCESSED, registry=REGISTRY, handlers=HANDLERS)
+                       processed=PROCESSED, registry=REGISTRY, messages=MESSAGES, handlers=HANDLERS)
 
 
 def build_deps(settings: Settings) -> Deps:

@@ -14,6 +14,7 @@ from kabinet_kit.relay import OutboxRelay
 
 from .config import SERVICE, SERVICE_DIR, Settings
 from .deps import Deps
+from .messages import MESSAGES
 from .models import OUTBOX, PROCESSED
 from .replicas import HANDLERS
 
@@ -21,7 +22,7 @@ from .replicas import HANDLERS
 # children's names (registered, updated, disclosed under a consent, erased) from identity.pd —
 # the registry names the exchange of each handled type.
 SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet preschool observation cabinet", directory=SERVICE_DIR,
-                       outbox=OUTBOX, processed=PROCESSED, registry=REGISTRY, handlers=HANDLERS)
+                       outbox=OUTBOX, processed=PROCESSED, registry=REGISTRY, messages=MESSAGES, handlers=HANDLERS)
 
 
 def build_deps(settings: Settings) -> Deps:
