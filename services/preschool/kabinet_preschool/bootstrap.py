@@ -30,9 +30,9 @@ def build_deps(settings: Settings) -> Deps:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from .api import catalogue, children, control, rounds
+    from .api import catalogue, children, control, me, rounds
     deps = build_deps(Settings.load(test_config))
-    return kit.create_service_app(SPEC, deps, kit.blueprints_of(catalogue, rounds, children, control))
+    return kit.create_service_app(SPEC, deps, kit.blueprints_of(catalogue, rounds, children, control, me))
 
 
 def create_relay(settings: Settings | None = None, **options: Any) -> OutboxRelay:
