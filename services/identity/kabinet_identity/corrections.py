@@ -56,15 +56,15 @@ def decide_correction(caller: Caller, *, institutions: set[str], erased: bool, c
         if isinstance(value, str):
             value = " ".join(value.split()) or None
         if value is None and name in REQUIRED:
-            errors[name] = ["Обязательное поле: не может быть пустым."]
+            errors[name] = ["Required: cannot be empty."]
         elif name == "birth_date" and value is not None and not EARLIEST_BIRTH <= value <= today:
-            errors[name] = ["Дата рождения не может быть в будущем или раньше 1900 года."]
+            errors[name] = ["A birth date is neither in the future nor before 1900."]
         else:
             cleaned[name] = value
     if not wanted:
-        errors["_schema"] = ["Укажите хотя бы одно поле для исправления."]
+        errors["_schema"] = ["Name at least one field to correct."]
     if errors:
-        raise InvalidInput("Исправление не принято: проверьте поля.", errors=errors)
+        raise InvalidInput("The correction is not accepted: check the fields.", errors=errors)
     return Correction("apply", {k: v for k, v in cleaned.items() if current.get(k) != v})
 
 
@@ -92,7 +92,7 @@ def correct_person(deps: Deps, session: Session, caller: Caller, person_id: str,
     if decision.action == "hidden":
         deny(deps, caller, "correct_person", resource, person_id=person.id, request_id=request_id)
     if decision.action == "erased":
-        raise Conflict("Персональные данные этого человека удалены: исправлять нечего.")
+        raise Conflict("This person's personal data were erased: there is nothing to correct.")
     if decision.changes:
         # One correction of a person at a time: each takes the next number of his record.
         session.execute(select(Person.id).where(Person.id == person.id).with_for_update())

@@ -133,3 +133,30 @@ MESSAGES = Messages({
     "Only kindergarten groups have age bands.": "Возрастная категория есть только у групп детского сада.",
     "A group with this name exists in that year.": "Группа с таким названием в этом году уже есть.",
 })
+
+# Corrections of a person's record, the movement register and the year transition (issue 12).
+MESSAGES = MESSAGES + Messages({
+    "Required: cannot be empty.": "Обязательное поле: не может быть пустым.",
+    "A birth date is neither in the future nor before 1900.":
+        "Дата рождения не может быть в будущем или раньше 1900 года.",
+    "Name at least one field to correct.": "Укажите хотя бы одно поле для исправления.",
+    "The correction is not accepted: check the fields.": "Исправление не принято: проверьте поля.",
+    "This person's personal data were erased: there is nothing to correct.":
+        "Персональные данные этого человека удалены: исправлять нечего.",
+    "The period is wrong.": "Период задан неверно.",
+    "The period starts after it ends.": "Начало периода позже его конца.",
+    "Too many entries for one book: choose a shorter period.":
+        "Слишком много записей для одной книги: укажите период короче.",
+    "At most {PDF_MAX_ROWS} entries in one document.": "Не более {PDF_MAX_ROWS} записей в одном документе.",
+    "The transition is to a later academic year.": "Перевод возможен только в следующий учебный год.",
+    "Must start after the year the pupils move from.":
+        "Должен начинаться позже учебного года, из которого переводят.",
+    "Pupils of this institution have entries in the new academic year already.":
+        "В новом учебном году у обучающихся этой организации уже есть записи о зачислении.",
+    "Already entered into groups of that year.": "Обучающиеся уже зачислены в группы этого учебного года.",
+    "Name the order of the transition.": "Укажите приказ о переводе.",
+    "Required to apply the transition.": "Обязательно для проведения перевода.",
+    "There is nobody to move: the groups of this year have no pupils.":
+        "Переводить некого: в группах этого учебного года нет обучающихся.",
+    "No pupils in the groups of this year.": "Нет обучающихся в группах этого года.",
+})

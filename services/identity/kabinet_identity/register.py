@@ -75,7 +75,7 @@ def _check(deps: Deps, caller: Caller, organisation_id: str, date_from: date | N
         deny(deps, caller, "read_movement_register", f"movements?organisation_id={organisation_id}",
              organisation_id=organisation_id, not_found=False)
     if date_from and date_to and date_from > date_to:
-        raise InvalidInput("Период задан неверно.", errors={"from": ["Начало периода позже его конца."]})
+        raise InvalidInput("The period is wrong.", errors={"from": ["The period starts after it ends."]})
 
 
 def _entry(organisation_id: str, row: Any) -> dict[str, Any]:
@@ -120,8 +120,8 @@ def register_pdf(deps: Deps, session: Session, caller: Caller, query: dict[str, 
     _check(deps, caller, organisation_id, date_from, date_to)
     rows = session.execute(_statement(organisation_id, date_from, date_to, None).limit(PDF_MAX_ROWS + 1)).all()
     if len(rows) > PDF_MAX_ROWS:
-        raise InvalidInput("Слишком много записей для одной книги: укажите период короче.",
-                           errors={"from": [f"Не более {PDF_MAX_ROWS} записей в одном документе."]})
+        raise InvalidInput("Too many entries for one book: choose a shorter period.",
+                           errors={"from": [f"At most {PDF_MAX_ROWS} entries in one document."]})
     entries = [_entry(organisation_id, row) for row in rows]
     _audit_reads(session, caller, organisation_id, entries, request_id)
     organisation = session.get(Organisation, organisation_id)

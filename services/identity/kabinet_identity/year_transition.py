@@ -105,12 +105,12 @@ def _years(session: Session, body: dict[str, Any]) -> tuple[AcademicYear, Academ
     for field in ("from_year_id", "to_year_id"):
         year = session.get(AcademicYear, body[field])
         if year is None:
-            raise InvalidInput("Учебный год не найден.", errors={field: ["Нет такого учебного года."]})
+            raise InvalidInput("Unknown academic year.", errors={field: ["No such academic year."]})
         years[field] = year
     old, new = years["from_year_id"], years["to_year_id"]
     if new.starts_on <= old.starts_on:
-        raise InvalidInput("Перевод возможен только в следующий учебный год.",
-                           errors={"to_year_id": ["Должен начинаться позже учебного года, из которого переводят."]})
+        raise InvalidInput("The transition is to a later academic year.",
+                           errors={"to_year_id": ["Must start after the year the pupils move from."]})
     return old, new
 
 
@@ -138,8 +138,8 @@ def _refuse_if_already_moved(session: Session, steps: list[GroupStep], new: Acad
     already = session.scalar(select(Movement.child_id).join(Group, Group.id == Movement.group_id)
                              .where(Movement.child_id.in_(moving), Group.academic_year_id == new.id).limit(1))
     if already:
-        raise Conflict("В новом учебном году у обучающихся этой организации уже есть записи о зачислении.",
-                       errors={"to_year_id": ["Обучающиеся уже зачислены в группы этого учебного года."]})
+        raise Conflict("Pupils of this institution have entries in the new academic year already.",
+                       errors={"to_year_id": ["Already entered into groups of that year."]})
 
 
 def year_transition(deps: Deps, session: Session, caller: Caller, organisation_id: str,
@@ -150,19 +150,19 @@ def year_transition(deps: Deps, session: Session, caller: Caller, organisation_i
              organisation_id=organisation_id, not_found=False)
     organisation = session.get(Organisation, organisation_id)
     if organisation is None or organisation.kind == "department":
-        raise NotFound("Нет такой образовательной организации.")
+        raise NotFound("No such organisation.")
     old, new = _years(session, body)
     facts, existing = _load(session, organisation_id, old, new)
     steps = plan_transition(facts, {name: g.id for name, g in existing.items()})
     _refuse_if_already_moved(session, steps, new)
     if body["mode"] == "preview":
         return summary(steps, "preview")
-    missing = {f: ["Обязательно для проведения перевода."] for f in ("order_number", "order_date") if not body.get(f)}
+    missing = {f: ["Required to apply the transition."] for f in ("order_number", "order_date") if not body.get(f)}
     if missing:
-        raise InvalidInput("Укажите приказ о переводе.", errors=missing)
+        raise InvalidInput("Name the order of the transition.", errors=missing)
     if not any(s.pupils for s in steps if s.action != "skip"):
-        raise Conflict("Переводить некого: в группах этого учебного года нет обучающихся.",
-                       errors={"from_year_id": ["Нет обучающихся в группах этого года."]})
+        raise Conflict("There is nobody to move: the groups of this year have no pupils.",
+                       errors={"from_year_id": ["No pupils in the groups of this year."]})
     return summary(steps, "apply", _apply(deps, session, caller, organisation_id, new, steps, body))
 
 
