@@ -1,13 +1,14 @@
 """People, accounts, roles, the movement book, consent, access codes and the audit."""
 from kabinet_kit.openapi import Blueprint
+from kabinet_kit.paging import page_schema
 
 from .. import access_codes, audit, children, consent, erasure, movements, people, structure
 from . import examples as ex
 from . import schemas as s
-from .common import caller, client_key, db, deps, once, paged, request_id
+from .common import caller, client_key, db, deps, once, request_id
 
 blp = Blueprint("people", __name__, description="People, accounts, roles, the movement book, consent and access codes")
-AuditPage = paged(s.AuditOut, "AuditPage")
+AuditPage = page_schema(s.AuditOut, "AuditPage")
 
 
 @blp.post("/people")
@@ -164,7 +165,6 @@ def redeem_access_code(body):
 @blp.arguments(s.AuditQuery, location="query")
 @blp.response(200, AuditPage)
 def list_audit(query):
-    """Reads of children's personal data and refused attempts, newest first."""
-    rows, total = audit.list_audit(db(), caller(), organisation_id=query["organisation_id"],
-                                      person_id=query["person_id"], limit=query["limit"], offset=query["offset"])
-    return {"items": rows, "total": total, "limit": query["limit"], "offset": query["offset"]}
+    """Reads of children's personal data, refused attempts and administrators' acts (password
+    resets), newest first; by institution, person, action and period."""
+    return audit.list_audit(db(), caller(), query)
