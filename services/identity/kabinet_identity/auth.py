@@ -76,7 +76,10 @@ def _issue_tokens(deps: Deps, session: Session, account: Account, person: Person
     session.add(RefreshToken(session_id=session_id, token_hash=sha256_hex(refresh), issued_at=now,
                              expires_at=now + timedelta(seconds=deps.settings.refresh_token_ttl)))
     claims = access_claims(account_id=account.id, person_id=person.id, person_kind=person.kind,
-                           session_id=session_id, roles=_roles_claim(session, account.id),
+                           # With a temporary password the token carries no role: no service
+                           # answers it but identity, for the password change.
+                           session_id=session_id,
+                           roles=[] if account.must_change_password else _roles_claim(session, account.id),
                            ttl=deps.settings.access_token_ttl, issuer=deps.settings.token_issuer,
                            audience=deps.settings.token_audience, now=now)
     return {"access_token": deps.keys.sign(claims), "refresh_token": refresh, "token_type": "Bearer",

@@ -123,7 +123,7 @@ def _identity(world: World, department: str) -> None:
     for org_id, org in orgs.items():
         world.org_kinds[org_id] = org["kind"]
         world.add(Obj("organisation", org_id, org=org_id, label=org["short_name"]))
-    world.shared["year"] = read(department, "/api/identity/academic-years")[0]["academic_year_id"]
+    world.shared["year"] = read(department, "/api/identity/academic-years")["items"][0]["academic_year_id"]
     child_orgs: dict[str, tuple[str, str]] = {}
     for g in _pages(world, department, "/api/identity/groups"):
         org = g["organisation_id"]
