@@ -1,6 +1,6 @@
 """People, accounts, roles, the movement book, consent, access codes and the audit."""
 from kabinet_kit.openapi import Blueprint
-from kabinet_kit.paging import page_schema
+from kabinet_kit.paging import PageQuery, page_list, page_schema
 
 from .. import access_codes, audit, children, consent, erasure, movements, people, structure
 from . import examples as ex
@@ -9,6 +9,9 @@ from .common import caller, client_key, db, deps, once, request_id
 
 blp = Blueprint("people", __name__, description="People, accounts, roles, the movement book, consent and access codes")
 AuditPage = page_schema(s.AuditOut, "AuditPage")
+MemberPage = page_schema(s.PersonOut, "MemberPage")
+MovementPage = page_schema(s.MovementOut, "MovementPage")
+ConsentPage = page_schema(s.ConsentOut, "ConsentPage")
 
 
 @blp.post("/people")
@@ -33,10 +36,11 @@ def erase_person(body, person_id):
 
 
 @blp.get("/groups/<uuid:group_id>/members")
-@blp.response(200, s.PersonOut(many=True))
-def group_members(group_id):
-    """Children placed in the group. Each child's record read is audited."""
-    return structure.group_members(deps(), db(), caller(), str(group_id), request_id())
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, MemberPage)
+def group_members(query, group_id):
+    """Children placed in the group, by name. Each child's record read is audited."""
+    return structure.group_members(deps(), db(), caller(), str(group_id), query, request_id())
 
 
 @blp.get("/children/<uuid:child_id>")
@@ -62,9 +66,11 @@ def unlink_guardian(child_id, guardian_person_id):
 
 
 @blp.get("/children/<uuid:child_id>/movements")
-@blp.response(200, s.MovementOut(many=True))
-def child_movements(child_id):
-    return movements.list_movements(deps(), db(), caller(), str(child_id))
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, MovementPage)
+def child_movements(query, child_id):
+    """The child's entries in the movement book, in the order they took effect."""
+    return page_list(movements.list_movements(deps(), db(), caller(), str(child_id)), query)
 
 
 @blp.post("/movements")
@@ -118,9 +124,11 @@ def revoke_role(account_id, assignment_id):
 
 
 @blp.get("/children/<uuid:child_id>/consents")
-@blp.response(200, s.ConsentOut(many=True))
-def list_consents(child_id):
-    return consent.list_consents(deps(), db(), caller(), str(child_id))
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, ConsentPage)
+def list_consents(query, child_id):
+    """The child's consents, in force and ended, in the order they were given."""
+    return page_list(consent.list_consents(deps(), db(), caller(), str(child_id)), query)
 
 
 @blp.post("/children/<uuid:child_id>/consents")
