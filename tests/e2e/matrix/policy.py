@@ -40,6 +40,8 @@ DEPARTMENT_ANY_CHILD = {
 DIRECTORY_READS = {
     ("GET", "/api/identity/organisations/{organisation_id}"):
         "the city's list of institutions is public to staff and families",
+    ("GET", "/api/identity/organisations"):
+        "the city's list of institutions is public to staff and families (filtered by kind or parent)",
     # Checked by test_ratings_name_only_pupils_the_caller_may_see: no names in such an answer.
     ("GET", "/api/portfolio/ratings/schools/{organisation_id}"):
         "issue 13 §4: everyone else sees places and points without names",
