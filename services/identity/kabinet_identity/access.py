@@ -134,5 +134,5 @@ def listed_organisations(caller: Caller, organisation_id: str | None) -> frozens
     if organisation_id is not None:
         administered &= {organisation_id}
     if not administered:
-        raise PermissionDenied("Списки учётных записей ведёт администратор учреждения или департамент.")
+        raise PermissionDenied("Only the institution's administrator or the department lists these.")
     return administered

@@ -116,7 +116,7 @@ def list_access_codes(session: Session, caller: Caller, query: dict) -> dict:
 def activation(session: Session, caller: Caller, organisation_id: str) -> dict:
     listed_organisations(caller, organisation_id)
     if session.get(Organisation, organisation_id) is None:
-        raise NotFound("Нет такого учреждения.")
+        raise NotFound("No such organisation.")
     state = code_state(utcnow())
     counts = session.execute(select(*(func.coalesce(func.sum(case((state == name, 1), else_=0)), 0)
                                       for name in CODE_STATES))

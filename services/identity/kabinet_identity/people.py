@@ -92,7 +92,7 @@ def check_grant(session: Session, caller: Caller, person: Person, role: dict, fi
         raise InvalidInput("Only tutors and educators are bound to a group.", errors={field: ["group_id not allowed."]})
     valid_until = role.get("valid_until")
     if valid_until is not None and valid_until <= utcnow():
-        raise InvalidInput("Срок действия роли уже истёк.", errors={
+        raise InvalidInput("The grant would end in the past.", errors={
             "valid_until" if field == "role" else f"{field}.valid_until": ["Must be in the future."]})
     if not access.grantable_by(caller, name, org_id):
         raise PermissionDenied("You cannot grant this role in that scope.")

@@ -37,9 +37,9 @@ def reset_password(deps: Deps, session: Session, caller: Caller, account_id: str
                                                                            person.organisation_id):
         deny(deps, caller, "reset_password", resource, request_id=request_id)
     if account.id == caller.account_id:
-        raise Conflict("Свой пароль меняют сами (POST /auth/password).")
+        raise Conflict("Change your own password yourself (POST /auth/password).")
     if not account.is_active:
-        raise Conflict("Учётная запись отключена.")
+        raise Conflict("The account is deactivated.")
     password = temporary_password()
     set_password(deps, session, account, password, "password_reset")
     account.must_change_password = True

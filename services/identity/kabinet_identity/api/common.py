@@ -26,7 +26,7 @@ PASSWORD_CHANGE_PATHS = frozenset({"/auth/password", "/auth/logout", "/me"})
 def _load_caller(session: Session, principal: Principal) -> Caller:
     found = load_caller(session, principal)
     if request.path not in PASSWORD_CHANGE_PATHS and password_change_required(session, principal.account_id):
-        raise PermissionDenied("Сначала смените временный пароль (POST /auth/password).")
+        raise PermissionDenied("Change the temporary password first (POST /auth/password).")
     return found
 
 
