@@ -113,7 +113,7 @@ class City:
                                               ("guardian1", "Иван", "portfolio"),
                                               ("guardian2", "Ольга", "portfolio")):
             child = next(c for c in overview[guardian]["children"] if c["first_name"] == first_name)
-            held = city.caller(guardian).ok("GET", f"/api/identity/children/{child['child_id']}/consents")
+            held = city.caller(guardian).ok("GET", f"/api/identity/children/{child['child_id']}/consents")["items"]
             active = any(c["purpose"] == purpose and c["status"] == "active" for c in held)
             city.chains.append(Chain(guardian, child["child_id"], purpose, active))
         return city

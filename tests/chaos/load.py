@@ -180,7 +180,8 @@ class Load:
             except requests.RequestException:
                 response = None
             if response is not None and response.status_code == 200:
-                chain.active = any(c["purpose"] == chain.purpose and c["status"] == "active" for c in response.json())
+                chain.active = any(c["purpose"] == chain.purpose and c["status"] == "active"
+                                   for c in response.json()["items"])
                 return
             self._stop.wait(1)
 

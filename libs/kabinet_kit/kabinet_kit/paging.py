@@ -49,7 +49,7 @@ def page(items: Sequence[Any], total: int, query: dict[str, Any]) -> dict[str, A
     return {"items": list(items), "total": total, "limit": query["limit"], "offset": query["offset"]}
 
 
-def paginate(session: Session, statement: Select[Any], query: dict[str, Any], *,
+def paginate(session: Session, statement: Select[*tuple[Any, ...]], query: dict[str, Any], *,
              scalars: bool = True) -> dict[str, Any]:
     """One page of ``statement`` (which must carry its stable ``order_by``) and the list's total."""
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0

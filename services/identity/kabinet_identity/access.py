@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from kabinet_kit.callers import Caller as KitCaller
 from kabinet_kit.callers import Grant
+from kabinet_kit.errors import PermissionDenied
 
 __all__ = ["Caller", "Grant", "Where", "can_link_guardian", "can_manage_organisation", "can_name_guardian",
-           "can_open_account", "can_read_child", "can_read_group", "can_serve_child", "can_unlink_guardian",
-           "grantable_by"]
+           "can_open_account", "can_read_child", "can_read_group", "can_reset_password", "can_serve_child",
+           "can_unlink_guardian", "grantable_by", "listed_organisations"]
 
 INSTITUTION_STAFF = ("institution_admin", "deputy_director", "teacher")
 GROUP_STAFF = ("tutor", "educator")
@@ -112,3 +113,26 @@ def grantable_by(caller: Caller, role: str, organisation_id: str | None) -> bool
     if role in DEPARTMENT_APPOINTS:
         return False
     return caller.administers(organisation_id)
+
+
+def can_reset_password(caller: Caller, person_kind: str, organisation_id: str | None) -> bool:
+    """Who may open an account may reset its password: the administrator of the person's
+    institution, the department for staff only (a family's password chosen by the department
+    would let it sign in as the family)."""
+    return can_open_account(caller, person_kind, organisation_id)
+
+
+def listed_organisations(caller: Caller, organisation_id: str | None) -> frozenset[str] | None:
+    """The institutions whose accounts, people and access codes an administrators' list may show:
+    None for the whole city (the department), the ones the caller administers otherwise (narrowed
+    to ``organisation_id`` when named). Raises PermissionDenied for anyone else, and for an
+    institution not administered, whether it exists or not (ids cannot be probed)."""
+    if caller.is_department:
+        return None if organisation_id is None else frozenset({organisation_id})
+    administered = frozenset(g.organisation_id for g in caller.grants
+                             if g.role == "institution_admin" and g.organisation_id)
+    if organisation_id is not None:
+        administered &= {organisation_id}
+    if not administered:
+        raise PermissionDenied("Only the institution's administrator or the department lists these.")
+    return administered

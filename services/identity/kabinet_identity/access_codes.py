@@ -43,10 +43,12 @@ def issue_access_code(deps: Deps, session: Session, caller: Caller, data: dict) 
                 where, guardian.organisation_id, is_guardian_of(session, guardian.id, child.id)):
             raise InvalidInput("Not a guardian of this child.", errors={"guardian_person_id": [
                 "Name only a guardian your institution linked to this child, or no one for a new guardian."]})
+    assert where is not None, "can_serve_child refuses a child placed nowhere"
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     now = utcnow()
     code = AccessCode(child_id=child.id, code_hash=sha256_hex(raw), channel=data["channel"],
                       guardian_person_id=guardian_id, issued_by=caller.account_id, issued_at=now,
+                      organisation_id=where.organisation_id,
                       expires_at=now + timedelta(days=deps.settings.access_code_ttl_days))
     session.add(code)
     session.flush()

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 from kabinet_kit.web import write_regardless
 
 from .access import Caller
@@ -34,8 +35,8 @@ def deny(deps: Deps, caller: Caller, action: str, resource: str, *, person_id: s
     raise PermissionDenied("Your role does not allow this.")
 
 
-def list_audit(session: Session, caller: Caller, *, organisation_id: str | None, person_id: str | None,
-               limit: int, offset: int) -> tuple[list[AuditRecord], int]:
+def list_audit(session: Session, caller: Caller, query: dict) -> dict:
+    organisation_id = query["organisation_id"]
     if not caller.is_department:
         if not caller.has("institution_admin"):
             raise PermissionDenied("Only the institution's administrator reads its audit.")
@@ -46,11 +47,15 @@ def list_audit(session: Session, caller: Caller, *, organisation_id: str | None,
             organisation_id = organisations.pop()
         if not caller.administers(organisation_id):
             raise PermissionDenied("Only the institution's administrator reads its audit.")
-    query = select(AuditRecord)
+    statement = select(AuditRecord)
     if organisation_id:
-        query = query.where(AuditRecord.organisation_id == organisation_id)
-    if person_id:
-        query = query.where(AuditRecord.person_id == person_id)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.scalars(query.order_by(AuditRecord.id.desc()).limit(limit).offset(offset)).all()
-    return list(rows), total
+        statement = statement.where(AuditRecord.organisation_id == organisation_id)
+    if query["person_id"]:
+        statement = statement.where(AuditRecord.person_id == query["person_id"])
+    if query["action"]:
+        statement = statement.where(AuditRecord.action == query["action"])
+    if query["since"]:
+        statement = statement.where(AuditRecord.at >= query["since"])
+    if query["until"]:
+        statement = statement.where(AuditRecord.at < query["until"])
+    return paginate(session, statement.order_by(AuditRecord.id.desc()), query)

@@ -16,6 +16,7 @@ from .access import Caller, Grant
 from .audit import audit
 from .credentials import access_claims, new_refresh_token, sha256_hex
 from .deps import Deps
+from .grants import in_force
 from .models import (
     Account,
     Guardianship,
@@ -47,7 +48,7 @@ def _active_caller(session: Session, account_id: str) -> Caller | None:
     if row is None or not row.Account.is_active:
         return None
     grants = tuple(Grant(r.role, r.organisation_id, r.group_id) for r in session.scalars(
-        select(RoleAssignment).where(RoleAssignment.account_id == account_id, RoleAssignment.revoked_at.is_(None))))
+        select(RoleAssignment).where(RoleAssignment.account_id == account_id, in_force(utcnow()))))
     children = frozenset(session.scalars(select(Guardianship.child_id)
                                          .where(Guardianship.guardian_person_id == row.Person.id)))
     return Caller(account_id, row.Person.id, row.Person.kind, grants, children)
@@ -66,7 +67,7 @@ def session_is_live(session: Session, account_id: str, session_id: str, issued_a
 def _roles_claim(session: Session, account_id: str) -> list[dict]:
     return [{"role": r.role, "organisation_id": r.organisation_id, "group_id": r.group_id}
             for r in session.scalars(select(RoleAssignment).where(RoleAssignment.account_id == account_id,
-                                                                  RoleAssignment.revoked_at.is_(None)))]
+                                                                  in_force(utcnow())))]
 
 
 def _issue_tokens(deps: Deps, session: Session, account: Account, person: Person, session_id: str) -> dict:
@@ -75,11 +76,14 @@ def _issue_tokens(deps: Deps, session: Session, account: Account, person: Person
     session.add(RefreshToken(session_id=session_id, token_hash=sha256_hex(refresh), issued_at=now,
                              expires_at=now + timedelta(seconds=deps.settings.refresh_token_ttl)))
     claims = access_claims(account_id=account.id, person_id=person.id, person_kind=person.kind,
-                           session_id=session_id, roles=_roles_claim(session, account.id),
+                           # With a temporary password the token carries no role: no service
+                           # answers it but identity, for the password change.
+                           session_id=session_id,
+                           roles=[] if account.must_change_password else _roles_claim(session, account.id),
                            ttl=deps.settings.access_token_ttl, issuer=deps.settings.token_issuer,
                            audience=deps.settings.token_audience, now=now)
     return {"access_token": deps.keys.sign(claims), "refresh_token": refresh, "token_type": "Bearer",
-            "expires_in": deps.settings.access_token_ttl}
+            "expires_in": deps.settings.access_token_ttl, "password_change_required": account.must_change_password}
 
 
 def login_throttled(failures_here: int, failures_everywhere: int, per_address: int, per_account: int) -> bool:
@@ -136,6 +140,7 @@ def login(deps: Deps, session: Session, login_name: str, password: str, client_k
         deps.events.record(session, "identity.account.activated.v1",
                            {"account_id": account.id, "person_id": person.id, "person_kind": person.kind,
                             "sequence": increment(session, account)})
+    account.last_login_at = now
     login_session = Session_(account_id=account.id, created_at=now)
     session.add(login_session)
     session.flush()
@@ -191,13 +196,25 @@ def change_password(deps: Deps, session: Session, caller: Caller, current: str, 
     if not deps.passwords.verify(account.password_hash, current):
         raise InvalidInput("Current password is incorrect.", errors={"current_password": ["Incorrect password."]})
     check_password_strength(new, "new_password")
+    account.must_change_password = False
+    set_password(deps, session, account, new, "password_changed")
+
+
+def set_password(deps: Deps, session: Session, account: Account, password: str, reason: str) -> None:
+    """A new password ends every session of the account: identity refuses their tokens at once,
+    the gateway on the password_changed event (its revocation feed)."""
     now = utcnow()
-    account.password_hash = deps.passwords.hash(new)
+    account.password_hash = deps.passwords.hash(password)
     account.sessions_revoked_before = now
     session.execute(update(Session_).where(Session_.account_id == account.id, Session_.revoked_at.is_(None))
-                    .values(revoked_at=now, revoke_reason="password_changed"))
+                    .values(revoked_at=now, revoke_reason=reason))
     deps.events.record(session, "identity.account.password_changed.v1",
                        {"account_id": account.id, "sessions_revoked_before": now})
+
+
+def password_change_required(session: Session, account_id: str) -> bool:
+    account = session.get(Account, account_id)
+    return account is not None and account.must_change_password
 
 
 def check_password_strength(password: str, field: str) -> None:
@@ -211,7 +228,7 @@ def me(session: Session, caller: Caller) -> dict:
     person = session.get(Person, caller.person_id)
     assert account is not None and person is not None, "the caller's account and person were loaded with the caller"
     roles = session.scalars(select(RoleAssignment).where(RoleAssignment.account_id == caller.account_id,
-                                                         RoleAssignment.revoked_at.is_(None))).all()
+                                                         in_force(utcnow()))).all()
     children = []
     if caller.children:
         rows = session.execute(select(Person, Placement).outerjoin(Placement, Placement.child_id == Person.id)
@@ -224,4 +241,4 @@ def me(session: Session, caller: Caller) -> dict:
                              "group_id": placement.group_id if placement else None})
     return {"account_id": account.id, "login": account.login, "person_id": person.id, "kind": person.kind,
             "last_name": person.last_name, "first_name": person.first_name, "middle_name": person.middle_name,
-            "roles": roles, "children": children}
+            "roles": roles, "children": children, "password_change_required": account.must_change_password}

@@ -1,5 +1,6 @@
 """The one place that wires identity: what it is to the kit, its dependencies (with the
-password hasher and the signing keys), the app, the relay and its heartbeat."""
+password hasher and the signing keys), the app, the relay and what it writes on timers (the
+heartbeat, the revocation of expired role grants)."""
 from __future__ import annotations
 
 from typing import Any
@@ -18,6 +19,7 @@ from kabinet_kit.tokens import CachingVerifier, LocalKeySource, TokenVerifier
 from .config import SERVICE, SERVICE_DIR, Settings
 from .credentials import KeyRing, Passwords
 from .deps import Deps
+from .grants import RoleExpiry
 from .heartbeat import Heartbeat
 from .messages import MESSAGES
 from .models import OUTBOX, PROCESSED
@@ -37,11 +39,11 @@ def build_deps(settings: Settings) -> Deps:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from .api import auth, people, records, structure
+    from .api import admin, auth, people, records, structure
     deps = build_deps(Settings.load(test_config))
     deps.keys.load()
     # The public keys are fetched straight from here by the gateway and every service.
-    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people, records),
+    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people, records, admin),
                                   public_paths=("/.well-known/jwks.json",))
 
 
@@ -53,4 +55,12 @@ def create_heartbeat(settings: Settings) -> PeriodicWrite:
     """The revocation feed's heartbeat, written into the outbox beside the running relay."""
     events = EventRecorder(SPEC.name, SPEC.outbox, SPEC.registry)
     return PeriodicWrite("revocation-heartbeat", settings.revocation_heartbeat_seconds, Heartbeat(events),
+                         make_session_factory(kit.engine_for(settings)))
+
+
+def create_role_expiry(settings: Settings) -> PeriodicWrite:
+    """Revokes role grants whose end date passed, beside the running relay (their events go out
+    through the outbox it publishes)."""
+    events = EventRecorder(SPEC.name, SPEC.outbox, SPEC.registry)
+    return PeriodicWrite("role-expiry", settings.role_expiry_seconds, RoleExpiry(events),
                          make_session_factory(kit.engine_for(settings)))

@@ -44,6 +44,9 @@ class Settings(ServiceSettings, env_prefix="IDENTITY_"):
     # The relay writes the revocation feed's heartbeat this often (heartbeat.py); the gateway's
     # GATEWAY_REVOCATION_FEED_MAX_AGE must be a few times longer.
     revocation_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    # The relay process revokes role grants past their end date this often (grants.py); until then
+    # they are already out of new tokens and /me.
+    role_expiry_seconds: float = Field(default=60.0, gt=0)
     # Only trust X-Forwarded-For from the gateway in front of us.
     trust_forwarded_for: bool = True
     # Encrypts the token-signing private keys at rest: whoever reads the database must not be

@@ -151,4 +151,5 @@ def list_consents(deps: Deps, session: Session, caller: Caller, child_id: str) -
     where = placement_of(session, child_id) if child else None
     if child is None or not access.can_read_child(caller, child_id, where):
         deny(deps, caller, "read_consents", f"children/{child_id}/consents", person_id=child_id if child else None)
-    return list(session.scalars(select(Consent).where(Consent.child_id == child_id).order_by(Consent.given_at)))
+    return list(session.scalars(select(Consent).where(Consent.child_id == child_id)
+                                .order_by(Consent.given_at, Consent.id)))

@@ -177,7 +177,7 @@ def _erase(deps: Deps, session: Session, caller: Caller, person: Person, basis: 
         end_consent(deps, session, consent, "revoked", REASON)
     session.execute(update(AccessCode).where(
         or_(AccessCode.child_id == person.id, AccessCode.guardian_person_id == person.id),
-        AccessCode.redeemed_at.is_(None), AccessCode.expires_at > now).values(expires_at=now))
+        AccessCode.redeemed_at.is_(None), AccessCode.expires_at > now).values(expires_at=now, revoked_at=now))
     person.last_name = person.first_name = ERASED_NAME
     person.middle_name = person.email = person.phone = None
     person.birth_date = None

@@ -132,6 +132,15 @@ MESSAGES = Messages({
     "Only for kindergarten groups.": "Только для групп детского сада.",
     "Only kindergarten groups have age bands.": "Возрастная категория есть только у групп детского сада.",
     "A group with this name exists in that year.": "Группа с таким названием в этом году уже есть.",
+    # Administrators' lists, the password reset, grants with an end date (issue 12).
+    "Only the institution's administrator or the department lists these.":
+        "Эти списки ведут администратор организации и управление.",
+    "Change the temporary password first (POST /auth/password).":
+        "Сначала смените временный пароль (POST /auth/password).",
+    "The grant would end in the past.": "Срок действия роли уже истёк.",
+    "Must be in the future.": "Должно быть в будущем.",
+    "Change your own password yourself (POST /auth/password).":
+        "Свой пароль меняют сами (POST /auth/password).",
 })
 
 # Corrections of a person's record, the movement register and the year transition (issue 12).

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kabinet_kit.db import NAMING_CONVENTION, BigId, Id, UtcDateTime, new_id
@@ -68,6 +68,24 @@ class Person(Base):
     erasure_basis: Mapped[str | None] = mapped_column(String(200))
     # The version of this record, carried by person.* events (a disclosure repeats it).
     sequence: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    # The names folded for a case-insensitive prefix search (Russian: ё as е), kept by name_key
+    # on every write: SQLite's lower() leaves Cyrillic as it is.
+    name_key: Mapped[str | None] = mapped_column(String(320), index=True)
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_name_key(_mapper, _connection, person: Person) -> None:
+    person.name_key = name_key(person.last_name, person.first_name, person.middle_name)
+
+
+def fold(text_: str) -> str:
+    return text_.casefold().replace("ё", "е")
+
+
+def name_key(*names: str | None) -> str:
+    """" last first middle" folded: a prefix of any name part matches after a space."""
+    return "".join(" " + fold(n) for n in names if n)
 
 
 class Account(Base):
@@ -84,6 +102,9 @@ class Account(Base):
     deactivation_reason: Mapped[str | None] = mapped_column(String(200))
     sessions_revoked_before: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Set by an administrator's password reset: the temporary password only serves to set a new one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # This account's order, carried by account.created/activated/locked/deactivated: each takes
     # the next number (kabinet_kit.db.increment, in the transaction of the change).
     sequence: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
@@ -98,6 +119,8 @@ class RoleAssignment(Base):
     group_id: Mapped[str | None] = mapped_column(ForeignKey("groups.id"))
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # A temporary grant (seed 004 §4.1): out of tokens from then on, revoked by the relay process.
+    valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # This assignment's order, carried by its events: 1 when granted, 2 when revoked.
     sequence: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
@@ -156,6 +179,9 @@ class AccessCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     redeemed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     redeemed_by_account_id: Mapped[str | None] = mapped_column(Id)
+    # The institution that issued it (the child's at the time): its activation funnel counts it.
+    organisation_id: Mapped[str | None] = mapped_column(Id, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class RedemptionAttempt(Base):

@@ -216,7 +216,7 @@ def list_movements(deps: Deps, session: Session, caller: Caller, child_id: str) 
     child = child_of(session, child_id)
     where = placement_of(session, child_id) if child else None
     movements = list(session.scalars(select(Movement).where(Movement.child_id == child_id)
-                                     .order_by(Movement.effective_on, Movement.recorded_at)))
+                                     .order_by(Movement.effective_on, Movement.recorded_at, Movement.id)))
     orgs = {m.organisation_id for m in movements} | {m.from_organisation_id for m in movements}
     if child is None or not (access.can_read_child(caller, child_id, where)
                              or any(caller.administers(o) for o in orgs if o)):

@@ -14,6 +14,7 @@ from .audit import deny
 from .auth import check_password_strength
 from .children import placement_of
 from .deps import Deps
+from .grants import revoke_assignment
 from .models import Account, Group, Organisation, Person, RoleAssignment, Session_
 
 
@@ -89,13 +90,18 @@ def check_grant(session: Session, caller: Caller, person: Person, role: dict, fi
             raise InvalidInput("This role needs a group of that institution.", errors={field: ["group_id required."]})
     elif group_id is not None:
         raise InvalidInput("Only tutors and educators are bound to a group.", errors={field: ["group_id not allowed."]})
+    valid_until = role.get("valid_until")
+    if valid_until is not None and valid_until <= utcnow():
+        raise InvalidInput("The grant would end in the past.", errors={
+            "valid_until" if field == "role" else f"{field}.valid_until": ["Must be in the future."]})
     if not access.grantable_by(caller, name, org_id):
         raise PermissionDenied("You cannot grant this role in that scope.")
 
 
 def grant_role(deps: Deps, session: Session, account: Account, person: Person, role: dict) -> RoleAssignment:
     assignment = RoleAssignment(account_id=account.id, role=role["role"], organisation_id=role.get("organisation_id"),
-                                group_id=role.get("group_id"), granted_at=utcnow(), sequence=1)
+                                group_id=role.get("group_id"), valid_until=role.get("valid_until"),
+                                granted_at=utcnow(), sequence=1)
     session.add(assignment)
     session.flush()
     deps.events.record(session, "identity.role.assigned.v1", {
@@ -143,16 +149,7 @@ def revoke_role(deps: Deps, session: Session, caller: Caller, account_id: str, a
         raise NotFound("No such role assignment.")
     if not access.grantable_by(caller, assignment.role, assignment.organisation_id):
         raise PermissionDenied("You cannot revoke this role.")
-    revoke_assignment(deps, session, assignment)
-
-
-def revoke_assignment(deps: Deps, session: Session, assignment: RoleAssignment) -> None:
-    if assignment.revoked_at is None:
-        assignment.revoked_at = utcnow()
-        assignment.sequence += 1
-        deps.events.record(session, "identity.role.revoked.v1", {
-            "assignment_id": assignment.id, "account_id": assignment.account_id, "role": assignment.role,
-            "sequence": assignment.sequence})
+    revoke_assignment(deps.events, session, assignment)
 
 
 def deactivate_account(deps: Deps, session: Session, caller: Caller, account_id: str, reason: str) -> Account:
@@ -177,7 +174,7 @@ def end_access(deps: Deps, session: Session, account: Account, person: Person, r
                     .values(revoked_at=now, revoke_reason="deactivated"))
     for assignment in session.scalars(select(RoleAssignment).where(RoleAssignment.account_id == account.id,
                                                                    RoleAssignment.revoked_at.is_(None))):
-        revoke_assignment(deps, session, assignment)
+        revoke_assignment(deps.events, session, assignment)
     deps.events.record(session, "identity.account.deactivated.v1",
                        {"account_id": account.id, "person_id": person.id, "reason": reason,
                         "sequence": increment(session, account)})

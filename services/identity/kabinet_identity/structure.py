@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from . import access
 from .access import Caller
@@ -86,15 +87,17 @@ def get_group(deps: Deps, session: Session, caller: Caller, group_id: str) -> Gr
     return group
 
 
-def group_members(deps: Deps, session: Session, caller: Caller, group_id: str, request_id: str | None) -> list[Person]:
+def group_members(deps: Deps, session: Session, caller: Caller, group_id: str, query: dict,
+                  request_id: str | None) -> dict:
+    """One page of the children placed in the group; each child read on it is audited."""
     group = session.get(Group, group_id)
     if group is None or not access.can_read_group(caller, group.organisation_id, group.id):
         deny(deps, caller, "read_group_members", f"groups/{group_id}/members",
              organisation_id=group.organisation_id if group else None, request_id=request_id)
-    children = session.scalars(select(Person).join(Placement, Placement.child_id == Person.id)
-                               .where(Placement.group_id == group_id)
-                               .order_by(Person.last_name, Person.first_name)).all()
-    for child in children:
+    page = paginate(session, select(Person).join(Placement, Placement.child_id == Person.id)
+                    .where(Placement.group_id == group_id)
+                    .order_by(Person.last_name, Person.first_name, Person.id), query)
+    for child in page["items"]:
         audit(session, caller, "read_person", f"groups/{group_id}/members", person_id=child.id,
               organisation_id=group.organisation_id, request_id=request_id)
-    return list(children)
+    return page

@@ -44,6 +44,8 @@ DEPARTMENT_ANY_CHILD = {
 DIRECTORY_READS = {
     ("GET", "/api/identity/organisations/{organisation_id}"):
         "the city's list of institutions is public to staff and families",
+    ("GET", "/api/identity/organisations"):
+        "the city's list of institutions is public to staff and families (filtered by kind or parent)",
     # Checked by test_ratings_name_only_pupils_the_caller_may_see: no names in such an answer.
     ("GET", "/api/portfolio/ratings/schools/{organisation_id}"):
         "issue 13 §4: everyone else sees places and points without names",
@@ -60,6 +62,18 @@ SELF_READS = {
     ("GET", "/api/me/overview"): "the gateway's composite of the caller's own reads, a section per role",
 }
 
+# Operations only an institution's administrator (for his institution) and the department answer
+# (issue 12): every other role is refused even naming its own objects, with the rule.
+ADMINISTRATORS_ONLY = {
+    ("GET", "/api/identity/accounts"): "issue 12: accounts are listed by the institution's administrator",
+    ("GET", "/api/identity/people"): "issue 12: people are searched by the institution's administrator",
+    ("GET", "/api/identity/access-codes"): "issue 12: access codes are listed by the institution's administrator",
+    ("GET", "/api/identity/organisations/{organisation_id}/activation"):
+        "issue 12: the activation funnel is the administrator's and the department's",
+    ("POST", "/api/identity/accounts/{account_id}/password-reset"):
+        "issue 12: the administrator of the person's institution, the department for staff",
+}
+
 ORG_ROLES = ("institution_admin", "deputy_director", "teacher")
 MANAGER_ROLES = ("institution_admin", "deputy_director")
 GROUP_ROLES = ("tutor", "educator")
@@ -74,6 +88,7 @@ class Scope:
     department: bool
     orgs: frozenset[str]        # institutions where it holds a post over the whole institution
     managed: frozenset[str]     # institutions it administers or deputy-directs
+    administered: frozenset[str]  # institutions it administers
     groups: frozenset[str]      # groups it tutors or educates
     tutored: frozenset[str]     # classes it tutors (the portfolio's tutor, seed 003 §4.4)
     post_orgs: frozenset[str]   # institutions where it holds any staff post (whole or one group)
@@ -100,8 +115,11 @@ def scope_of(login: Login, world: World) -> Scope:
         if child in placed:
             near_orgs.add(placed[child].org)
             near_groups.add(placed[child].group)
+    administered = frozenset(r["organisation_id"] for r in roles
+                             if r["role"] == "institution_admin" and r["organisation_id"])
     return Scope(login.login, login.account_id, login.person_id,
-                 any(r["role"] == "department_officer" for r in roles), orgs, managed, groups, tutored, post_orgs,
+                 any(r["role"] == "department_officer" for r in roles), orgs, managed, administered, groups,
+                 tutored, post_orgs,
                  frozenset(family),
                  frozenset(o for o in near_orgs if o), frozenset(g for g in near_groups if g))
 

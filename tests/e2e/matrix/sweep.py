@@ -7,7 +7,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from .policy import DEPARTMENT_ANY_CHILD, DEPARTMENT_WRITES, DIRECTORY_READS, SHARED_KINDS, Pool
+from .policy import ADMINISTRATORS_ONLY, DEPARTMENT_ANY_CHILD, DEPARTMENT_WRITES, DIRECTORY_READS, SHARED_KINDS, Pool
 from .spec import Operation, example
 from .world import Clients, World
 
@@ -115,6 +115,8 @@ def _cases_for(role: str, op: Operation, pool: Pool, world: World) -> list[Case]
                 add({**reachable, **shared, k: o.id}, {k: o.label}, "foreign", j, mixed=True)
     elif op.method != "GET" and op.path_kinds & DEPARTMENT_WRITES and not pool.scope.department:
         add({**reachable, **shared}, {}, "department only")
+    if (op.method, op.template) in ADMINISTRATORS_ONLY and not (pool.scope.department or pool.scope.administered):
+        add({**reachable, **shared}, {}, "administrators only")
     return out
 
 

@@ -123,21 +123,21 @@ def _identity(world: World, department: str) -> None:
     for org_id, org in orgs.items():
         world.org_kinds[org_id] = org["kind"]
         world.add(Obj("organisation", org_id, org=org_id, label=org["short_name"]))
-    world.shared["year"] = read(department, "/api/identity/academic-years")[0]["academic_year_id"]
+    world.shared["year"] = read(department, "/api/identity/academic-years")["items"][0]["academic_year_id"]
     child_orgs: dict[str, tuple[str, str]] = {}
     for g in _pages(world, department, "/api/identity/groups"):
         org = g["organisation_id"]
         label = f"{orgs[org]['short_name']} {g['name']}"
         world.add(Obj("group", g["group_id"], org=org, group=g["group_id"], label=label))
         assert org in world.admins, f"no demo administrator for {orgs[org]['short_name']}: the matrix cannot read it"
-        for member in read(world.admins[org], f"/api/identity/groups/{g['group_id']}/members"):
+        for member in _pages(world, world.admins[org], f"/api/identity/groups/{g['group_id']}/members"):
             if member["kind"] == "child":
                 child_orgs[member["person_id"]] = (org, g["group_id"])
                 label = f"child of {orgs[org]['short_name']} {g['name']}"
                 world.add(Obj("child", member["person_id"], org=org, group=g["group_id"], label=label))
                 world.add(Obj("person", member["person_id"], org=org, group=g["group_id"], label=label))
     for child in list(world.objects["child"]):
-        for consent in read(world.admins[child.org], f"/api/identity/children/{child.id}/consents"):
+        for consent in _pages(world, world.admins[child.org], f"/api/identity/children/{child.id}/consents"):
             world.shared.setdefault("purpose", consent["purpose"])
             guardian = consent["given_by_person_id"]
             label = f"guardian registered by {orgs[child.org]['short_name']}"

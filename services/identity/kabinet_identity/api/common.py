@@ -4,23 +4,34 @@ from __future__ import annotations
 from typing import cast
 
 from flask import g, request
-from marshmallow import fields
 from sqlalchemy.orm import Session
 
 from kabinet_kit.callers import CallerResolver, current_principal
-from kabinet_kit.errors import Unauthenticated
+from kabinet_kit.errors import PermissionDenied, Unauthenticated
 from kabinet_kit.idempotency import idempotent
-from kabinet_kit.schemas import Schema
 from kabinet_kit.service import current_deps
+from kabinet_kit.tokens import Principal
 from kabinet_kit.web import request_session
 
-from ..auth import load_caller
+from ..access import Caller
+from ..auth import load_caller, password_change_required
 from ..config import IDEMPOTENCY_KEEP
 from ..deps import Deps
 from ..models import IDEMPOTENCY
 
+#: What an account with an administrator's temporary password may do: set its own password.
+PASSWORD_CHANGE_PATHS = frozenset({"/auth/password", "/auth/logout", "/me"})
+
+
+def _load_caller(session: Session, principal: Principal) -> Caller:
+    found = load_caller(session, principal)
+    if request.path not in PASSWORD_CHANGE_PATHS and password_change_required(session, principal.account_id):
+        raise PermissionDenied("Change the temporary password first (POST /auth/password).")
+    return found
+
+
 #: The authenticated caller, checked against identity's own sessions on every request.
-caller = CallerResolver(load_caller)
+caller = CallerResolver(_load_caller)
 
 
 def deps() -> Deps:
@@ -63,8 +74,3 @@ def idempotency_scope() -> str:
 #: neither the code nor the names; the process replays the very response within the day.
 once = idempotent(IDEMPOTENCY, idempotency_scope, seal=lambda: deps().seal, keep=IDEMPOTENCY_KEEP)
 
-
-def paged(item_schema: type[Schema], name: str) -> type[Schema]:
-    page = Schema.from_dict({"items": fields.List(fields.Nested(item_schema)), "total": fields.Integer(),
-                             "limit": fields.Integer(), "offset": fields.Integer()}, name=name)
-    return cast(type[Schema], page)  # from_dict builds on the class it is called on

@@ -1,13 +1,17 @@
 """People, accounts, roles, the movement book, consent, access codes and the audit."""
 from kabinet_kit.openapi import Blueprint
+from kabinet_kit.paging import PageQuery, page_list, page_schema
 
 from .. import access_codes, audit, children, consent, erasure, movements, people, structure
 from . import examples as ex
 from . import schemas as s
-from .common import caller, client_key, db, deps, once, paged, request_id
+from .common import caller, client_key, db, deps, once, request_id
 
 blp = Blueprint("people", __name__, description="People, accounts, roles, the movement book, consent and access codes")
-AuditPage = paged(s.AuditOut, "AuditPage")
+AuditPage = page_schema(s.AuditOut, "AuditPage")
+MemberPage = page_schema(s.PersonOut, "MemberPage")
+MovementPage = page_schema(s.MovementOut, "MovementPage")
+ConsentPage = page_schema(s.ConsentOut, "ConsentPage")
 
 
 @blp.post("/people")
@@ -32,10 +36,11 @@ def erase_person(body, person_id):
 
 
 @blp.get("/groups/<uuid:group_id>/members")
-@blp.response(200, s.PersonOut(many=True))
-def group_members(group_id):
-    """Children placed in the group. Each child's record read is audited."""
-    return structure.group_members(deps(), db(), caller(), str(group_id), request_id())
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, MemberPage)
+def group_members(query, group_id):
+    """Children placed in the group, by name. Each child's record read is audited."""
+    return structure.group_members(deps(), db(), caller(), str(group_id), query, request_id())
 
 
 @blp.get("/children/<uuid:child_id>")
@@ -61,9 +66,11 @@ def unlink_guardian(child_id, guardian_person_id):
 
 
 @blp.get("/children/<uuid:child_id>/movements")
-@blp.response(200, s.MovementOut(many=True))
-def child_movements(child_id):
-    return movements.list_movements(deps(), db(), caller(), str(child_id))
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, MovementPage)
+def child_movements(query, child_id):
+    """The child's entries in the movement book, in the order they took effect."""
+    return page_list(movements.list_movements(deps(), db(), caller(), str(child_id)), query)
 
 
 @blp.post("/movements")
@@ -117,9 +124,11 @@ def revoke_role(account_id, assignment_id):
 
 
 @blp.get("/children/<uuid:child_id>/consents")
-@blp.response(200, s.ConsentOut(many=True))
-def list_consents(child_id):
-    return consent.list_consents(deps(), db(), caller(), str(child_id))
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, ConsentPage)
+def list_consents(query, child_id):
+    """The child's consents, in force and ended, in the order they were given."""
+    return page_list(consent.list_consents(deps(), db(), caller(), str(child_id)), query)
 
 
 @blp.post("/children/<uuid:child_id>/consents")
@@ -164,7 +173,6 @@ def redeem_access_code(body):
 @blp.arguments(s.AuditQuery, location="query")
 @blp.response(200, AuditPage)
 def list_audit(query):
-    """Reads of children's personal data and refused attempts, newest first."""
-    rows, total = audit.list_audit(db(), caller(), organisation_id=query["organisation_id"],
-                                      person_id=query["person_id"], limit=query["limit"], offset=query["offset"])
-    return {"items": rows, "total": total, "limit": query["limit"], "offset": query["offset"]}
+    """Reads of children's personal data, refused attempts and administrators' acts (password
+    resets), newest first; by institution, person, action and period."""
+    return audit.list_audit(db(), caller(), query)

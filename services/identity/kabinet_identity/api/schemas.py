@@ -9,6 +9,7 @@ from kabinet_contracts.identity import (
     ORGANISATION_KINDS,
     ROLES,
 )
+from kabinet_kit.paging import PageQuery
 from kabinet_kit.schemas import Schema
 
 NonEmpty = validate.Length(min=1, max=200)
@@ -32,6 +33,9 @@ class TokenResponse(Schema):
     refresh_token = fields.String(required=True)
     token_type = fields.String(required=True)
     expires_in = fields.Integer(required=True)
+    password_change_required = fields.Boolean(metadata={
+        "description": "The password is an administrator's temporary one: until it is changed "
+                       "(POST /auth/password) identity answers only /me, /auth/password and /auth/logout."})
 
 
 class Jwk(Schema):
@@ -60,6 +64,9 @@ class RoleIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     organisation_id = Uuid(allow_none=True, load_default=None)
     group_id = Uuid(allow_none=True, load_default=None)
+    valid_until = fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+        "description": "Temporary access (seed 004 §4.1): the grant leaves tokens and /me at this moment and "
+                       "is revoked (identity.role.revoked.v1) by identity's relay process soon after."})
 
 
 class RoleOut(Schema):
@@ -69,6 +76,7 @@ class RoleOut(Schema):
     group_id = fields.String(allow_none=True)
     granted_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
+    valid_until = fields.DateTime(allow_none=True)
 
 
 class ChildLink(Schema):
@@ -89,6 +97,7 @@ class MeResponse(Schema):
     middle_name = fields.String(allow_none=True)
     roles = fields.List(fields.Nested(RoleOut))
     children = fields.List(fields.Nested(ChildLink))
+    password_change_required = fields.Boolean()
 
 
 class OrganisationIn(Schema):
@@ -138,9 +147,15 @@ class GroupOut(Schema):
     age_band = fields.String(allow_none=True)
 
 
-class GroupQuery(Schema):
+class OrganisationQuery(PageQuery):
+    kind = fields.String(load_default=None, validate=validate.OneOf(ORGANISATION_KINDS))
+    parent_id = Uuid(load_default=None)
+
+
+class GroupQuery(PageQuery):
     organisation_id = Uuid(load_default=None)
     academic_year_id = Uuid(load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(GROUP_KINDS))
 
 
 class PersonIn(Schema):
@@ -296,14 +311,13 @@ class RedeemOut(Schema):
     login = fields.String()
 
 
-class PageQuery(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
-
-
 class AuditQuery(PageQuery):
     organisation_id = Uuid(load_default=None)
     person_id = Uuid(load_default=None)
+    action = fields.String(load_default=None, validate=validate.Length(min=1, max=30),
+                           metadata={"example": "read_person"})
+    since = fields.AwareDateTime(load_default=None, metadata={"description": "Records at or after this moment."})
+    until = fields.AwareDateTime(load_default=None, metadata={"description": "Records before this moment."})
 
 
 class AuditOut(Schema):
@@ -316,16 +330,3 @@ class AuditOut(Schema):
     organisation_id = fields.String(allow_none=True)
     resource = fields.String()
     request_id = fields.String(allow_none=True)
-
-
-class AuditPage(Schema):
-    items = fields.List(fields.Nested(AuditOut))
-    total = fields.Integer()
-    limit = fields.Integer()
-    offset = fields.Integer()
-
-
-class Page(Schema):
-    total = fields.Integer()
-    limit = fields.Integer()
-    offset = fields.Integer()

@@ -1,35 +1,35 @@
 """Organisations, academic years and groups."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kabinet_kit.errors import NotFound
 from kabinet_kit.openapi import Blueprint
+from kabinet_kit.paging import PageQuery, page_schema, paginate
 
 from .. import structure
 from ..models import AcademicYear, Group, Organisation
 from . import examples as ex
 from . import schemas as s
-from .common import caller, db, deps, once, paged
+from .common import caller, db, deps, once
 
 blp = Blueprint("structure", __name__, description="Organisations, academic years and groups")
 
-OrganisationPage = paged(s.OrganisationOut, "OrganisationPage")
-GroupPage = paged(s.GroupOut, "GroupPage")
-
-
-def _page(query, order, limit, offset):
-    session = db()
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    items = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+OrganisationPage = page_schema(s.OrganisationOut, "OrganisationPage")
+AcademicYearPage = page_schema(s.AcademicYearOut, "AcademicYearPage")
+GroupPage = page_schema(s.GroupOut, "GroupPage")
 
 
 @blp.get("/organisations")
-@blp.arguments(s.PageQuery, location="query")
+@blp.arguments(s.OrganisationQuery, location="query")
 @blp.response(200, OrganisationPage)
 def list_organisations(query):
-    """The city's organisations (names of institutions are public information)."""
+    """The city's organisations (names of institutions are public information), by kind and parent."""
     caller()
-    return _page(select(Organisation), (Organisation.kind, Organisation.short_name), query["limit"], query["offset"])
+    statement = select(Organisation)
+    if query["kind"]:
+        statement = statement.where(Organisation.kind == query["kind"])
+    if query["parent_id"]:
+        statement = statement.where(Organisation.parent_id == query["parent_id"])
+    return paginate(db(), statement.order_by(Organisation.kind, Organisation.short_name, Organisation.id), query)
 
 
 @blp.post("/organisations")
@@ -52,10 +52,11 @@ def get_organisation(organisation_id):
 
 
 @blp.get("/academic-years")
-@blp.response(200, s.AcademicYearOut(many=True))
-def list_academic_years():
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, AcademicYearPage)
+def list_academic_years(query):
     caller()
-    return db().scalars(select(AcademicYear).order_by(AcademicYear.starts_on)).all()
+    return paginate(db(), select(AcademicYear).order_by(AcademicYear.starts_on, AcademicYear.id), query)
 
 
 @blp.post("/academic-years")
@@ -69,21 +70,20 @@ def create_academic_year(body):
 
 @blp.get("/groups")
 @blp.arguments(s.GroupQuery, location="query")
-@blp.arguments(s.PageQuery, location="query")
 @blp.response(200, GroupPage)
-def list_groups(filters, page):
-    """Groups the caller may see: the department all, staff their institution's or group's."""
+def list_groups(query):
+    """Groups the caller may see: the department all, staff their institution's or group's; by
+    institution, academic year and kind."""
     who = caller()
-    query = select(Group)
+    statement = select(Group)
     if not who.is_department:
         orgs = {g.organisation_id for g in who.grants if g.role in ("institution_admin", "deputy_director", "teacher")}
         groups = {g.group_id for g in who.grants if g.group_id}
-        query = query.where(Group.organisation_id.in_(orgs) | Group.id.in_(groups))
-    if filters["organisation_id"]:
-        query = query.where(Group.organisation_id == filters["organisation_id"])
-    if filters["academic_year_id"]:
-        query = query.where(Group.academic_year_id == filters["academic_year_id"])
-    return _page(query, (Group.organisation_id, Group.grade_level, Group.name), page["limit"], page["offset"])
+        statement = statement.where(Group.organisation_id.in_(orgs) | Group.id.in_(groups))
+    for column in ("organisation_id", "academic_year_id", "kind"):
+        if query[column]:
+            statement = statement.where(getattr(Group, column) == query[column])
+    return paginate(db(), statement.order_by(Group.organisation_id, Group.grade_level, Group.name, Group.id), query)
 
 
 @blp.post("/groups")

@@ -67,7 +67,7 @@ def test_idempotency_key_replays_the_create(api, school1):
 def test_kindergarten_group_needs_an_age_band(api):
     kg = next(o for o in api.as_("department", "GET", "/organisations").json["items"]
               if o["kind"] == "kindergarten")["organisation_id"]
-    year = api.as_("department", "GET", "/academic-years").json[0]["academic_year_id"]
+    year = api.as_("department", "GET", "/academic-years").json["items"][0]["academic_year_id"]
     response = api.as_("kg1-admin", "POST", "/groups", json={
         "organisation_id": kg, "academic_year_id": year, "name": "Новая"})
     assert response.status_code == 422 and "age_band" in response.json["errors"]

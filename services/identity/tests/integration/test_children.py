@@ -49,7 +49,7 @@ def test_enrol_transfer_withdraw_are_recorded_with_orders_and_expire_consents(fr
     withdraw = api.as_("school1-admin", "POST", "/movements", json={
         "kind": "withdraw", "child_id": child, "order_number": "130-у", "order_date": "2026-11-01"})
     assert withdraw.status_code == 201
-    history = api.as_("school1-admin", "GET", f"/children/{child}/movements").json
+    history = api.as_("school1-admin", "GET", f"/children/{child}/movements").json["items"]
     assert [(m["kind"], m["order_number"]) for m in history] == [
         ("enrol", "120-у"), ("transfer", "121-у"), ("withdraw", "130-у")]
     consents = api.as_("guardian1", "GET", f"/children/{child}/consents")

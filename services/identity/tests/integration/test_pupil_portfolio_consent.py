@@ -7,7 +7,7 @@ stay the guardians' to consent to."""
 def _pupil_account(api, login):
     groups = api.as_("school1-admin", "GET", "/groups").json["items"]
     c5a = next(g for g in groups if g["name"] == "5А")
-    pupils = api.as_("tutor1", "GET", f"/groups/{c5a['group_id']}/members").json
+    pupils = api.as_("tutor1", "GET", f"/groups/{c5a['group_id']}/members").json["items"]
     maria = next(p for p in pupils if p["first_name"] == "Мария")
     made = api.as_("school1-admin", "POST", "/accounts", json={
         "person_id": maria["person_id"], "login": login, "password": "kabinet-demo"})

@@ -66,7 +66,7 @@ def test_release_by_the_sending_school_lets_the_receiving_school_transfer_in(fre
     moved = _transfer_to_gymnasium(api, "school2-admin", child)
     assert moved.status_code == 201, moved.json
     assert api.as_("school2-admin", "GET", f"/children/{child}").json["organisation_id"] == gymnasium
-    history = api.as_("school2-admin", "GET", f"/children/{child}/movements").json
+    history = api.as_("school2-admin", "GET", f"/children/{child}/movements").json["items"]
     assert [(m["kind"], m["order_number"]) for m in history] == [
         ("enrol", "300-у"), ("release", "305-у"), ("transfer", "17-п")]
     types = api.outbox_types()

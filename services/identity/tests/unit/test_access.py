@@ -8,10 +8,13 @@ from kabinet_identity.access import (
     can_open_account,
     can_read_child,
     can_read_group,
+    can_reset_password,
     can_serve_child,
     grantable_by,
+    listed_organisations,
 )
 from kabinet_identity.auth import login_throttled
+from kabinet_kit.errors import PermissionDenied
 
 SCHOOL1, SCHOOL2, CLASS_5A, CLASS_5B = "s1", "s2", "5a", "5b"
 IVAN = "ivan"
@@ -84,3 +87,26 @@ def test_login_throttle_is_per_address_with_a_far_higher_ceiling_per_account():
     assert not login_throttled(0, 5, per_address=5, per_account=100)
     assert not login_throttled(4, 99, per_address=5, per_account=100)
     assert login_throttled(0, 100, per_address=5, per_account=100)
+
+
+def test_administrators_lists_reach_their_institutions_the_department_the_city():
+    admin = caller(Grant("institution_admin", SCHOOL1), Grant("teacher", SCHOOL2))
+    assert listed_organisations(admin, None) == {SCHOOL1}
+    assert listed_organisations(admin, SCHOOL1) == {SCHOOL1}
+    assert listed_organisations(caller(Grant("department_officer")), None) is None
+    assert listed_organisations(caller(Grant("department_officer")), SCHOOL2) == {SCHOOL2}
+    for who, org in ((admin, SCHOOL2), (caller(Grant("deputy_director", SCHOOL1)), None),
+                     (caller(Grant("teacher", SCHOOL1)), SCHOOL1), (caller(children={IVAN}), None)):
+        try:
+            listed_organisations(who, org)
+        except PermissionDenied:
+            continue
+        raise AssertionError(f"{who} listed {org}")
+
+
+def test_password_resets_follow_who_opens_the_account():
+    assert can_reset_password(caller(Grant("institution_admin", SCHOOL1)), "guardian", SCHOOL1)
+    assert not can_reset_password(caller(Grant("institution_admin", SCHOOL2)), "staff", SCHOOL1)
+    assert can_reset_password(caller(Grant("department_officer")), "staff", SCHOOL1)
+    assert not can_reset_password(caller(Grant("department_officer")), "guardian", SCHOOL1)
+    assert not can_reset_password(caller(Grant("deputy_director", SCHOOL1)), "staff", SCHOOL1)

@@ -167,7 +167,8 @@ class World:
         """An account for a pupil of School No. 1 (the demo city has only pupil1)."""
         groups = self.idn("school1-admin", "GET", "/groups").json["items"]
         gid = next(g["group_id"] for g in groups if g["name"] == group)
-        members = self.idn("tutor1" if group == "5А" else "school1-admin", "GET", f"/groups/{gid}/members").json
+        reader = "tutor1" if group == "5А" else "school1-admin"
+        members = self.idn(reader, "GET", f"/groups/{gid}/members").json["items"]
         person = next(p for p in members if p["first_name"] == first_name)["person_id"]
         made = self.idn("school1-admin", "POST", "/accounts",
                         json={"person_id": person, "login": login, "password": DEMO_PASSWORD})
