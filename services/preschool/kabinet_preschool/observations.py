@@ -95,6 +95,8 @@ def decide(child: ChildFacts, round_: RoundFacts | None, indicators: Mapping[int
         key = field if field_prefix is None else f"{field_prefix}.{index}.{field}"
         errors.setdefault(key, []).append(message)
 
+    if correcting and any(int(item["indicator_id"]) not in existing for item in items):
+        raise PermissionDenied("Записи вносит воспитатель группы; ответственные за кабинет исправляют внесённые.")
     seen: set[int] = set()
     for index, item in enumerate(items):
         ind = indicators.get(int(item["indicator_id"]))
@@ -113,8 +115,6 @@ def decide(child: ChildFacts, round_: RoundFacts | None, indicators: Mapping[int
             err(index, "level", f"The level must be between 1 and {ind.max_level}.")
         if ind.id in seen:
             err(index, "indicator_id", "The indicator appears twice.")
-        if correcting and ind.id not in existing:
-            err(index, "indicator_id", "Исправить можно только запись, которую внёс воспитатель: её ещё нет.")
         seen.add(ind.id)
     if errors:
         raise InvalidInput("Nothing was recorded; see errors.", errors=errors)
