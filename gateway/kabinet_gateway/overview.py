@@ -4,7 +4,7 @@ Identity's ``/me`` first (who the caller is and, for a guardian, the children), 
 child — in parallel, under one overall deadline — the parts other services own:
 
 * journal   ``GET /diary/{child_id}/summary``               (→ /api/journal/diary/{child_id}/summary)
-* preschool ``GET /children/{child_id}/recommendations``    (→ /api/preschool/children/{child_id}/recommendations, a page)
+* preschool ``GET /children/{child_id}/recommendations``    (a page; → /api/preschool/children/…/recommendations)
 * portfolio ``GET /pupils/{child_id}/points``               (→ /api/portfolio/pupils/{child_id}/points)
 
 A part whose service is not deployed, down, slow, refusing or not providing it comes back as
