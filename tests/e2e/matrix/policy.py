@@ -20,6 +20,8 @@ PARAM_KINDS = {
     "given_by_person_id": "guardian", "person_id": "person", "round_id": "round", "exemption_id": "exemption",
     "subject_id": "subject", "academic_year_id": "year", "number": "catalogue_version", "purpose": "purpose",
     "card_code": "card", "indicator_id": "indicator",
+    # the preschool audit of corrections (issue 12): filtered by who corrected
+    "corrected_by": "account",
     # the portfolio (issue 13)
     "pupil_id": "pupil", "achievement_id": "achievement", "entry_id": "profi", "petition_id": "petition",
     "dispute_id": "dispute", "activity_id": "activity",
