@@ -20,8 +20,8 @@ PARAM_KINDS = {
     "given_by_person_id": "guardian", "person_id": "person", "round_id": "round", "exemption_id": "exemption",
     "subject_id": "subject", "academic_year_id": "year", "number": "catalogue_version", "purpose": "purpose",
     "card_code": "card", "indicator_id": "indicator",
-    # the preschool audit of corrections (issue 12): filtered by who corrected
-    "corrected_by": "account",
+    # the preschool (issue 12): the audit of corrections filtered by who corrected; a recommendation
+    "corrected_by": "account", "recommendation_id": "recommendation",
     # the portfolio (issue 13)
     "pupil_id": "pupil", "achievement_id": "achievement", "entry_id": "profi", "petition_id": "petition",
     "dispute_id": "dispute", "activity_id": "activity",
@@ -108,6 +108,10 @@ def is_foreign(scope: Scope, obj: Obj) -> bool:
         return obj.org not in scope.post_orgs  # a guardian or staff member the role's institution registered
     if kind in ("pupil", "achievement", "profi", "dispute", "petition"):
         return _portfolio_foreign(scope, obj)
+    if kind == "recommendation":
+        # A child's recommendation (PRE-10): the family, the group's educator, the kindergarten's staff;
+        # never the department (a person's record).
+        return not (obj.person in scope.family or obj.org in scope.orgs or obj.group in scope.groups)
     if kind in ("load", "lesson", "mark"):
         # A load's grid: its teacher, the class tutor, the institution's administration (JRN rules).
         return not (obj.teacher == scope.account_id or obj.group in scope.groups or obj.org in scope.managed)

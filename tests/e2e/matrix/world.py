@@ -206,6 +206,10 @@ def _preschool(world: World) -> None:
         world.shared.setdefault("card", card["code"])
         world.shared.setdefault("indicator", str(card["indicators"][0]["id"]))
         versions = read(admin, "/api/preschool/catalogue/versions", limit=200)["items"]
+        for child in (c for c in world.objects["child"] if c.org == org):
+            for r in read(admin, f"/api/preschool/children/{child.id}/recommendations", limit=200)["items"]:
+                world.add(Obj("recommendation", str(r["id"]), org=org, group=child.group, person=child.id,
+                              label=f"recommendation to {child.label}"))
         world.shared.setdefault("catalogue_version", str(max(v["number"] for v in versions)))
 
 

@@ -114,6 +114,26 @@ def add_recommendation(body: dict[str, Any], child_id: Any) -> dict[str, Any]:
     return recommendations.add_recommendation(deps(), db(), caller(), str(child_id), body)
 
 
+@blp.get("/children/<uuid:child_id>/recommendations/<int:recommendation_id>")
+@blp.response(200, s.RecommendationOut, headers=ETAG_HEADER_DOC)
+def read_recommendation(child_id: Any, recommendation_id: int) -> Any:
+    """One recommendation with its ETag (to edit it)."""
+    return _versioned(recommendations.recommendation(db(), caller(), str(child_id), recommendation_id))
+
+
+@blp.put("/children/<uuid:child_id>/recommendations/<int:recommendation_id>")
+@guarded_by_if_match
+@blp.arguments(s.RecommendationIn, example=ex.RECOMMENDATION)
+@blp.response(200, s.RecommendationOut, headers=ETAG_HEADER_DOC)
+def edit_recommendation(body: dict[str, Any], child_id: Any, recommendation_id: int) -> Any:
+    """The educator rewrites a recommendation. If-Match: the ETag of its read."""
+    session = db()
+    recommendations.edit_recommendation(session, caller(), str(child_id), recommendation_id, body,
+                                        check=require_if_match)
+    session.expire_all()
+    return _versioned(recommendations.recommendation(session, caller(), str(child_id), recommendation_id))
+
+
 @blp.get("/children/<uuid:child_id>/recommendations")
 @blp.arguments(lists.RecommendationQuery, location="query")
 @blp.response(200, lists.RecommendationPage)

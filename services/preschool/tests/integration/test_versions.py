@@ -64,3 +64,28 @@ def test_the_route_is_saved_over_the_version_read(world, rounds):
                       headers={"If-Match": draft.headers["ETag"]})
     assert stale.status_code == 412 and stale.json["current"]["id"] == saved.json["id"]
     assert not world.as_("educator1", "GET", path).json["published"]
+
+
+def test_a_recommendation_is_rewritten_over_the_version_read_and_only_for_its_own_child(world):
+    anna = world.children_of("guardian1")["Анна"]
+    made = world.as_("educator1", "POST", f"/children/{anna}/recommendations", json={"text": "Больше рисовать."})
+    assert made.status_code == 201, made.json
+    path = f"/children/{anna}/recommendations/{made.json['id']}"
+    read = world.as_("educator1", "GET", path)
+    assert read.status_code == 200 and read.json["text"] == "Больше рисовать."
+    body = {"text": "Рисовать вместе по выходным.", "card_code": "creativity"}
+    assert world.as_("educator1", "PUT", path, json=body).status_code == 428
+    edited = world.as_("educator1", "PUT", path, json=body, headers={"If-Match": read.headers["ETag"]})
+    assert edited.status_code == 200 and edited.json["card_code"] == "creativity", edited.json
+    stale = world.as_("educator1", "PUT", path, json={"text": "Старая правка."}, headers={"If-Match": read.headers["ETag"]})
+    assert stale.status_code == 412 and stale.json["current"]["text"] == "Рисовать вместе по выходным."
+    listed = world.as_("guardian1", "GET", f"/children/{anna}/recommendations").json["items"]
+    assert "Рисовать вместе по выходным." in [r["text"] for r in listed]
+    assert "Больше рисовать." not in [r["text"] for r in listed]
+    # The guardian reads it but does not write; another child's path does not reach it.
+    assert world.as_("guardian1", "GET", path).status_code == 200
+    assert world.as_("guardian1", "PUT", path, json=body, headers={"If-Match": edited.headers["ETag"]}
+                     ).status_code == 403
+    other = _sunshine_child(world, index=2)
+    assert other != anna
+    assert world.as_("educator1", "GET", f"/children/{other}/recommendations/{made.json['id']}").status_code == 404
