@@ -170,7 +170,9 @@ def pools(world: World, per_kind: int = 3) -> dict[str, Pool]:
         foreign, own, every = {}, {}, set()
         for kind, objs in world.objects.items():
             far = [o for o in objs if is_foreign(scope, o)]
-            every |= {o.id for o in far}
+            # A short numeric id (a recommendation's) is no evidence when found in an answer ("1" is in
+            # any "limit":50 … ): only uuids are looked for.
+            every |= {o.id for o in far if len(o.id) >= 32}
             if far:
                 foreign[kind] = _spread(far, per_kind)
             near = sorted((o for o in objs if not is_foreign(scope, o)),
