@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask.views import MethodView
+
 from kabinet_kit.etags import ETAG_HEADER_DOC, etag_of, guarded_by_if_match, require_if_match
 from kabinet_kit.idempotency import idempotent
 from kabinet_kit.openapi import Blueprint
@@ -114,24 +116,26 @@ def add_recommendation(body: dict[str, Any], child_id: Any) -> dict[str, Any]:
     return recommendations.add_recommendation(deps(), db(), caller(), str(child_id), body)
 
 
-@blp.get("/children/<uuid:child_id>/recommendations/<int:recommendation_id>")
-@blp.response(200, s.RecommendationOut, headers=ETAG_HEADER_DOC)
-def read_recommendation(child_id: Any, recommendation_id: int) -> Any:
-    """One recommendation with its ETag (to edit it)."""
-    return _versioned(recommendations.recommendation(db(), caller(), str(child_id), recommendation_id))
+@blp.route("/children/<uuid:child_id>/recommendations/<int:recommendation_id>")
+class OneRecommendation(MethodView):
+    """One rule for both methods: an id out of range is then 404 for each (two rules sharing the
+    path would answer the second method 405)."""
 
+    @blp.response(200, s.RecommendationOut, headers=ETAG_HEADER_DOC)
+    def get(self, child_id: Any, recommendation_id: int) -> Any:
+        """One recommendation with its ETag (to edit it)."""
+        return _versioned(recommendations.recommendation(db(), caller(), str(child_id), recommendation_id))
 
-@blp.put("/children/<uuid:child_id>/recommendations/<int:recommendation_id>")
-@guarded_by_if_match
-@blp.arguments(s.RecommendationIn, example=ex.RECOMMENDATION)
-@blp.response(200, s.RecommendationOut, headers=ETAG_HEADER_DOC)
-def edit_recommendation(body: dict[str, Any], child_id: Any, recommendation_id: int) -> Any:
-    """The educator rewrites a recommendation. If-Match: the ETag of its read."""
-    session = db()
-    recommendations.edit_recommendation(session, caller(), str(child_id), recommendation_id, body,
-                                        check=require_if_match)
-    session.expire_all()
-    return _versioned(recommendations.recommendation(session, caller(), str(child_id), recommendation_id))
+    @guarded_by_if_match
+    @blp.arguments(s.RecommendationIn, example=ex.RECOMMENDATION)
+    @blp.response(200, s.RecommendationOut, headers=ETAG_HEADER_DOC)
+    def put(self, body: dict[str, Any], child_id: Any, recommendation_id: int) -> Any:
+        """The educator rewrites a recommendation. If-Match: the ETag of its read."""
+        session = db()
+        recommendations.edit_recommendation(session, caller(), str(child_id), recommendation_id, body,
+                                            check=require_if_match)
+        session.expire_all()
+        return _versioned(recommendations.recommendation(session, caller(), str(child_id), recommendation_id))
 
 
 @blp.get("/children/<uuid:child_id>/recommendations")

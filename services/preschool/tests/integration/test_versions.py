@@ -77,7 +77,8 @@ def test_a_recommendation_is_rewritten_over_the_version_read_and_only_for_its_ow
     assert world.as_("educator1", "PUT", path, json=body).status_code == 428
     edited = world.as_("educator1", "PUT", path, json=body, headers={"If-Match": read.headers["ETag"]})
     assert edited.status_code == 200 and edited.json["card_code"] == "creativity", edited.json
-    stale = world.as_("educator1", "PUT", path, json={"text": "Старая правка."}, headers={"If-Match": read.headers["ETag"]})
+    stale = world.as_("educator1", "PUT", path, json={"text": "Старая правка."},
+                      headers={"If-Match": read.headers["ETag"]})
     assert stale.status_code == 412 and stale.json["current"]["text"] == "Рисовать вместе по выходным."
     listed = world.as_("guardian1", "GET", f"/children/{anna}/recommendations").json["items"]
     assert "Рисовать вместе по выходным." in [r["text"] for r in listed]
