@@ -19,7 +19,7 @@ from .models import Child, ChildName, ChildNumber, ConsentRecord
 def consent_register(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
     organisation_id = str(query["organisation_id"])
     if not is_head_of(caller, organisation_id):
-        raise PermissionDenied("Реестр согласий ведёт заведующий этим детским садом.")
+        raise PermissionDenied("The register of consents is for the head of this kindergarten.")
     c = ConsentRecord
     stmt = select(c, Child, ChildNumber.number, ChildName) \
         .join(Child, Child.id == c.child_id) \

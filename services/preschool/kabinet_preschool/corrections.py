@@ -18,7 +18,7 @@ def corrections_page(session: Session, caller: Caller, query: dict[str, Any]) ->
     """Newest first; filtered by round, child and who corrected (natural keys)."""
     organisation_id = str(query["organisation_id"])
     if not is_head_of(caller, organisation_id):
-        raise PermissionDenied("Журнал исправлений читает заведующий этим детским садом.")
+        raise PermissionDenied("The audit of corrections is for the head of this kindergarten.")
     c = ObservationCorrection
     stmt = select(c, Indicator.code, Card.code).join(Indicator, Indicator.id == c.indicator_id) \
         .join(Card, Card.id == Indicator.card_id).where(c.organisation_id == organisation_id)

@@ -96,7 +96,8 @@ def decide(child: ChildFacts, round_: RoundFacts | None, indicators: Mapping[int
         errors.setdefault(key, []).append(message)
 
     if correcting and any(int(item["indicator_id"]) not in existing for item in items):
-        raise PermissionDenied("Записи вносит воспитатель группы; ответственные за кабинет исправляют внесённые.")
+        raise PermissionDenied("The group's educator enters the levels; "
+                               "the persons responsible for the cabinet correct entered ones.")
     seen: set[int] = set()
     for index, item in enumerate(items):
         ind = indicators.get(int(item["indicator_id"]))

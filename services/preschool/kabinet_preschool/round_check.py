@@ -34,14 +34,14 @@ def missing_rounds(starts_on: date, ends_on: date, deadlines: list[date]) -> lis
 def rounds_check(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
     year = session.get(AcademicYear, str(query["academic_year_id"]))
     if year is None:
-        raise InvalidInput("Неизвестный учебный год.", errors={"academic_year_id": ["Нет такого учебного года."]})
+        raise InvalidInput("Unknown academic year.", errors={"academic_year_id": ["Not a known academic year."]})
     orgs = select(Organisation).where(Organisation.kind == "kindergarten")
     if query.get("organisation_id") is not None:
         orgs = orgs.where(Organisation.id == str(query["organisation_id"]))
     if not caller.is_department:
         mine = caller.admin_orgs
         if query.get("organisation_id") is not None and str(query["organisation_id"]) not in mine:
-            raise PermissionDenied("Не ваш детский сад.")
+            raise PermissionDenied("Not your kindergarten.")
         orgs = orgs.where(Organisation.id.in_(mine))
     held: dict[str, list[Round]] = defaultdict(list)
     for r in session.scalars(select(Round).where(Round.academic_year_id == year.id).order_by(Round.number)):
