@@ -4,7 +4,7 @@ Identity's ``/me`` first (who the caller is, the roles, for a guardian the child
 parallel, under one overall deadline — the parts other services own:
 
 * per child (a guardian's children; a pupil's own):
-  journal ``GET /diary/{child_id}/summary``, preschool ``GET /children/{child_id}/recommendations``,
+  journal ``GET /diary/{child_id}/summary``, preschool ``GET /children/{child_id}/recommendations`` (a page),
   portfolio ``GET /pupils/{child_id}/points``;
 * per role held, a *section* (``overview_roles``): the teacher's lessons today, the tutor's class,
   the school administration's journal control and activation, the kindergarten head's round,

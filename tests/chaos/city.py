@@ -71,6 +71,7 @@ class City:
     round_template: dict = field(default_factory=dict)
     rounds_opened: list[int] = field(default_factory=list)
     observation_cells: list[tuple[str, str, int]] = field(default_factory=list)  # child, round, indicator
+    indicator_cards: dict[int, str] = field(default_factory=dict)  # the card whose version a save names
     chains: list[Chain] = field(default_factory=list)
 
     def caller(self, login: str) -> Caller:
@@ -105,8 +106,9 @@ class City:
         group = next(r["group_id"] for r in me["roles"] if r["role"] == "educator")
         listing = educator.ok("GET", f"/api/preschool/groups/{group}/children")
         city.group_children = [c["child_id"] for c in listing["children"]]
-        city.round_template = next(r for r in educator.ok("GET", "/api/preschool/rounds") if r["status"] == "open")
-        city.rounds_opened = [r["number"] for r in educator.ok("GET", "/api/preschool/rounds")]
+        rounds = educator.ok("GET", "/api/preschool/rounds", params={"limit": 200})["items"]
+        city.round_template = next(r for r in rounds if r["status"] == "open")
+        city.rounds_opened = [r["number"] for r in rounds]
 
         overview = {login: city.caller(login).ok("GET", "/api/me/overview") for login in ("guardian1", "guardian2")}
         for guardian, first_name, purpose in (("guardian1", "Анна", "preschool_cabinet"),
@@ -149,6 +151,7 @@ class City:
         catalogue = self.caller("educator1").ok(
             "GET", f"/api/preschool/catalogue?age_band=senior&version={opened['catalogue_version']}")
         indicators = [i["id"] for card in catalogue["cards"] for i in card["indicators"]]
+        self.indicator_cards.update({i["id"]: card["code"] for card in catalogue["cards"] for i in card["indicators"]})
         # Child by child across indicators, so that a scenario's cells spread over the group.
         self.observation_cells += [(child, opened["id"], indicator) for indicator in indicators
                                    for child in self.group_children]

@@ -22,7 +22,7 @@ from functools import partial
 
 import requests
 
-from chaos.city import Chain, City
+from chaos.city import Caller, Chain, City
 
 PAUSE = {"journal": 0.15, "preschool": 0.25, "identity": 0.3}  # seconds between one thread's writes
 
@@ -146,8 +146,9 @@ class Load:
             if not self._pause("preschool"):
                 return
             child, round_id, indicator = cell
+            card = f"/api/preschool/children/{child}/rounds/{round_id}/cards/{self.city.indicator_cards[indicator]}"
             self._record(Write("observation", cell), partial(
-                educator.call, "POST", "/api/preschool/observations",
+                _read_then_save, educator, card, "POST", "/api/preschool/observations",
                 json={"child_id": child, "round_id": round_id, "indicator_id": indicator, "level": 1 + n % 3}))
 
     def _consents(self) -> None:
@@ -185,3 +186,11 @@ class Load:
                 return
             self._stop.wait(1)
 
+
+def _read_then_save(caller: Caller, read_path: str, method: str, path: str, **kwargs: object) -> requests.Response:
+    """A guarded save: read the document's version, then save naming it (If-Match). A failed read
+    is the answer: nothing was sent to save."""
+    read = caller.call("GET", read_path)
+    if read.status_code != 200:
+        return read
+    return caller.call(method, path, headers={"If-Match": read.headers["ETag"]}, **kwargs)

@@ -14,9 +14,16 @@ def _token(stack, login: str) -> str:
     return _TOKENS[login]
 
 
-def _call(stack, login, method, path, **kwargs):
+def _call(stack, login, method, path, extra=None, **kwargs):
     return requests.request(method, f"{stack.gateway}{path}", timeout=10,
-                            headers={"Authorization": f"Bearer {_token(stack, login)}"}, **kwargs)
+                            headers={"Authorization": f"Bearer {_token(stack, login)}", **(extra or {})}, **kwargs)
+
+
+def _save(stack, login, method, path, **kwargs):
+    """Read, then save naming the version read (If-Match), as every client of a card or route does."""
+    read = _call(stack, login, "GET", path)
+    assert read.status_code == 200 and read.headers.get("ETag"), read.text  # the gateway passes the ETag on
+    return _call(stack, login, method, path, extra={"If-Match": read.headers["ETag"]}, **kwargs)
 
 
 def _sunshine(stack) -> str:
@@ -33,16 +40,25 @@ def test_the_demo_group_its_rounds_and_observations_through_the_gateway(stack):
     assert "Соколов Миша" in shown and "Воспитанник №1" in shown  # Анна has no preschool_cabinet consent
     assert not any("Петрова" in name or "Хохлов" in name for name in shown)
 
-    rounds = {r["number"]: r for r in _call(stack, "educator1", "GET", "/api/preschool/rounds").json()}
+    rounds = {r["number"]: r for r in _call(stack, "educator1", "GET", "/api/preschool/rounds").json()["items"]}
     assert rounds[1]["status"] == "closed" and rounds[2]["status"] == "open"
     child = shown["Соколов Миша"]["child_id"]
     sport = [i for c in _call(stack, "educator1", "GET", "/api/preschool/catalogue?age_band=senior&version="
                               f"{rounds[2]['catalogue_version']}").json()["cards"] if c["code"] == "sport"
              for i in c["indicators"]]
-    saved = _call(stack, "educator1", "PUT", f"/api/preschool/children/{child}/rounds/{rounds[2]['id']}/cards/sport",
-                  json={"observations": [{"indicator_id": i["id"], "level": 3} for i in sport]})
-    assert saved.status_code == 200, saved.text
-    closed = _call(stack, "educator1", "PUT", f"/api/preschool/children/{child}/rounds/{rounds[1]['id']}/cards/sport",
+    card = f"/api/preschool/children/{child}/rounds/{rounds[2]['id']}/cards/sport"
+    body = {"observations": [{"indicator_id": i["id"], "level": 3} for i in sport]}
+    assert _call(stack, "educator1", "PUT", card, json=body).status_code == 428
+    first = _save(stack, "educator1", "PUT", card,
+                  json={"observations": [{**o, "level": 2} for o in body["observations"]]})
+    assert first.status_code == 200 and first.headers["ETag"], first.text
+    saved = _save(stack, "educator1", "PUT", card, json=body)
+    assert saved.status_code == 200 and saved.headers["ETag"] != first.headers["ETag"], saved.text
+    # The gateway forwards If-Match: a save over an older version is refused with the current one.
+    stale = _call(stack, "educator1", "PUT", card, json=body, extra={"If-Match": first.headers["ETag"]})
+    assert stale.status_code == 412 and stale.headers["ETag"] == saved.headers["ETag"], stale.text
+    assert [o["level"] for o in stale.json()["current"]["observations"]] == [3] * len(sport)
+    closed = _save(stack, "educator1", "PUT", f"/api/preschool/children/{child}/rounds/{rounds[1]['id']}/cards/sport",
                    json={"observations": [{"indicator_id": i["id"], "level": 3} for i in sport]})
     assert closed.status_code == 409 and closed.headers["Content-Type"].startswith("application/problem+json")
 
@@ -52,9 +68,10 @@ def test_the_guardians_home_screen_shows_the_preschool_recommendations(stack):
     children = {c["first_name"]: c for c in body["children"]}
     anna = children["Анна"]["recommendations"]
     assert anna["status"] == "ok", anna
-    assert any("Читайте вместе" in r["text"] for r in anna["data"])
+    assert any("Читайте вместе" in r["text"] for r in anna["data"]["items"])
     # Иван is at school: the preschool part is present and empty, not an error.
-    assert children["Иван"]["recommendations"]["status"] == "ok" and children["Иван"]["recommendations"]["data"] == []
+    ivan = children["Иван"]["recommendations"]
+    assert ivan["status"] == "ok" and ivan["data"]["items"] == []
     cabinet = _call(stack, "guardian1", "GET", f"/api/preschool/children/{children['Анна']['child_id']}/cabinet")
     assert cabinet.status_code == 200 and cabinet.json()["routes"][0]["published"]
     assert cabinet.json()["display_name"] == "Воспитанник №1"

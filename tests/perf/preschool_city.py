@@ -172,11 +172,24 @@ def main() -> None:
             f"/children/{sample[i][0]}/cabinet", headers={"Authorization": f"Bearer {tokens[sample[i][2]]}"})),
             "p95 ≤ 30 ms")
 
+        def card_path(i):
+            child, org_id, *_ = sample[i]
+            return f"/children/{child}/rounds/{city['rounds'][org_id][1]}/cards/sport"
+
+        # Every client reads the card's version before saving it (If-Match); the read is timed apart.
+        versions = {}
+
+        def read_card(i):
+            response = client.get(card_path(i), headers={"Authorization": f"Bearer {tokens[sample[i][2]]}"})
+            versions[i] = response.headers["ETag"]
+            return response
+        report("one child's card «Спорт» with its version (ETag)", timed(client, len(sample), read_card), "(info)")
+
         def save(i):
-            child, org_id, group, _c, _n, band = sample[i]
+            _child, _org, group, _c, _n, band = sample[i]
             card = city["indicators"][band][:3]  # the three indicators of the card «Спорт» for the band
-            return client.put(f"/children/{child}/rounds/{city['rounds'][org_id][1]}/cards/sport",
-                              headers={"Authorization": f"Bearer {tokens[group]}"},
+            return client.put(card_path(i), headers={"Authorization": f"Bearer {tokens[group]}",
+                                                     "If-Match": versions[i]},
                               json={"observations": [{"indicator_id": ind, "level": 1 + (i + k) % 3}
                                                      for k, ind in enumerate(card)]})
         report("saving a whole card (3 indicators, changes + events)", timed(client, len(sample), save), "≤ 50 ms")

@@ -144,6 +144,8 @@ class ConsentChanged(Schema):
     purpose = fields.String(required=True, validate=validate.OneOf(CONSENT_PURPOSES))
     registration_number = fields.String(allow_none=True, load_default=None)
     registration_date = fields.Date(allow_none=True, load_default=None)
+    # The guardian who gave it (the head's register of consents, seed 000 §4.2.5).
+    given_by_person_id = fields.UUID(allow_none=True, load_default=None)
     # The order of the child's consents for this purpose (given, ended, given again, ...).
     sequence = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
@@ -191,7 +193,8 @@ _movement_example = {
     "order_number": "45-к", "order_date": "2026-08-28", "effective_on": "2026-09-01", "sequence": 1,
 }
 _consent_example = {"consent_id": _ID, "child_id": _CHILD, "purpose": "e_diary",
-                    "registration_number": "ЭД-2026/117", "registration_date": "2026-09-02", "sequence": 1}
+                    "registration_number": "ЭД-2026/117", "registration_date": "2026-09-02",
+                    "given_by_person_id": _PERSON, "sequence": 1}
 _person_example = {"person_id": _CHILD, "kind": "child", "last_name": "Иванова", "first_name": "Мария",
                    "middle_name": "Петровна", "birth_date": "2015-04-12", "email": None, "phone": None,
                    "sequence": 1}

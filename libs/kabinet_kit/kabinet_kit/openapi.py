@@ -126,7 +126,9 @@ class ContractPlugin(BasePlugin):
             if view is not None and getattr(view, IDEMPOTENT_MARK, False):
                 operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY_PARAMETER))
                 responses.setdefault("409", "CONFLICT")
-            if view is not None and getattr(view, IF_MATCH_MARK, False):
+            # A MethodView's save is marked on its method, not on the rule's view.
+            handler = getattr(getattr(view, "view_class", None), method, None)
+            if view is not None and (getattr(view, IF_MATCH_MARK, False) or getattr(handler, IF_MATCH_MARK, False)):
                 operation.setdefault("parameters", []).append(dict(IF_MATCH_PARAMETER))
                 responses.setdefault("412", "PRECONDITION_FAILED")
                 responses.setdefault("428", "PRECONDITION_REQUIRED")

@@ -117,7 +117,7 @@ def _next_sequence(session: Session, child_id: str, purpose: str) -> int:
 def consent_event(consent: Consent) -> dict:
     return {"consent_id": consent.id, "child_id": consent.child_id, "purpose": consent.purpose,
             "registration_number": consent.registration_number, "registration_date": consent.registration_date,
-            "sequence": consent.sequence}
+            "given_by_person_id": consent.given_by_person_id, "sequence": consent.sequence}
 
 
 def end_consent(deps: Deps, session: Session, consent: Consent, status: str, reason: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import page_list
 
 from .access import Caller, staff_can_read_child
 from .catalogue import BANDS, catalogue_tree, current_version
@@ -60,7 +61,7 @@ def cabinet(deps: Deps, session: Session, caller: Caller, child_id: str) -> dict
                         "age_band_title": BANDS.get(group.age_band or "")} if group else None,
               "organisation_id": child.organisation_id, "catalogues": versions, "dynamics": dynamics,
               "routes": routes_of(session, child.id, published_only=guardian_view),
-              "recommendations": recommendations(session, caller, child.id)}
+              "recommendations": recommendations(session, child.id)}
     if guardian_view and child.organisation_id:
         record_visit(deps, session, child)
     return result
@@ -89,7 +90,12 @@ def record_visit(deps: Deps, session: Session, child: Child) -> None:
         "group_id": child.group_id, "viewer": "guardian"})
 
 
-def my_children(session: Session, caller: Caller) -> list[dict[str, Any]]:
+def my_children(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
+    """A guardian's children in kindergarten groups, by child id (a guardian has a handful)."""
+    return page_list(_my_children(session, caller), query)
+
+
+def _my_children(session: Session, caller: Caller) -> list[dict[str, Any]]:
     out = []
     for child_id in sorted(caller.children):
         child = session.get(Child, child_id)

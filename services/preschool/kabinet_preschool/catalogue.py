@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from .access import Caller, require_department
 from .models import Card, CatalogueVersion, Indicator, IndicatorLevel
@@ -67,8 +68,11 @@ def _build_tree(session: Session, version: CatalogueVersion, band: str | None) -
             "cards": [{"id": c.id, "code": c.code, "title": c.title, "indicators": by_card[c.id]} for c in cards]}
 
 
-def list_versions(session: Session) -> list[CatalogueVersion]:
-    return list(session.scalars(select(CatalogueVersion).order_by(CatalogueVersion.number)))
+def list_versions(session: Session, query: dict[str, Any]) -> dict[str, Any]:
+    stmt = select(CatalogueVersion)
+    if query.get("status") is not None:
+        stmt = stmt.where(CatalogueVersion.status == query["status"])
+    return paginate(session, stmt.order_by(CatalogueVersion.number), query)
 
 
 def create_version(session: Session, caller: Caller, data: dict[str, Any]) -> CatalogueVersion:

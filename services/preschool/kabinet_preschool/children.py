@@ -13,10 +13,13 @@ from .access import Caller, can_read_child, can_read_group, can_write_child, pse
 from .models import Child, ChildName, ChildNumber, Group
 
 
-def reachable_child(session: Session, caller: Caller, child_id: str, *, write: bool = False) -> Child:
+def reachable_child(session: Session, caller: Caller, child_id: str, *, write: bool = False,
+                    lock: bool = False) -> Child:
     """The child if the caller may reach it. Unknown and foreign children look the same (404), so
-    an id cannot be probed; a child the caller sees but may not write for is refused (403)."""
-    child = session.get(Child, child_id)
+    an id cannot be probed; a child the caller sees but may not write for is refused (403).
+    ``lock`` holds the child's row until commit, so two saves checked against one version of a
+    child's document run one after the other (the second then fails its If-Match)."""
+    child = session.get(Child, child_id, with_for_update=lock)
     if child is None or not can_read_child(caller, child.id, child.organisation_id, child.group_id):
         raise NotFound("No such child.")
     if write and not can_write_child(caller, child.group_id):

@@ -54,4 +54,14 @@ MESSAGES = Messages({
         "Полнота заполнения — для администрации детского сада и управления.",
     "City-wide completeness is for the department; name your kindergarten.":
         "Полнота по городу — для управления; укажите свой детский сад.",
+    # issue 12: corrections, versions, the register of consents
+    "The group's educator enters the levels; the persons responsible for the cabinet correct entered ones.":
+        "Записи вносит воспитатель группы; ответственные за кабинет исправляют уже внесённые.",
+    "The audit of corrections is for the head of this kindergarten.":
+        "Журнал исправлений — для заведующего этим детским садом.",
+    "The register of consents is for the head of this kindergarten.":
+        "Реестр согласий — для заведующего этим детским садом.",
+    "No such card in this round's catalogue.": "В каталоге этого этапа такой карты нет.",
+    "No such route.": "Такого маршрута нет.",
+    "No such recommendation.": "Такой рекомендации нет.",
 })

@@ -230,3 +230,39 @@ class Visit(Base):
     child_id: Mapped[str] = mapped_column(Id)
     organisation_id: Mapped[str] = mapped_column(Id)
     visited_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ObservationCorrection(Base):
+    """A level changed by a person responsible for the cabinet in the kindergarten (seed 000
+    §3.4) over an educator's entry: who, when, which entry, old → new. Read by the head."""
+    __tablename__ = "observation_corrections"
+    __table_args__ = (Index("ix_observation_corrections_org_at", "organisation_id", "corrected_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"), index=True)
+    organisation_id: Mapped[str] = mapped_column(Id)
+    child_id: Mapped[str] = mapped_column(Id)
+    round_id: Mapped[str] = mapped_column(Id)
+    indicator_id: Mapped[int] = mapped_column(Integer)
+    corrected_by: Mapped[str] = mapped_column(Id)  # the account
+    corrected_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    entered_by: Mapped[str] = mapped_column(Id)  # whose entry it was
+    old_level: Mapped[int] = mapped_column(Integer)
+    new_level: Mapped[int] = mapped_column(Integer)
+    old_note: Mapped[str | None] = mapped_column(Text)
+    new_note: Mapped[str | None] = mapped_column(Text)
+
+
+class ConsentRecord(Base):
+    """A child's consent as identity announced it (given, revoked, expired): the head's register
+    (seed 000 §4.2.5). Ids and dates only — the guardian is never named here."""
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_child_purpose", "child_id", "purpose"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    child_id: Mapped[str] = mapped_column(Id)
+    purpose: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))  # active | revoked | expired
+    guardian_person_id: Mapped[str | None] = mapped_column(Id)
+    registration_number: Mapped[str | None] = mapped_column(String(100))
+    registration_date: Mapped[date | None] = mapped_column(Date)
+    given_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -15,13 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from kabinet_kit.errors import Conflict, InvalidInput
+from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 
-from .access import Caller
+from .access import Caller, can_correct_child, can_write_child
 from .children import reachable_child
 from .deps import Deps
-from .models import Card, CatalogueVersion, Group, Indicator, LevelCount, Observation, Round
+from .models import Card, CatalogueVersion, Group, Indicator, LevelCount, Observation, ObservationCorrection, Round
+from .routes import Check
 
 RECORDED = "preschool.observation.recorded.v1"
 CHANGED = "preschool.observation.changed.v1"
@@ -73,14 +74,17 @@ class Write:
     previous_level: int | None
     event: str | None
     counts: tuple[tuple[str, int, int], ...] = ()
+    correction: bool = False
 
 
 # -- the rule ---------------------------------------------------------------------------------
 def decide(child: ChildFacts, round_: RoundFacts | None, indicators: Mapping[int, IndicatorFacts],
            existing: Mapping[int, Recorded], items: Sequence[Mapping[str, Any]], *,
-           card_code: str | None = None, field_prefix: str | None = None) -> list[Write]:
+           card_code: str | None = None, field_prefix: str | None = None, correcting: bool = False) -> list[Write]:
     """What recording ``items`` for ``child`` in ``round_`` writes, in item order; raises
-    ``InvalidInput`` (errors per field, ``<prefix>.<index>.<field>`` for a card) or ``Conflict``."""
+    ``InvalidInput`` (errors per field, ``<prefix>.<index>.<field>`` for a card) or ``Conflict``.
+    ``correcting``: a person responsible for the cabinet, not the group's educator, changes
+    entries the educator made (§3.4) — only those; each change is marked for the audit."""
     if round_ is None or round_.organisation_id != child.organisation_id:
         raise InvalidInput("Unknown round.", errors={"round_id": ["No such round for this child's kindergarten."]})
     if round_.status != "open":
@@ -91,6 +95,9 @@ def decide(child: ChildFacts, round_: RoundFacts | None, indicators: Mapping[int
         key = field if field_prefix is None else f"{field_prefix}.{index}.{field}"
         errors.setdefault(key, []).append(message)
 
+    if correcting and any(int(item["indicator_id"]) not in existing for item in items):
+        raise PermissionDenied("The group's educator enters the levels; "
+                               "the persons responsible for the cabinet correct entered ones.")
     seen: set[int] = set()
     for index, item in enumerate(items):
         ind = indicators.get(int(item["indicator_id"]))
@@ -125,7 +132,7 @@ def decide(child: ChildFacts, round_: RoundFacts | None, indicators: Mapping[int
         else:
             # Counts stay with the group the observation was made in, even after a transfer.
             counts = () if before.level == level else ((before.group_id, before.level, -1), (before.group_id, level, 1))
-            writes.append(Write(ind.id, ind.card_code, level, note, before.level, CHANGED, counts))
+            writes.append(Write(ind.id, ind.card_code, level, note, before.level, CHANGED, counts, correcting))
     return writes
 
 
@@ -140,10 +147,13 @@ def observation_event(write: Write, observation: Observation, child_id: str, rou
 # -- load, decide, apply ----------------------------------------------------------------------
 def record_observations(deps: Deps, session: Session, caller: Caller, child_id: str, round_id: str,
                         items: Sequence[Mapping[str, Any]], *, card_code: str | None = None,
-                        field_prefix: str | None = None) -> list[Observation]:
+                        field_prefix: str | None = None, check: Check | None = None) -> list[Observation]:
     """Record or change levels for one child in one round, all or nothing: every item is checked
-    before anything is written."""
-    child = reachable_child(session, caller, child_id, write=True)
+    before anything is written. ``check`` sees the card as it is now (the API's If-Match)."""
+    child = reachable_child(session, caller, child_id, lock=True)
+    correcting = not can_write_child(caller, child.group_id)
+    if correcting and not can_correct_child(caller, child.organisation_id):
+        raise PermissionDenied("Only the educator of the child's own group may record this.")
     group = session.get(Group, child.group_id)
     assert group is not None and child.group_id is not None  # the caller is this group's educator
     facts = ChildFacts(child.id, child.organisation_id, child.group_id, group.age_band)
@@ -156,7 +166,11 @@ def record_observations(deps: Deps, session: Session, caller: Caller, child_id: 
         Observation.child_id == child.id, Observation.round_id == round_id,
         Observation.indicator_id.in_(wanted)))} if round_ is not None else {}
     existing = {i: Recorded(o.level, o.note, o.group_id) for i, o in held.items()}
-    writes = decide(facts, round_, indicators, existing, items, card_code=card_code, field_prefix=field_prefix)
+    document_card = card_code or next((ind.card_code for ind in indicators.values()), None)
+    if check is not None and document_card is not None:
+        check(card_document(session, child.id, round_id, document_card))
+    writes = decide(facts, round_, indicators, existing, items, card_code=card_code, field_prefix=field_prefix,
+                    correcting=correcting)
     assert round_ is not None  # decide() refuses an unknown round
     return _apply(deps, session, caller, facts, round_, held, writes)
 
@@ -183,6 +197,12 @@ def _apply(deps: Deps, session: Session, caller: Caller, child: ChildFacts, roun
             session.add(obs)
             session.flush()
         elif write.event is not None:
+            if write.correction:
+                session.add(ObservationCorrection(
+                    observation_id=obs.id, organisation_id=round_.organisation_id, child_id=child.id,
+                    round_id=round_.id, indicator_id=obs.indicator_id, corrected_by=caller.account_id,
+                    corrected_at=now, entered_by=obs.recorded_by, old_level=obs.level, new_level=write.level,
+                    old_note=obs.note, new_note=write.note))
             obs.level, obs.note, obs.recorded_by, obs.updated_at = write.level, write.note, caller.account_id, now
         for group_id, level, delta in write.counts:
             _bump(session, round_.id, group_id, write.indicator_id, level, delta)
@@ -200,6 +220,26 @@ def _bump(session: Session, round_id: str, group_id: str, indicator_id: int, lev
     session.execute(stmt.on_conflict_do_update(
         index_elements=["round_id", "group_id", "indicator_id", "level"],
         set_={"children": LevelCount.children + delta}))
+
+
+def card_document(session: Session, child_id: str, round_id: str, card_code: str) -> dict[str, Any]:
+    """A child's card in a round as its editors read it: the version If-Match names."""
+    held = session.scalars(select(Observation).join(Indicator, Indicator.id == Observation.indicator_id)
+                           .join(Card, Card.id == Indicator.card_id)
+                           .where(Observation.child_id == child_id, Observation.round_id == round_id,
+                                  Card.code == card_code).order_by(Indicator.position, Indicator.id))
+    return {"child_id": child_id, "round_id": round_id, "card_code": card_code,
+            "observations": [observation_out(o) for o in held]}
+
+
+def read_card(session: Session, caller: Caller, child_id: str, round_id: str, card_code: str) -> dict[str, Any]:
+    child = reachable_child(session, caller, child_id)
+    r = session.get(Round, round_id)
+    if r is None or r.organisation_id != child.organisation_id:
+        raise NotFound("No such round.")
+    if session.scalar(select(Card.id).where(Card.version_id == r.catalogue_version_id, Card.code == card_code)) is None:
+        raise NotFound("No such card in this round's catalogue.")
+    return card_document(session, child.id, r.id, card_code)
 
 
 def observation_out(obs: Observation) -> dict[str, Any]:

@@ -14,6 +14,7 @@ the role back, a late enrolment must not undo the transfer that followed it.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -28,6 +29,7 @@ from .models import (
     Child,
     ChildName,
     ChildNumber,
+    ConsentRecord,
     Group,
     Guardianship,
     Organisation,
@@ -120,8 +122,30 @@ def _child_for_consent(session: Session, child_id: str) -> Child:
     return child
 
 
+def register_consent(session: Session, event: CloudEvent, status: str) -> None:
+    """The head's register (seed 000 §4.2.5), one row per consent, whatever the purpose. An end
+    is final: a given event arriving after it fills in the details but never revives it."""
+    d = event.data
+    row = session.get(ConsentRecord, str(d["consent_id"]))
+    if row is None:
+        row = ConsentRecord(id=str(d["consent_id"]), child_id=str(d["child_id"]), purpose=d["purpose"], status=status)
+        session.add(row)
+    row.registration_number, row.registration_date = d.get("registration_number"), _date(d.get("registration_date"))
+    if d.get("given_by_person_id"):
+        row.guardian_person_id = str(d["given_by_person_id"])
+    if status == "active":
+        row.given_at = row.given_at or event.time
+    else:
+        row.status, row.ended_at = status, row.ended_at or event.time
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def on_consent_given(session: Session, event: CloudEvent) -> None:
     d = event.data
+    register_consent(session, event, "active")
     if d["purpose"] != PURPOSE:
         return
     child = _child_for_consent(session, str(d["child_id"]))
@@ -149,6 +173,7 @@ def _name_is_current(session: Session, d: dict[str, Any]) -> bool:
 
 def on_consent_ended(session: Session, event: CloudEvent) -> None:
     d = event.data
+    register_consent(session, event, "expired" if event.type.endswith(".expired.v1") else "revoked")
     if d["purpose"] != PURPOSE:
         return
     child = _child_for_consent(session, str(d["child_id"]))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from .access import Caller, require_department
 from .catalogue import current_version
@@ -69,19 +70,22 @@ def round_out(session: Session, r: Round) -> dict[str, Any]:
             "catalogue_version": _version_number(session, r), "opened_at": r.opened_at, "closed_at": r.closed_at}
 
 
-def list_rounds(session: Session, caller: Caller, organisation_id: str | None,
-                academic_year_id: str | None) -> list[dict[str, Any]]:
-    query = select(Round)
+def list_rounds(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
+    """A page of rounds by kindergarten, year and number (natural keys, stable order)."""
+    stmt = select(Round)
+    organisation_id = query.get("organisation_id")
     if not caller.is_department:
         orgs = caller.staff_orgs
         if organisation_id and organisation_id not in orgs:
             raise PermissionDenied("Not your kindergarten.")
-        query = query.where(Round.organisation_id.in_(orgs))
-    if organisation_id:
-        query = query.where(Round.organisation_id == organisation_id)
-    if academic_year_id:
-        query = query.where(Round.academic_year_id == academic_year_id)
-    return [round_out(session, r) for r in session.scalars(query.order_by(Round.organisation_id, Round.number))]
+        stmt = stmt.where(Round.organisation_id.in_(orgs))
+    for column, key in ((Round.organisation_id, "organisation_id"), (Round.academic_year_id, "academic_year_id"),
+                        (Round.number, "number"), (Round.status, "status")):
+        if query.get(key) is not None:
+            stmt = stmt.where(column == query[key])
+    found = paginate(session, stmt.order_by(Round.organisation_id, Round.academic_year_id, Round.number, Round.id),
+                     query)
+    return {**found, "items": [round_out(session, r) for r in found["items"]]}
 
 
 def change_round(deps: Deps, session: Session, caller: Caller, round_id: str, data: dict[str, Any]) -> Round:

@@ -20,6 +20,8 @@ PARAM_KINDS = {
     "given_by_person_id": "guardian", "person_id": "person", "round_id": "round", "exemption_id": "exemption",
     "subject_id": "subject", "academic_year_id": "year", "number": "catalogue_version", "purpose": "purpose",
     "card_code": "card", "indicator_id": "indicator",
+    # the preschool (issue 12): the audit of corrections filtered by who corrected; a recommendation
+    "corrected_by": "account", "recommendation_id": "recommendation",
     # the year transition (issue 12)
     "from_year_id": "year", "to_year_id": "year",
     # the portfolio (issue 13)
@@ -137,6 +139,10 @@ def is_foreign(scope: Scope, obj: Obj) -> bool:
         return obj.org not in scope.post_orgs  # a guardian or staff member the role's institution registered
     if kind in ("pupil", "achievement", "profi", "dispute", "petition"):
         return _portfolio_foreign(scope, obj)
+    if kind == "recommendation":
+        # A child's recommendation (PRE-10): the family, the group's educator, the kindergarten's staff;
+        # never the department (a person's record).
+        return not (obj.person in scope.family or obj.org in scope.orgs or obj.group in scope.groups)
     if kind in ("load", "lesson", "mark"):
         # A load's grid: its teacher, the class tutor, the institution's administration (JRN rules).
         return not (obj.teacher == scope.account_id or obj.group in scope.groups or obj.org in scope.managed)
@@ -195,7 +201,9 @@ def pools(world: World, per_kind: int = 3) -> dict[str, Pool]:
         foreign, own, every = {}, {}, set()
         for kind, objs in world.objects.items():
             far = [o for o in objs if is_foreign(scope, o)]
-            every |= {o.id for o in far}
+            # A short numeric id (a recommendation's) is no evidence when found in an answer ("1" is in
+            # any "limit":50 … ): only uuids are looked for.
+            every |= {o.id for o in far if len(o.id) >= 32}
             if far:
                 foreign[kind] = _spread(far, per_kind)
             near = sorted((o for o in objs if not is_foreign(scope, o)),

@@ -199,13 +199,17 @@ def _preschool(world: World) -> None:
     read = world.clients.read
     for org in sorted(o for o, kind in world.org_kinds.items() if kind == "kindergarten"):
         admin = world.admins[org]
-        for r in read(admin, "/api/preschool/rounds", organisation_id=org):
+        for r in read(admin, "/api/preschool/rounds", organisation_id=org, limit=200)["items"]:
             world.add(Obj("round", r["id"], org=org, label=f"monitoring round {r['number']}"))
         catalogue = read(admin, "/api/preschool/catalogue")
         card = catalogue["cards"][0]
         world.shared.setdefault("card", card["code"])
         world.shared.setdefault("indicator", str(card["indicators"][0]["id"]))
-        versions = read(admin, "/api/preschool/catalogue/versions")
+        versions = read(admin, "/api/preschool/catalogue/versions", limit=200)["items"]
+        for child in (c for c in world.objects["child"] if c.org == org):
+            for r in read(admin, f"/api/preschool/children/{child.id}/recommendations", limit=200)["items"]:
+                world.add(Obj("recommendation", str(r["id"]), org=org, group=child.group, person=child.id,
+                              label=f"recommendation to {child.label}"))
         world.shared.setdefault("catalogue_version", str(max(v["number"] for v in versions)))
 
 

@@ -9,6 +9,7 @@ from kabinet_kit.openapi import Blueprint
 from .. import catalogue
 from ..models import IDEMPOTENCY, Card, CatalogueVersion
 from . import examples as ex
+from . import lists
 from . import schemas as s
 from .common import caller, db, idempotency_scope
 
@@ -30,10 +31,12 @@ def get_catalogue(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/catalogue/versions")
-@blp.response(200, s.VersionOut(many=True))
-def list_versions() -> list[CatalogueVersion]:
+@blp.arguments(lists.VersionQuery, location="query")
+@blp.response(200, lists.VersionPage)
+def list_versions(query: dict[str, Any]) -> dict[str, Any]:
+    """The catalogue's versions by number."""
     caller()
-    return catalogue.list_versions(db())
+    return catalogue.list_versions(db(), query)
 
 
 @blp.post("/catalogue/versions")

@@ -8,7 +8,10 @@ from flask import Response
 from kabinet_kit.openapi import ATTACHMENT, FILE, Blueprint
 
 from .. import stats
+from ..consents import consent_register
+from ..corrections import corrections_page
 from ..report import analytical_report
+from . import lists
 from . import schemas as s
 from .common import caller, db, deps
 
@@ -33,6 +36,26 @@ def completeness(query: dict[str, Any]) -> dict[str, Any]:
     """Filling of the cards per kindergarten and group against the round's deadline, with the
     guardians' activity indicator."""
     return stats.completeness(db(), caller(), activity_days=deps().settings.activity_days, **query)
+
+
+@blp.get("/corrections")
+@blp.arguments(lists.CorrectionQuery, location="query")
+@blp.response(200, lists.CorrectionPage)
+def corrections(query: dict[str, Any]) -> dict[str, Any]:
+    """The audit of corrections (seed 000 §3.4, §4.2.3): every educator's entry a person
+    responsible for the cabinet changed — who, when, which entry, old and new level; newest
+    first. For the head of the kindergarten."""
+    return corrections_page(db(), caller(), query)
+
+
+@blp.get("/consents")
+@blp.arguments(lists.ConsentQuery, location="query")
+@blp.response(200, lists.ConsentPage)
+def consents(query: dict[str, Any]) -> dict[str, Any]:
+    """The register of the guardians' consents for the kindergarten's children (seed 000 §4.2.5):
+    child, guardian, purpose, state, dates. For the head of the kindergarten; a child is named
+    only under the preschool_cabinet consent, the guardian by id."""
+    return consent_register(db(), caller(), query)
 
 
 @blp.get("/reports/analytical")

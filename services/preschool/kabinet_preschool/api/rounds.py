@@ -6,9 +6,10 @@ from typing import Any
 from kabinet_kit.idempotency import idempotent
 from kabinet_kit.openapi import Blueprint
 
-from .. import rounds
+from .. import round_check, rounds
 from ..models import IDEMPOTENCY
 from . import examples as ex
+from . import lists
 from . import schemas as s
 from .common import caller, db, deps, idempotency_scope
 
@@ -27,11 +28,23 @@ def open_round(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/rounds")
-@blp.arguments(s.RoundQuery, location="query")
-@blp.response(200, s.RoundOut(many=True))
-def list_rounds(query: dict[str, Any]) -> list[dict[str, Any]]:
-    """The department sees every round; kindergarten staff see their own kindergarten's."""
-    return rounds.list_rounds(db(), caller(), query["organisation_id"], query["academic_year_id"])
+@blp.arguments(lists.RoundQuery, location="query")
+@blp.response(200, lists.RoundPage)
+def list_rounds(query: dict[str, Any]) -> dict[str, Any]:
+    """The department sees every round; kindergarten staff see their own kindergarten's. By
+    kindergarten, year and number."""
+    return rounds.list_rounds(db(), caller(), query)
+
+
+@blp.get("/control/rounds")
+@blp.arguments(lists.RoundsCheckQuery, location="query")
+@blp.response(200, lists.RoundsCheckPage)
+def rounds_check(query: dict[str, Any]) -> dict[str, Any]:
+    """The two-rounds check (seed 000 §3.5): per kindergarten, the year's rounds and whether the
+    start-of-year and end-of-year rounds are both held; ``missing`` names the one lacking. A
+    third round is allowed («не реже двух раз»). The department: every kindergarten; a
+    kindergarten's administration: its own."""
+    return round_check.rounds_check(db(), caller(), query)
 
 
 @blp.patch("/rounds/<uuid:round_id>")

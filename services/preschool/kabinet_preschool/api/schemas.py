@@ -104,11 +104,6 @@ class RoundOut(Schema):
     closed_at = fields.DateTime(allow_none=True)
 
 
-class RoundQuery(Schema):
-    organisation_id = fields.String(load_default=None)
-    academic_year_id = fields.String(load_default=None)
-
-
 class ObservationIn(Schema):
     child_id = fields.UUID(required=True)
     round_id = fields.UUID(required=True)
@@ -173,12 +168,12 @@ class GoalOut(Schema):
 
 
 class RouteOut(Schema):
-    id = fields.Integer()
+    id = fields.Integer(allow_none=True, metadata={"description": "None: no route written yet (an empty draft)."})
     round_id = fields.String()
     round_number = fields.Integer()
     published = fields.Boolean()
     published_at = fields.DateTime(allow_none=True)
-    updated_at = fields.DateTime()
+    updated_at = fields.DateTime(allow_none=True)
     goals = fields.List(fields.Nested(GoalOut))
 
 

@@ -94,6 +94,24 @@ class World:
     def as_(self, login: str, method: str, path: str, **kwargs: Any) -> Any:
         return self.api.as_(login, method, path, **kwargs)
 
+    def version_of(self, path: str, body: dict[str, Any]) -> str:
+        """The read whose ETag a save names: the card of the observation's indicator, or the
+        card or route itself."""
+        if path == "/observations":
+            with self.session() as s:
+                code = s.scalar(select(m.Card.code).join(m.Indicator, m.Indicator.card_id == m.Card.id)
+                                .where(m.Indicator.id == body["indicator_id"]))
+            return f"/children/{body['child_id']}/rounds/{body['round_id']}/cards/{code or 'sport'}"
+        return path
+
+    def save(self, login: str, method: str, path: str, **kwargs: Any) -> Any:
+        """Read, then save naming that version (If-Match), as every client of a guarded save does."""
+        read = self.as_(login, "GET", self.version_of(path, kwargs.get("json") or {}))
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if "ETag" in read.headers:
+            headers["If-Match"] = read.headers["ETag"]
+        return self.as_(login, method, path, headers=headers, **kwargs)
+
     def session(self) -> Session:
         return self.deps.session_factory()
 

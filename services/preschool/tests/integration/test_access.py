@@ -32,10 +32,10 @@ def test_an_educator_cannot_read_or_write_another_groups_child(world, rounds, ed
     assert world.as_(educator2, "GET", f"/groups/{world.group('Солнышко')}/children").status_code == 404
     assert world.as_(educator2, "GET", f"/children/{sunshine_child}/cabinet").status_code == 404
     assert world.as_(educator2, "GET", f"/children/{sunshine_child}/recommendations").status_code == 404
-    write = world.as_(educator2, "POST", "/observations", json={
+    write = world.save(educator2, "POST", "/observations", json={
         "child_id": sunshine_child, "round_id": rounds[1], "indicator_id": senior["id"], "level": 2})
     assert write.status_code == 404 and write.mimetype == "application/problem+json"
-    card = world.as_(educator2, "PUT", f"/children/{sunshine_child}/rounds/{rounds[1]}/cards/speech",
+    card = world.save(educator2, "PUT", f"/children/{sunshine_child}/rounds/{rounds[1]}/cards/speech",
                      json={"observations": [{"indicator_id": senior["id"], "level": 2}]})
     assert card.status_code == 404
     assert world.as_(educator2, "POST", f"/children/{sunshine_child}/recommendations",
@@ -51,18 +51,18 @@ def test_the_kindergarten_administration_reads_but_does_not_record(world, rounds
     child = _child(world, "Солнышко")
     assert world.as_("kg1-admin", "GET", f"/children/{child}/cabinet").status_code == 200
     ind = world.indicators("senior", "speech")[0]
-    assert world.as_("kg1-admin", "POST", "/observations", json={
+    assert world.save("kg1-admin", "POST", "/observations", json={
         "child_id": child, "round_id": rounds[1], "indicator_id": ind["id"], "level": 2}).status_code == 403
     assert world.as_("school1-admin", "GET", f"/children/{child}/cabinet").status_code == 404
 
 
 def test_a_guardian_sees_only_own_children(world, rounds):
     anna = world.children_of("guardian1")["Анна"]
-    mine = world.as_("guardian1", "GET", "/me/children").json
+    mine = world.as_("guardian1", "GET", "/me/children").json["items"]
     assert [c["child_id"] for c in mine] == [anna]  # Ivan is at school: not a preschool child
     # The gateway's home screen asks for every child: a school child has no recommendations here.
     ivan = world.children_of("guardian1")["Иван"]
-    assert world.as_("guardian1", "GET", f"/children/{ivan}/recommendations").json == []
+    assert world.as_("guardian1", "GET", f"/children/{ivan}/recommendations").json["items"] == []
     assert world.as_("guardian1", "GET", f"/children/{ivan}/cabinet").status_code == 404
     assert world.as_("guardian2", "GET", f"/children/{ivan}/recommendations").status_code == 404
     assert mine[0]["display_name"] == "Воспитанник №1"
@@ -71,10 +71,10 @@ def test_a_guardian_sees_only_own_children(world, rounds):
     assert world.as_("guardian1", "GET", f"/children/{other}/cabinet").status_code == 404
     assert world.as_("guardian1", "GET", f"/children/{other}/recommendations").status_code == 404
     assert world.as_("guardian2", "GET", f"/children/{anna}/cabinet").status_code == 404
-    assert world.as_("guardian2", "GET", "/me/children").json == []
+    assert world.as_("guardian2", "GET", "/me/children").json["total"] == 0
     assert world.as_("guardian1", "GET", f"/groups/{world.group('Солнышко')}/children").status_code == 404
     ind = world.indicators("senior", "speech")[0]
-    assert world.as_("guardian1", "POST", "/observations", json={
+    assert world.save("guardian1", "POST", "/observations", json={
         "child_id": anna, "round_id": rounds[1], "indicator_id": ind["id"], "level": 3}).status_code == 403
 
 
@@ -129,7 +129,7 @@ def test_a_guardian_with_two_kindergarten_children_sees_both_and_no_other(world)
     assert world.idn("kg1-admin", "POST", "/accounts", json={
         "person_id": parent, "login": "guardian-two-kids", "password": DEMO_PASSWORD}).status_code == 201
     world.sync()
-    mine = world.as_("guardian-two-kids", "GET", "/me/children").json
+    mine = world.as_("guardian-two-kids", "GET", "/me/children").json["items"]
     assert sorted(c["child_id"] for c in mine) == sorted(kids.values())
     assert {c["group_name"] for c in mine} == {"Солнышко", "Звёздочки"}
     assert all(not c["named"] and c["display_name"].startswith("Воспитанник №") for c in mine)

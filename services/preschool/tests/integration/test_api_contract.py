@@ -40,7 +40,7 @@ def test_the_document_is_valid_and_complete(document):
 def test_huge_numbers_are_refused_naming_the_field(world, document, rounds):
     catalogue = world.as_("educator1", "GET", "/catalogue?version=99999999999999999999")
     assert catalogue.status_code == 422 and "version" in catalogue.json["errors"]
-    observation = world.as_("educator1", "POST", "/observations", json={
+    observation = world.as_("educator1", "POST", "/observations", json={  # refused before any version check
         "child_id": "c4a1e2b3-d5f6-4a7b-9c8d-e1f2a3b4c5d6", "round_id": rounds[1],
         "indicator_id": 2**63, "level": 3})
     assert observation.status_code == 422 and "indicator_id" in observation.json["errors"]

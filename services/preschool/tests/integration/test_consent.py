@@ -56,7 +56,7 @@ def test_consent_shows_the_name_and_revocation_erases_it_within_seconds(world, r
     assert _listing(world, child)["display_name"] == "Орлова Ника"
     # An observation exists, so the child's cabinet and the database both hold something about them.
     indicator = world.indicators("senior", "speech")[0]
-    assert world.as_("educator1", "POST", "/observations", json={
+    assert world.save("educator1", "POST", "/observations", json={
         "child_id": child, "round_id": rounds[1], "indicator_id": indicator["id"], "level": 2}).status_code == 200
     assert world.as_("educator1", "GET", f"/children/{child}/cabinet").json["display_name"] == "Орлова Ника"
 

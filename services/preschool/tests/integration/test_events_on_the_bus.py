@@ -19,7 +19,7 @@ def test_relay_publishes_events_without_personal_data(world, rounds):
         channel.queue_bind(queue=queue, exchange="preschool.events", routing_key="#")
         child = world.as_("educator1", "GET", f"/groups/{world.group('Солнышко')}/children").json["children"][1]
         ind = world.indicators("senior", "creativity")[0]
-        assert world.as_("educator1", "POST", "/observations", json={
+        assert world.save("educator1", "POST", "/observations", json={
             "child_id": child["child_id"], "round_id": rounds[1], "indicator_id": ind["id"], "level": 3,
             "note": "Рисует с увлечением, секретная заметка"}).status_code == 200
         relay = create_relay(Settings(database_url=world.deps.settings.database_url,

@@ -9,14 +9,14 @@ from kabinet_preschool import models as m
 
 def test_route_and_recommendations_reach_the_guardian(world, rounds):
     anna = world.children_of("guardian1")["Анна"]
-    draft = world.as_("educator1", "PUT", f"/children/{anna}/routes/{rounds[1]}", json={"goals": [
+    draft = world.save("educator1", "PUT", f"/children/{anna}/routes/{rounds[1]}", json={"goals": [
         {"card_code": "speech", "goal": "Составлять рассказ по картинке из 4–5 предложений",
          "activities": "Игры «Что сначала, что потом», чтение сказок с пересказом", "review_on": "2027-01-20"},
         {"card_code": "sport", "goal": "Прыжки через скакалку", "activities": "Подвижные игры на прогулке",
          "review_on": "2027-01-20"}]})
     assert draft.status_code == 200, draft.json
     assert world.as_("guardian1", "GET", f"/children/{anna}/cabinet").json["routes"] == []
-    published = world.as_("educator1", "PUT", f"/children/{anna}/routes/{rounds[1]}", json={"publish": True, "goals": [
+    published = world.save("educator1", "PUT", f"/children/{anna}/routes/{rounds[1]}", json={"publish": True, "goals": [
         {"card_code": "speech", "goal": "Составлять рассказ по картинке из 4–5 предложений",
          "activities": "Игры «Что сначала, что потом»", "review_on": "2027-01-20"}]})
     assert published.status_code == 200 and published.json["published"]
@@ -30,16 +30,16 @@ def test_route_and_recommendations_reach_the_guardian(world, rounds):
     assert [g["goal"] for g in view.json["routes"][0]["goals"]] == ["Составлять рассказ по картинке из 4–5 предложений"]
     assert view.json["recommendations"][0]["text"].startswith("Читайте вместе")
     listed = world.as_("guardian1", "GET", f"/children/{anna}/recommendations")
-    assert listed.status_code == 200 and listed.json[0]["card_title"] == "Речь"
-    assert world.as_("guardian1", "GET", f"/children/{anna}/routes").json[0]["published"]
+    assert listed.status_code == 200 and listed.json["items"][0]["card_title"] == "Речь"
+    assert world.as_("guardian1", "GET", f"/children/{anna}/routes").json["items"][0]["published"]
 
 
 def test_route_input_is_checked(world, rounds):
     anna = world.children_of("guardian1")["Анна"]
-    bad = world.as_("educator1", "PUT", f"/children/{anna}/routes/{rounds[1]}", json={"goals": [
+    bad = world.save("educator1", "PUT", f"/children/{anna}/routes/{rounds[1]}", json={"goals": [
         {"card_code": "chess", "goal": "x", "activities": "y", "review_on": "2027-01-20"}]})
     assert bad.status_code == 422 and "goals.0.card_code" in bad.json["errors"]
-    missing = world.as_("educator1", "PUT", f"/children/{anna}/routes/{rounds[1]}", json={"goals": [{"goal": "x"}]})
+    missing = world.save("educator1", "PUT", f"/children/{anna}/routes/{rounds[1]}", json={"goals": [{"goal": "x"}]})
     assert missing.status_code == 422 and missing.mimetype == "application/problem+json"
     assert world.as_("guardian1", "POST", f"/children/{anna}/recommendations", json={"text": "x"}).status_code == 403
 

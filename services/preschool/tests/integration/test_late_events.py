@@ -72,7 +72,7 @@ def _stars_children(world) -> list[str]:
 def _guardian1_sees(world) -> set[str]:
     response = world.as_("guardian1", "GET", "/me/children")
     assert response.status_code == 200, response.json
-    return {c["child_id"] for c in response.json}
+    return {c["child_id"] for c in response.json["items"]}
 
 
 def test_a_guardianship_created_delivered_after_its_removal_does_not_restore_the_link(world):

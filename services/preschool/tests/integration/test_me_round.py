@@ -32,7 +32,7 @@ def test_the_educator_sees_the_group_and_the_cards_left_to_fill(fresh_world, ope
     assert kids > 0 and group["cards"] and group["cards_not_filled"] == kids * len(group["cards"])
     child = w.as_("educator1", "GET", f"/groups/{group['group_id']}/children").json["children"][0]["child_id"]
     indicators = w.indicators("senior", "communication")
-    response = w.as_("educator1", "PUT", f"/children/{child}/rounds/{opened[2]}/cards/communication", json={
+    response = w.save("educator1", "PUT", f"/children/{child}/rounds/{opened[2]}/cards/communication", json={
         "observations": [{"indicator_id": i["id"], "level": 1} for i in indicators]})
     assert response.status_code == 200, response.json
     after = _me(w, "educator1")["groups"][0]

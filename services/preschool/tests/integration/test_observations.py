@@ -17,15 +17,15 @@ def _state(world):
 def test_one_observation_then_a_whole_card_show_in_the_childs_cabinet(world, rounds):
     child = _sunshine_child(world)
     sport = world.indicators("senior", "sport")
-    one = world.as_("educator1", "POST", "/observations", json={
+    one = world.save("educator1", "POST", "/observations", json={
         "child_id": child, "round_id": rounds[1], "indicator_id": sport[0]["id"], "level": 1,
         "note": "Быстро устаёт на прогулке"})
     assert one.status_code == 200, one.json
-    card = world.as_("educator1", "PUT", f"/children/{child}/rounds/{rounds[1]}/cards/sport", json={
+    card = world.save("educator1", "PUT", f"/children/{child}/rounds/{rounds[1]}/cards/sport", json={
         "observations": [{"indicator_id": i["id"], "level": 2} for i in sport]})
     assert card.status_code == 200, card.json
-    assert sorted(o["level"] for o in card.json) == [2] * len(sport)
-    later = world.as_("educator1", "PUT", f"/children/{child}/rounds/{rounds[2]}/cards/sport", json={
+    assert sorted(o["level"] for o in card.json["observations"]) == [2] * len(sport)
+    later = world.save("educator1", "PUT", f"/children/{child}/rounds/{rounds[2]}/cards/sport", json={
         "observations": [{"indicator_id": i["id"], "level": 3} for i in sport]})
     assert later.status_code == 200
     cabinet = world.as_("educator1", "GET", f"/children/{child}/cabinet").json
@@ -43,7 +43,7 @@ def test_one_observation_then_a_whole_card_show_in_the_childs_cabinet(world, rou
 def test_a_level_outside_the_scale_is_refused_and_nothing_is_written(world, rounds):
     child, ind = _sunshine_child(world, "Вера"), world.indicators("senior", "speech")[0]
     before = _state(world)
-    response = world.as_("educator1", "POST", "/observations", json={
+    response = world.save("educator1", "POST", "/observations", json={
         "child_id": child, "round_id": rounds[1], "indicator_id": ind["id"], "level": 4})
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     assert "between 1 and 3" in response.json["errors"]["level"][0]
@@ -56,7 +56,7 @@ def test_a_card_with_one_bad_item_writes_nothing_and_names_the_field(world, roun
     before = _state(world)
     items = [{"indicator_id": i["id"], "level": 2} for i in speech]
     items[1]["level"] = 0
-    response = world.as_("educator1", "PUT", f"/children/{child}/rounds/{rounds[1]}/cards/speech",
+    response = world.save("educator1", "PUT", f"/children/{child}/rounds/{rounds[1]}/cards/speech",
                          json={"observations": items})
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["observations.1.level"]
@@ -67,11 +67,11 @@ def test_an_indicator_of_another_age_band_or_card_is_refused(world, rounds):
     child = _sunshine_child(world, "Вера")
     before = _state(world)
     middle = world.indicators("middle", "speech")[0]
-    response = world.as_("educator1", "POST", "/observations", json={
+    response = world.save("educator1", "POST", "/observations", json={
         "child_id": child, "round_id": rounds[1], "indicator_id": middle["id"], "level": 2})
     assert response.status_code == 422 and "age band" in response.json["errors"]["indicator_id"][0]
     sport = world.indicators("senior", "sport")[0]
-    response = world.as_("educator1", "PUT", f"/children/{child}/rounds/{rounds[1]}/cards/speech",
+    response = world.save("educator1", "PUT", f"/children/{child}/rounds/{rounds[1]}/cards/speech",
                          json={"observations": [{"indicator_id": sport["id"], "level": 2}]})
     assert response.status_code == 422 and "observations.0.indicator_id" in response.json["errors"]
     assert _state(world) == before
@@ -104,7 +104,7 @@ def test_the_department_adds_a_catalogue_version_and_old_rounds_keep_theirs(worl
 
     # Rounds 1 and 2 were opened under version 1: an indicator of the new version does not fit them.
     child, before = _sunshine_child(world, "Вера"), _state(world)
-    response = world.as_("educator1", "POST", "/observations", json={
+    response = world.save("educator1", "POST", "/observations", json={
         "child_id": child, "round_id": rounds[1], "indicator_id": added.json["id"], "level": 4})
     assert response.status_code == 422 and "catalogue version 1" in response.json["errors"]["indicator_id"][0]
     assert _state(world) == before
@@ -119,13 +119,13 @@ def test_an_observation_after_the_round_is_closed_is_refused(world):
     assert opened.status_code == 201
     child = _sunshine_child(world, "Вера")
     ind = next(i for i in world.indicators("senior", "speech", version=opened.json["catalogue_version"]))
-    assert world.as_("educator1", "POST", "/observations", json={
+    assert world.save("educator1", "POST", "/observations", json={
         "child_id": child, "round_id": opened.json["id"], "indicator_id": ind["id"], "level": 2}).status_code == 200
     assert world.as_("kg1-admin", "PATCH", f"/rounds/{opened.json['id']}", json={"status": "closed"}).status_code == 403
     closed = world.as_("department", "PATCH", f"/rounds/{opened.json['id']}", json={"status": "closed"})
     assert closed.status_code == 200 and closed.json["status"] == "closed"
     before = _state(world)
-    response = world.as_("educator1", "POST", "/observations", json={
+    response = world.save("educator1", "POST", "/observations", json={
         "child_id": child, "round_id": opened.json["id"], "indicator_id": ind["id"], "level": 3})
     assert response.status_code == 409 and response.mimetype == "application/problem+json"
     assert "закрыт" in response.json["detail"]

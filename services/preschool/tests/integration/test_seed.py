@@ -25,7 +25,7 @@ def test_the_seed_fills_two_rounds_for_the_demo_group(seeded):
     per_child = len(world.indicators("senior"))
     assert first == {"rounds": 2, "observations": 2 * len(children) * per_child,
                      "routes": 5, "recommendations": 5}  # Анна and the four families with a consent
-    rounds = world.as_("kg1-admin", "GET", f"/rounds?organisation_id={world.org('Детский сад № 1')}").json
+    rounds = world.as_("kg1-admin", "GET", f"/rounds?organisation_id={world.org('Детский сад № 1')}").json["items"]
     assert [(r["number"], r["status"]) for r in rounds] == [(1, "closed"), (2, "open")]
     stats = world.as_("educator1", "GET", f"/statistics?academic_year_id={world.year()}&round_number=2"
                                           f"&compare_round_number=1&group_id={world.group('Солнышко')}").json
@@ -41,7 +41,7 @@ def test_guardian1_sees_the_route_and_the_recommendation_of_anna(seeded):
     assert cabinet["display_name"] == "Воспитанник №1"  # no preschool_cabinet consent in the demo
     assert cabinet["routes"][0]["published"] and cabinet["routes"][0]["goals"][0]["card_code"] == "speech"
     assert any(d["from_round"] == 1 and d["to_round"] == 2 for d in cabinet["dynamics"])
-    recommendations = world.as_("guardian1", "GET", f"/children/{anna}/recommendations").json
+    recommendations = world.as_("guardian1", "GET", f"/children/{anna}/recommendations").json["items"]
     assert [r["card_title"] for r in recommendations] == ["Речь"]
 
 

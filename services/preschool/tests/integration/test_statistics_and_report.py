@@ -14,8 +14,8 @@ def communication(world, rounds):
     first, second = world.indicators("senior", "communication")[:2]
     for i, child in enumerate(listing):
         for round_number, level, then in ((1, 1, 1), (2, 2 if i < 5 else 3, 2)):
-            response = world.as_("educator1", "PUT", f"/children/{child['child_id']}/rounds/{rounds[round_number]}"
-                                 "/cards/communication", json={"observations": [
+            response = world.save("educator1", "PUT", f"/children/{child['child_id']}/rounds/{rounds[round_number]}"
+                                  "/cards/communication", json={"observations": [
                                      {"indicator_id": first["id"], "level": level},
                                      {"indicator_id": second["id"], "level": then}]})
             assert response.status_code == 200, response.json

@@ -32,9 +32,9 @@ def gateway_url(world):
         gateway.extensions["kabinet.gateway"].close()
 
 
-def _call(world, url, login, method, path, **kwargs):
+def _call(world, url, login, method, path, extra=None, **kwargs):
     return requests.request(method, f"{url}/api/preschool{path}", timeout=10,
-                            headers={"Authorization": f"Bearer {world.token(login)}"}, **kwargs)
+                            headers={"Authorization": f"Bearer {world.token(login)}", **(extra or {})}, **kwargs)
 
 
 def test_observations_through_the_gateway(world, rounds, gateway_url):
@@ -42,14 +42,20 @@ def test_observations_through_the_gateway(world, rounds, gateway_url):
     assert children.status_code == 200, children.text
     child = next(c["child_id"] for c in children.json()["children"] if c["display_name"] == "Уткин Дима")
     technoworld = world.indicators("senior", "technoworld")
-    saved = _call(world, gateway_url, "educator1", "PUT", f"/children/{child}/rounds/{rounds[1]}/cards/technoworld",
-                  json={"observations": [{"indicator_id": i["id"], "level": 3} for i in technoworld]})
-    assert saved.status_code == 200, saved.text
+    path = f"/children/{child}/rounds/{rounds[1]}/cards/technoworld"
+    body = {"observations": [{"indicator_id": i["id"], "level": 3} for i in technoworld]}
+    assert _call(world, gateway_url, "educator1", "PUT", path, json=body).status_code == 428
+    read = _call(world, gateway_url, "educator1", "GET", path)
+    assert read.status_code == 200 and read.headers["ETag"], read.text  # the gateway passes the version on
+    saved = _call(world, gateway_url, "educator1", "PUT", path, json=body, extra={"If-Match": read.headers["ETag"]})
+    assert saved.status_code == 200 and saved.headers["ETag"] != read.headers["ETag"], saved.text
+    stale = _call(world, gateway_url, "educator1", "PUT", path, json=body, extra={"If-Match": read.headers["ETag"]})
+    assert stale.status_code == 412 and stale.headers["ETag"] == saved.headers["ETag"]
     cabinet = _call(world, gateway_url, "educator1", "GET", f"/children/{child}/cabinet").json()
     card = next(c for c in cabinet["catalogues"][0]["cards"] if c["code"] == "technoworld")
     assert all(i["observations"][0]["level"] == 3 for i in card["indicators"])
-    bad = _call(world, gateway_url, "educator1", "POST", "/observations", json={
-        "child_id": child, "round_id": rounds[1], "indicator_id": technoworld[0]["id"], "level": 9})
+    bad = _call(world, gateway_url, "educator1", "POST", "/observations", extra={"If-Match": saved.headers["ETag"]},
+                json={"child_id": child, "round_id": rounds[1], "indicator_id": technoworld[0]["id"], "level": 9})
     assert bad.status_code == 422 and bad.headers["Content-Type"].startswith("application/problem+json")
     assert "level" in bad.json()["errors"]
 
@@ -59,7 +65,7 @@ def test_the_guardians_recommendations_path_through_the_gateway(world, gateway_u
     assert world.as_("educator1", "POST", f"/children/{anna}/recommendations",
                      json={"text": "Больше гулять и играть в подвижные игры."}).status_code == 201
     mine = _call(world, gateway_url, "guardian1", "GET", f"/children/{anna}/recommendations")
-    assert mine.status_code == 200 and any("подвижные игры" in r["text"] for r in mine.json())
+    assert mine.status_code == 200 and any("подвижные игры" in r["text"] for r in mine.json()["items"])
     assert _call(world, gateway_url, "guardian2", "GET", f"/children/{anna}/recommendations").status_code == 404
     assert requests.get(f"{gateway_url}/api/preschool/me/children", timeout=10).status_code == 401
 
