@@ -55,20 +55,20 @@ def test_only_the_teacher_or_a_substitute_writes(api, world, school, lessons):
     # there (404, issue 11, finding 3).
     for login, status in (("tutor1", 403), ("deputy1", 403), ("admin1", 403), ("teacher2", 404),
                           ("teacher3", 404), ("guardian1", 404), ("pupil1", 404), ("dept", 404)):
-        api.problem(login, "POST", f"/loads/{school.maths_5a}/grid", status,
-                    json={"marks": [{"lesson_id": lessons["5a"]["lesson"], "child_id": ivan, "value": 2}]})
+        api.problem(login, "POST", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}", status,
+                    headers={"If-Match": "*"}, json={"marks": [{"lesson_id": lessons["5a"]["lesson"], "child_id": ivan, "value": 2}]})
         api.problem(login, "PATCH", f"/marks/{lessons['5a']['mark']}", status, json={"value": 2})
         api.problem(login, "DELETE", f"/marks/{lessons['5a']['mark']}", status)
         api.problem(login, "PATCH", f"/lessons/{lessons['5a']['lesson']}", status, json={"topic": "Чужая тема"})
         api.problem(login, "PUT", f"/lessons/{lessons['5a']['lesson']}/attendance", status,
                     json={"entries": [{"child_id": ivan, "status": "absent_ill"}]})
     # teacher1 writing into school 2's journal by its ids.
-    api.problem("teacher1", "POST", f"/loads/{school.maths_s2}/grid", 404, json={
+    api.save_grid("teacher1", school.maths_s2, school.terms[2], status=404, body={
         "marks": [{"lesson_id": lessons["s2"]["lesson"], "child_id": world.id("eva"), "value": 2}]})
     api.problem("teacher1", "POST", f"/lessons/{lessons['s2']['lesson']}/marks", 404,
                 json={"child_id": world.id("eva"), "value": 2})
     # A lesson id of 5Б slipped into the 5А grid is not found in that journal.
-    cross = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
+    cross = api.save_grid("teacher1", school.maths_5a, school.terms[2], status=422, body={
         "marks": [{"lesson_id": lessons["5b"]["lesson"], "child_id": ivan, "value": 2}],
         "deletions": [lessons["5b"]["mark"]]})
     assert "lesson_id" in cross["errors"]["marks"]["0"] and "mark_id" in cross["errors"]["deletions"]["0"]
@@ -164,7 +164,7 @@ def test_writing_into_a_foreign_object_looks_missing(api, world, school, lessons
              {"entries": [{"child_id": eva, "status": "absent_ill"}]}),
             ("PATCH", "/marks/{}", lessons["s2"]["mark"], {"value": 2}),
             ("DELETE", "/marks/{}", lessons["s2"]["mark"], None),
-            ("POST", "/loads/{}/grid", school.maths_s2, {"marks": []}),
+            ("POST", "/loads/{}/grid?term_id=" + school.s2_term, school.maths_s2, {"marks": []}),
             ("PUT", "/loads/{}/plan", school.maths_s2, {"topics": [{"title": "Дроби", "hours": 1}]}),
             ("PUT", "/loads/{}/period-marks", school.maths_s2,
              {"period": "term", "term_id": school.s2_term, "marks": [{"child_id": eva, "value": 5}]})):

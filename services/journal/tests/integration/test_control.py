@@ -19,7 +19,7 @@ def month_lessons(api, world, school):
         {"child_id": i("ivan"), "status": "present"}, {"child_id": i("maria"), "status": "absent_ill"}]})
     api.ok("tutor1", "PUT", f"/lessons/{russian['id']}/attendance", json={"entries": [
         {"child_id": i("ivan"), "status": "present"}]})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={"marks": [
+    api.save_grid("teacher1", school.maths_5a, late["term_id"], body={"marks": [
         {"lesson_id": late["id"], "child_id": i("ivan"), "value": 5}]})
     return {"month": first.strftime("%Y-%m"), "late": late, "empty": empty, "russian": russian}
 

@@ -53,14 +53,14 @@ def test_a_substitute_fills_a_colleagues_lesson_and_authors_are_kept(api, world,
     assert filled["topic_entered_by"] == world.account("teacher3")
     assert filled["created_by"] == world.account("teacher1")
     ivan = world.id("ivan")
-    saved = api.ok("teacher3", "POST", f"/loads/{school.maths_5a}/grid", json={
+    saved = api.save_grid("teacher3", school.maths_5a, school.terms[2], body={
         "marks": [{"lesson_id": lesson["id"], "child_id": ivan, "value": 4}]})
     assert saved["marks"][0]["author_account_id"] == world.account("teacher3")
     # The substitution covers yesterday and today, not a week ago.
     old = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons", json={"date": days["week_ago"].isoformat(),
                                                                                "period": 6})
     api.problem("teacher3", "PATCH", f"/lessons/{old['id']}", 403, json={"topic": "Чужой урок"})
-    refused = api.problem("teacher3", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
+    refused = api.save_grid("teacher3", school.maths_5a, school.terms[2], status=422, body={
         "marks": [{"lesson_id": old["id"], "child_id": ivan, "value": 5}]})
     assert "lesson_id" in refused["errors"]["marks"]["0"]
     # The substitute sees the loads they substitute among theirs.
@@ -71,7 +71,7 @@ def test_several_weighted_marks_their_history_and_the_term_average(api, world, s
     ivan, maria = world.id("ivan"), world.id("maria")
     lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                     json={"date": days["two_weeks_ago"].isoformat(), "topic": "Контрольная работа № 1"})
-    saved = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={"marks": [
+    saved = api.save_grid("teacher1", school.maths_5a, school.terms[2], body={"marks": [
         {"lesson_id": lesson["id"], "child_id": ivan, "value": 5, "kind": "oral"},
         {"lesson_id": lesson["id"], "child_id": ivan, "value": "3", "kind": "control"},
         {"date": days["two_weeks_ago"].isoformat(), "child_id": maria, "value": 4, "kind": "test"}]})
@@ -140,11 +140,11 @@ def test_pass_fail_scale(api, world, school, days):
                                                     "teacher_account_id": world.account("teacher1"),
                                                     "scale": "pass_fail"})["id"]
     lesson = api.ok("teacher1", "POST", f"/loads/{load}/lessons", json={"date": days["yesterday"].isoformat()})
-    saved = api.ok("teacher1", "POST", f"/loads/{load}/grid", json={"marks": [
+    saved = api.save_grid("teacher1", load, school.terms[2], body={"marks": [
         {"lesson_id": lesson["id"], "child_id": world.id("ivan"), "value": "pass"},
         {"lesson_id": lesson["id"], "child_id": world.id("maria"), "value": "FAIL"}]})
     assert [m["value"] for m in saved["marks"]] == ["pass", "fail"]
-    bad = api.problem("teacher1", "POST", f"/loads/{load}/grid", 422, json={"marks": [
+    bad = api.save_grid("teacher1", load, school.terms[2], status=422, body={"marks": [
         {"lesson_id": lesson["id"], "child_id": world.id("artem"), "value": 5}]})
     assert "pass or fail" in bad["errors"]["marks"]["0"]["value"][0]
     grid = api.ok("teacher1", "GET", f"/loads/{load}/grid?term_id={school.terms[2]}")
@@ -188,14 +188,12 @@ def test_one_bad_cell_rejects_the_whole_grid_and_writes_nothing(api, world, scho
              for n, v in (("ivan", 5), ("maria", 4), ("artem", 6))]
     attendance = [{"lesson_id": lesson["id"], "child_id": world.id("ivan"), "status": "present"}]
     counts = (api.count(Mark), api.count(Attendance), api.count(MarkChange), len(api.events()))
-    problem = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422,
-                          json={"marks": cells, "attendance": attendance})
+    problem = api.save_grid("teacher1", school.maths_5a, school.terms[2], status=422, body={"marks": cells, "attendance": attendance})
     assert list(problem["errors"]["marks"]) == ["2"] and "value" in problem["errors"]["marks"]["2"]
     assert (api.count(Mark), api.count(Attendance), api.count(MarkChange), len(api.events())) == counts
 
     # The same grid without the bad cell is saved whole.
-    saved = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid",
-                   json={"marks": cells[:2], "attendance": attendance})
+    saved = api.save_grid("teacher1", school.maths_5a, school.terms[2], body={"marks": cells[:2], "attendance": attendance})
     assert len(saved["marks"]) == 2 and len(saved["attendance"]) == 1
     assert api.count(Mark) == counts[0] + 2
 
@@ -210,7 +208,7 @@ def test_bad_cells_name_their_cause(api, world, feed, school, days):
               world.movement("enrolled", "newcomer", "school1", "s1-5a", days["today"]))
     no_lesson_day = days["today"] + timedelta(days=3)
     counts = (api.count(Mark), api.count(Attendance), len(api.events()))
-    problem = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
+    problem = api.save_grid("teacher1", school.maths_5a, school.terms[2], status=422, body={
         "marks": [{"lesson_id": lesson["id"], "child_id": world.id("olga"), "value": 5},   # 5Б pupil
                   {"lesson_id": lesson["id"], "child_id": newcomer, "value": 5},           # joined later
                   {"lesson_id": lesson["id"], "child_id": world.id("ivan"), "value": 0},   # off the scale
@@ -228,6 +226,6 @@ def test_bad_cells_name_their_cause(api, world, feed, school, days):
     # The newcomer's marks from today on are fine.
     today_lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                           json={"date": days["today"].isoformat(), "period": 10})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={
+    api.save_grid("teacher1", school.maths_5a, school.terms[2], body={
         "marks": [{"lesson_id": today_lesson["id"], "child_id": newcomer, "value": 5}]})
     assert api.count(Lesson, Lesson.id == today_lesson["id"]) == 1

@@ -16,7 +16,7 @@ def term1_lesson(api, world, school):
     on = date.fromisoformat(terms[school.terms[1]]["ends_on"]) - timedelta(days=3)
     lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                     json={"date": on.isoformat(), "topic": "Повторение", "homework": "Стр. 40"})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={"marks": [
+    api.save_grid("teacher1", school.maths_5a, school.terms[1], body={"marks": [
         {"lesson_id": lesson["id"], "child_id": world.id("ivan"), "value": 5, "kind": "control"},
         {"lesson_id": lesson["id"], "child_id": world.id("maria"), "value": 3}]})
     return lesson
@@ -33,7 +33,7 @@ def test_closing_a_term_locks_it_and_only_an_administrator_reopens_it(api, world
     mark = next(p for p in api.ok("teacher1", "GET", f"/loads/{school.maths_5a}/grid?term_id={term}")["pupils"]
                 if p["child_id"] == world.id("ivan"))["marks"][0]
     marks_before, events_before = api.count(Mark), len(api.events())
-    locked = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
+    locked = api.save_grid("teacher1", school.maths_5a, term, status=422, body={
         "marks": [{"lesson_id": term1_lesson["id"], "child_id": world.id("artem"), "value": 4},
                   {"mark_id": mark["id"], "child_id": world.id("ivan"), "value": 2}],
         "deletions": [mark["id"]]})
@@ -91,7 +91,7 @@ def test_the_diary_is_the_pupils_and_the_consenting_guardians_only(api, world, f
     ivan = world.id("ivan")
     lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                     json={"date": school.today.isoformat(), "topic": "Уравнения", "homework": "№ 101, 102"})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={
+    api.save_grid("teacher1", school.maths_5a, school.terms[2], body={
         "marks": [{"lesson_id": lesson["id"], "child_id": ivan, "value": 4, "kind": "test"}],
         "attendance": [{"lesson_id": lesson["id"], "child_id": ivan, "status": "late"}]})
     api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks", json={
