@@ -112,11 +112,12 @@ class CellChanges:
 
 def save_cells(deps: Deps, session: Session, caller: Caller, load_id: str, body: dict[str, Any],
                missing: str = "No such teaching load.", *, term_id: str | None = None,
-               precondition: Callable[[], object] | None = None) -> dict[str, Any]:
+               precondition: Callable[[], object] | None = None, today: date | None = None) -> dict[str, Any]:
     """Apply marks (new or changed), mark deletions and attendance for one load, atomically.
     ``missing``: the answer when the caller may not even read the load (the lesson or mark asked for).
     ``term_id``: every cell must lie in that term (a grid save is one term's grid);
-    ``precondition``: checked once the caller may write, before any cell is (the grid's If-Match)."""
+    ``precondition``: checked once the caller may write, before any cell is (the grid's If-Match);
+    ``today``: the day the save is made on (the institution's today unless told)."""
     load, facts = readable_load(session, caller, load_id, missing)
     if not (access.is_load_teacher(caller, facts) or access.substitutes(caller, facts)):
         raise PermissionDenied("You do not keep this group's journal for this subject.")
@@ -125,7 +126,7 @@ def save_cells(deps: Deps, session: Session, caller: Caller, load_id: str, body:
     marks_in, deletions = body.get("marks") or [], body.get("deletions") or []
     attendance_in = body.get("attendance") or []
     known = _cell_facts(session, load, facts, marks_in, deletions, attendance_in)
-    known.term_id, known.today = term_id, local_today(deps)
+    known.term_id, known.today = term_id, today or local_today(deps)
     changes = decide_cells(caller, known, marks_in, deletions, attendance_in)
     if changes.errors:
         raise InvalidInput("Nothing was saved: some cells are invalid; see errors.", errors=changes.errors)

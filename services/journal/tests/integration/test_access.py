@@ -56,7 +56,8 @@ def test_only_the_teacher_or_a_substitute_writes(api, world, school, lessons):
     for login, status in (("tutor1", 403), ("deputy1", 403), ("admin1", 403), ("teacher2", 404),
                           ("teacher3", 404), ("guardian1", 404), ("pupil1", 404), ("dept", 404)):
         api.problem(login, "POST", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}", status,
-                    headers={"If-Match": "*"}, json={"marks": [{"lesson_id": lessons["5a"]["lesson"], "child_id": ivan, "value": 2}]})
+                    headers={"If-Match": "*"},
+                    json={"marks": [{"lesson_id": lessons["5a"]["lesson"], "child_id": ivan, "value": 2}]})
         api.problem(login, "PATCH", f"/marks/{lessons['5a']['mark']}", status, json={"value": 2})
         api.problem(login, "DELETE", f"/marks/{lessons['5a']['mark']}", status)
         api.problem(login, "PATCH", f"/lessons/{lessons['5a']['lesson']}", status, json={"topic": "Чужая тема"})

@@ -188,12 +188,14 @@ def test_one_bad_cell_rejects_the_whole_grid_and_writes_nothing(api, world, scho
              for n, v in (("ivan", 5), ("maria", 4), ("artem", 6))]
     attendance = [{"lesson_id": lesson["id"], "child_id": world.id("ivan"), "status": "present"}]
     counts = (api.count(Mark), api.count(Attendance), api.count(MarkChange), len(api.events()))
-    problem = api.save_grid("teacher1", school.maths_5a, school.terms[2], status=422, body={"marks": cells, "attendance": attendance})
+    problem = api.save_grid("teacher1", school.maths_5a, school.terms[2], status=422,
+                            body={"marks": cells, "attendance": attendance})
     assert list(problem["errors"]["marks"]) == ["2"] and "value" in problem["errors"]["marks"]["2"]
     assert (api.count(Mark), api.count(Attendance), api.count(MarkChange), len(api.events())) == counts
 
     # The same grid without the bad cell is saved whole.
-    saved = api.save_grid("teacher1", school.maths_5a, school.terms[2], body={"marks": cells[:2], "attendance": attendance})
+    saved = api.save_grid("teacher1", school.maths_5a, school.terms[2],
+                          body={"marks": cells[:2], "attendance": attendance})
     assert len(saved["marks"]) == 2 and len(saved["attendance"]) == 1
     assert api.count(Mark) == counts[0] + 2
 
