@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -57,7 +57,8 @@ def term_audit(session: Session, caller, term_id: str) -> list[TermAudit]:
 
 
 def term_results(session: Session, caller, load_id: str, term_id: str) -> list[dict]:
-    """Each pupil's weighted average (the basis for the term mark) and the term mark."""
+    """Each pupil's weighted average (the basis for the term mark), the term mark, and the year's
+    attestation (year and final marks) of the load (seed 004 §1.3)."""
     load, _ = readable_load(session, caller, load_id)
     term = get_term(session, term_id)
     if term.organisation_id != load.organisation_id:
@@ -66,11 +67,16 @@ def term_results(session: Session, caller, load_id: str, term_id: str) -> list[d
     for child_id, value, weight in session.execute(select(Mark.child_id, Mark.value, Mark.weight).where(
             Mark.load_id == load.id, Mark.term_id == term.id)):
         marks[child_id].append((value, weight))
-    set_ = dict(session.execute(select(TermMark.child_id, TermMark.value).where(
-        TermMark.load_id == load.id, TermMark.period == "term", TermMark.term_id == term.id)).all())
+    set_: dict[str, dict[str, str]] = defaultdict(dict)
+    for child_id, period, value in session.execute(select(TermMark.child_id, TermMark.period, TermMark.value).where(
+            TermMark.load_id == load.id, or_(and_(TermMark.period == "term", TermMark.term_id == term.id),
+                                             and_(TermMark.period.in_(("year", "final")),
+                                                  TermMark.term_id == load.academic_year_id)))):
+        set_[period][child_id] = value
     pupils = Stays.of_group(session, load.group_id).during(term.starts_on, term.ends_on)
     return [{"child_id": c, "average": weighted_average(marks.get(c, [])), "marks_count": len(marks.get(c, [])),
-             "term_mark": set_.get(c)} for c in sorted(pupils)]
+             "term_mark": set_["term"].get(c), "year_mark": set_["year"].get(c), "final_mark": set_["final"].get(c)}
+            for c in sorted(pupils)]
 
 
 def set_period_marks(deps: Deps, session: Session, caller, load_id: str, body: dict) -> list[TermMark]:

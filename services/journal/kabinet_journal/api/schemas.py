@@ -307,6 +307,8 @@ class GridPupil(Schema):
                              metadata={"description": "lesson id → status"})
     average = fields.Float(allow_none=True, metadata={"description": "Weighted by mark kind."})
     term_mark = fields.String(allow_none=True)
+    year_mark = fields.String(allow_none=True, metadata={"description": "The year mark of this load's year."})
+    final_mark = fields.String(allow_none=True, metadata={"description": "The final attestation mark."})
 
 
 class GridOut(Schema):
@@ -341,6 +343,8 @@ class TermResultOut(Schema):
     average = fields.Float(allow_none=True)
     marks_count = fields.Integer()
     term_mark = fields.String(allow_none=True)
+    year_mark = fields.String(allow_none=True, metadata={"description": "The year mark of this load's year."})
+    final_mark = fields.String(allow_none=True, metadata={"description": "The final attestation mark."})
 
 
 class StatisticsQuery(Schema):
