@@ -83,9 +83,9 @@ def find_missing(session: Session, organisation_id: str, year_ids: Collection[st
     for row in session.execute(select(Membership.group_id, Membership.child_id, Membership.starts_on,
                                       Membership.ends_on).where(Membership.group_id.in_(groups))):
         stays[row.group_id].append(Stay(row.child_id, row.starts_on, row.ends_on))
-    set_marks = {(r[0], r[1], r[2], r[3]) for r in session.execute(select(TermMark.load_id, TermMark.child_id, TermMark.period,
-                                                          TermMark.term_id)
-                                                   .where(TermMark.load_id.in_([ld.id for ld in loads])))}
+    marks = select(TermMark.load_id, TermMark.child_id, TermMark.period, TermMark.term_id).where(
+        TermMark.load_id.in_([ld.id for ld in loads]))
+    set_marks = {(r[0], r[1], r[2], r[3]) for r in session.execute(marks)}
     return missing_attestation(terms, loads, stays, set_marks, until)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from . import access
 from .access import Caller
@@ -158,12 +159,16 @@ def lesson_event(load: TeachingLoad, lesson: Lesson, author: str) -> dict:
             "has_homework": bool(lesson.homework), "topic_late": lesson.topic_late, "author_account_id": author}
 
 
-def list_lessons(session: Session, caller: Caller, load_id: str, term_id: str | None) -> list[Lesson]:
+def list_lessons(session: Session, caller: Caller, load_id: str, filters: dict[str, Any]) -> dict[str, Any]:
     load, _ = readable_load(session, caller, load_id)
     query = select(Lesson).where(Lesson.load_id == load.id)
-    if term_id:
-        query = query.where(Lesson.term_id == term_id)
-    return list(session.scalars(query.order_by(Lesson.date, Lesson.period)))
+    if filters.get("term_id"):
+        query = query.where(Lesson.term_id == str(filters["term_id"]))
+    if filters.get("date_from"):
+        query = query.where(Lesson.date >= filters["date_from"])
+    if filters.get("date_to"):
+        query = query.where(Lesson.date <= filters["date_to"])
+    return paginate(session, query.order_by(Lesson.date, Lesson.period, Lesson.id), filters)
 
 
 def read_lesson(session: Session, caller: Caller, lesson_id: str) -> Lesson:

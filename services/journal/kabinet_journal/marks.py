@@ -19,6 +19,7 @@ from kabinet_kit.db import new_id
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 from kabinet_kit.outbox import bulk_insert
+from kabinet_kit.paging import paginate
 
 from . import access
 from .access import Caller, LoadFacts
@@ -340,15 +341,13 @@ def get_mark(session: Session, mark_id: str) -> Mark:
     return mark
 
 
-def mark_history(session: Session, caller: Caller, mark_id: str) -> list[MarkChange]:
-    changes = session.scalars(select(MarkChange).where(MarkChange.mark_id == mark_id).order_by(MarkChange.id)).all()
-    if not changes:
-        raise NotFound("No such mark.")
-    lesson = session.get(Lesson, changes[0].lesson_id)
+def mark_history(session: Session, caller: Caller, mark_id: str, query: dict[str, Any]) -> dict[str, Any]:
+    first = session.scalar(select(MarkChange).where(MarkChange.mark_id == mark_id).order_by(MarkChange.id).limit(1))
+    lesson = session.get(Lesson, first.lesson_id) if first is not None else None
     if lesson is None:
         raise NotFound("No such mark.")
     readable_load(session, caller, lesson.load_id, missing="No such mark.")
-    return list(changes)
+    return paginate(session, select(MarkChange).where(MarkChange.mark_id == mark_id).order_by(MarkChange.id), query)
 
 
 def weighted_average(marks: list[tuple[str, int]]) -> float | None:

@@ -2,7 +2,7 @@ from kabinet_kit.openapi import Blueprint
 
 from .. import fees
 from . import examples as ex
-from . import schemas as s
+from . import schemas_lists as sl
 from . import schemas_records as r
 from .common import caller, db, deps
 
@@ -50,10 +50,11 @@ def set_rate(body):
 
 
 @blp.get("/fee-rates")
-@blp.arguments(s.OrganisationQuery, location="query")
-@blp.response(200, r.FeeRateOut(many=True))
+@blp.arguments(sl.FeeRateListQuery, location="query")
+@blp.response(200, sl.FeeRatePage)
 def list_rates(query):
-    return fees.list_fee_rates(db(), caller(), str(query["organisation_id"]))
+    """An institution's fee rates by group and date; by group."""
+    return fees.list_fee_rates(db(), caller(), query)
 
 
 @blp.post("/fee-exemptions")
@@ -65,10 +66,11 @@ def add_exemption(body):
 
 
 @blp.get("/fee-exemptions")
-@blp.arguments(s.OrganisationQuery, location="query")
-@blp.response(200, r.ExemptionOut(many=True))
+@blp.arguments(sl.ExemptionListQuery, location="query")
+@blp.response(200, sl.ExemptionPage)
 def list_exemptions(query):
-    return fees.list_exemptions(db(), caller(), str(query["organisation_id"]))
+    """An institution's fee exemptions by date; by child (administrator)."""
+    return fees.list_exemptions(db(), caller(), query)
 
 
 @blp.delete("/fee-exemptions/<uuid:exemption_id>")

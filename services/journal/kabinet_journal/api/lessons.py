@@ -1,9 +1,11 @@
 from kabinet_kit.etags import ETAG_HEADER_DOC, etag_of, guarded_by_if_match, require_if_match
 from kabinet_kit.openapi import Blueprint
+from kabinet_kit.paging import PageQuery
 
 from .. import grid_view, lessons, lookups, marks
 from . import examples as ex
 from . import schemas as s
+from . import schemas_lists as sl
 from .common import caller, db, deps, once, raw_json
 
 blp = Blueprint("lessons", __name__, description="Lessons, marks, attendance and the teacher's grid")
@@ -18,10 +20,11 @@ def create_lesson(body, load_id):
 
 
 @blp.get("/loads/<uuid:load_id>/lessons")
-@blp.arguments(s.OptionalTermQuery, location="query")
-@blp.response(200, s.LessonOut(many=True))
+@blp.arguments(sl.LessonListQuery, location="query")
+@blp.response(200, sl.LessonPage)
 def list_lessons(query, load_id):
-    return lessons.list_lessons(db(), caller(), str(load_id), str(query["term_id"]) if query["term_id"] else None)
+    """A load's lessons in date order; by term and dates."""
+    return lessons.list_lessons(db(), caller(), str(load_id), query)
 
 
 @blp.get("/lessons/<uuid:lesson_id>")
@@ -104,10 +107,11 @@ def delete_mark(mark_id):
 
 
 @blp.get("/marks/<uuid:mark_id>/history")
-@blp.response(200, s.MarkChangeOut(many=True))
-def mark_history(mark_id):
-    """The grade audit trail of one mark."""
-    return marks.mark_history(db(), caller(), str(mark_id))
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, sl.MarkChangePage)
+def mark_history(query, mark_id):
+    """The grade audit trail of one mark, oldest first."""
+    return marks.mark_history(db(), caller(), str(mark_id), query)
 
 
 @blp.put("/lessons/<uuid:lesson_id>/attendance")

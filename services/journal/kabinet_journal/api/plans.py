@@ -1,9 +1,11 @@
 from kabinet_kit.etags import ETAG_HEADER_DOC, etag_of, guarded_by_if_match, require_if_match
 from kabinet_kit.openapi import Blueprint
+from kabinet_kit.paging import page_list
 
 from .. import plans
 from . import examples as ex
 from . import schemas as s
+from . import schemas_lists as sl
 from . import schemas_records as r
 from .common import caller, db, deps
 
@@ -37,11 +39,12 @@ def save_plan(body, load_id):
 
 
 @blp.get("/loads/<uuid:load_id>/plan/lessons")
-@blp.arguments(s.OptionalTermQuery, location="query")
-@blp.response(200, r.PlanLessonOut(many=True))
+@blp.arguments(sl.OptionalTermPageQuery, location="query")
+@blp.response(200, sl.PlanLessonPage)
 def plan_lessons(query, load_id):
     """The load's lessons in order with the plan's topic suggested for each (one hour a lesson)."""
-    return plans.plan_lessons(db(), caller(), str(load_id), str(query["term_id"]) if query["term_id"] else None)
+    return page_list(plans.plan_lessons(db(), caller(), str(load_id),
+                                        str(query["term_id"]) if query["term_id"] else None), query)
 
 
 @blp.post("/lessons/<uuid:lesson_id>/take-plan-topic")

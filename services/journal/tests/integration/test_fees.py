@@ -156,13 +156,14 @@ def test_the_monthly_fee_counts_charged_days_rate_and_exemption(api, world, kg):
         "ends_on": d(11).isoformat(), "basis": "Справка МСЭ № 77"})
     assert api.ok("kg-guardian", "GET", f"/children/{i('anna')}/fees?month={kg['month']}")["groups"][0]["amount"] \
         == "450.00"
-    listed = api.ok("kg-admin", "GET", f"/fee-exemptions?organisation_id={i('kg1')}")
+    listed = api.ok("kg-admin", "GET", f"/fee-exemptions?organisation_id={i('kg1')}")["items"]
     # Exemptions are the administrator's alone to see: to anyone else, as a missing one.
     api.problem("educator1", "DELETE", f"/fee-exemptions/{listed[-1]['id']}", 404)
     api.ok("kg-admin", "DELETE", f"/fee-exemptions/{listed[-1]['id']}")
     assert api.ok("kg-guardian", "GET", f"/children/{i('anna')}/fees?month={kg['month']}")["groups"][0]["amount"] \
         == "525.00"
-    assert [r["daily_rate"] for r in api.ok("educator1", "GET", f"/fee-rates?organisation_id={i('kg1')}")] == ["150.00"]
+    rates = api.ok("educator1", "GET", f"/fee-rates?organisation_id={i('kg1')}")["items"]
+    assert [r["daily_rate"] for r in rates] == ["150.00"]
 
 
 def test_a_closed_year_freezes_the_groups_days(api, world, kg):

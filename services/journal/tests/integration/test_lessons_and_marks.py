@@ -64,7 +64,7 @@ def test_a_substitute_fills_a_colleagues_lesson_and_authors_are_kept(api, world,
         "marks": [{"lesson_id": old["id"], "child_id": ivan, "value": 5}]})
     assert "lesson_id" in refused["errors"]["marks"]["0"]
     # The substitute sees the loads they substitute among theirs.
-    assert school.maths_5a in {ld["id"] for ld in api.ok("teacher3", "GET", "/loads?mine=true")}
+    assert school.maths_5a in {ld["id"] for ld in api.ok("teacher3", "GET", "/loads?mine=true")["items"]}
 
 
 def test_several_weighted_marks_their_history_and_the_term_average(api, world, school, days):
@@ -77,7 +77,7 @@ def test_several_weighted_marks_their_history_and_the_term_average(api, world, s
         {"date": days["two_weeks_ago"].isoformat(), "child_id": maria, "value": 4, "kind": "test"}]})
     assert [(m["value"], m["weight"]) for m in saved["marks"]] == [("5", 1), ("3", 3), ("4", 2)]
     kinds = {k["code"]: k["weight"] for k in api.ok("teacher1", "GET",
-                                                    f"/mark-kinds?organisation_id={world.id('school1')}")}
+                                                    f"/mark-kinds?organisation_id={world.id('school1')}")["items"]}
     assert kinds["control"] == 3 and kinds["oral"] == 1
 
     grid = api.ok("teacher1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}")
@@ -94,11 +94,11 @@ def test_several_weighted_marks_their_history_and_the_term_average(api, world, s
     changed = api.ok("teacher1", "PATCH", f"/marks/{control['id']}", json={"value": 4})
     assert changed["value"] == "4"
     api.ok("teacher1", "DELETE", f"/marks/{oral['id']}")
-    history = api.ok("deputy1", "GET", f"/marks/{control['id']}/history")
+    history = api.ok("deputy1", "GET", f"/marks/{control['id']}/history")["items"]
     assert [(h["action"], h["old_value"], h["new_value"]) for h in history] == [
         ("recorded", None, "3"), ("changed", "3", "4")]
     assert all(h["author_account_id"] == world.account("teacher1") and h["at"] for h in history)
-    deleted = api.ok("teacher1", "GET", f"/marks/{oral['id']}/history")
+    deleted = api.ok("teacher1", "GET", f"/marks/{oral['id']}/history")["items"]
     assert [h["action"] for h in deleted] == ["recorded", "deleted"] and deleted[-1]["old_value"] == "5"
     types = [t for t, d in api.events("journal.mark.") if d["mark_id"] in (oral["id"], control["id"])]
     assert types == ["journal.mark.recorded.v1", "journal.mark.recorded.v1", "journal.mark.changed.v1",
@@ -107,7 +107,7 @@ def test_several_weighted_marks_their_history_and_the_term_average(api, world, s
     assert (changed_event["previous_value"], changed_event["value"]) == ("3", "4")
 
     results = {r["child_id"]: r for r in api.ok("teacher1", "GET",
-                                                f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")}
+                                                f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")["items"]}
     assert results[maria]["average"] == 4.0
     api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks", json={
         "period": "term", "term_id": school.terms[2], "marks": [{"child_id": ivan, "value": 4},
@@ -115,7 +115,7 @@ def test_several_weighted_marks_their_history_and_the_term_average(api, world, s
     api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks", json={
         "period": "term", "term_id": school.terms[2], "marks": [{"child_id": maria, "value": 5}]})
     results = {r["child_id"]: r for r in api.ok("tutor1", "GET",
-                                                f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")}
+                                                f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")["items"]}
     assert (results[ivan]["term_mark"], results[maria]["term_mark"]) == ("4", "5")
     final = api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks",
                    json={"period": "year", "marks": [{"child_id": ivan, "value": 4}]})

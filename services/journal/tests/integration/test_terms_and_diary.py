@@ -12,7 +12,7 @@ from kabinet_journal.models import Lesson, Mark, TermAudit
 @pytest.fixture(scope="module")
 def term1_lesson(api, world, school):
     """A lesson of 5А maths in term 1 with marks, and attendance in term 2, before term 1 closes."""
-    terms = {t["id"]: t for t in api.ok("admin1", "GET", f"/terms?organisation_id={world.id('school1')}")}
+    terms = {t["id"]: t for t in api.ok("admin1", "GET", f"/terms?organisation_id={world.id('school1')}")["items"]}
     on = date.fromisoformat(terms[school.terms[1]]["ends_on"]) - timedelta(days=3)
     lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                     json={"date": on.isoformat(), "topic": "Повторение", "homework": "Стр. 40"})
@@ -57,7 +57,7 @@ def test_closing_a_term_locks_it_and_only_an_administrator_reopens_it(api, world
     assert "reason" in api.problem("admin1", "POST", f"/terms/{term}/reopen", 422, json={})["errors"]
     reopened = api.ok("admin1", "POST", f"/terms/{term}/reopen", json={"reason": "Исправление ошибки в оценке"})
     assert reopened["closed_at"] is None
-    audit = api.ok("deputy1", "GET", f"/terms/{term}/audit")
+    audit = api.ok("deputy1", "GET", f"/terms/{term}/audit")["items"]
     assert [(a["action"], a["account_id"]) for a in audit] == [
         ("closed", world.account("deputy1")), ("reopened", world.account("admin1"))]
     assert audit[1]["reason"] == "Исправление ошибки в оценке"
@@ -70,13 +70,13 @@ def test_closing_a_term_locks_it_and_only_an_administrator_reopens_it(api, world
 
 def test_the_department_reads_statistics_without_names(api, world, school, term1_lesson):
     rows = api.ok("dept", "GET", f"/statistics/progress?organisation_id={world.id('school1')}"
-                                 f"&term_id={school.terms[1]}")
+                                 f"&term_id={school.terms[1]}")["items"]
     maths = next(r for r in rows if r["load_id"] == school.maths_5a)
     assert maths["marks"] >= 2 and maths["lessons"] >= 1 and maths["group"] == "5А"
     text = str(rows)
     assert not any(n in text for n in ("Петров", "Александрова", "Иван", world.id("ivan"), world.id("maria")))
     assert api.ok("deputy1", "GET", f"/statistics/progress?organisation_id={world.id('school1')}"
-                                    f"&term_id={school.terms[1]}") == rows
+                                    f"&term_id={school.terms[1]}")["items"] == rows
     api.problem("teacher1", "GET", f"/statistics/progress?organisation_id={world.id('school1')}"
                                    f"&term_id={school.terms[1]}", 403)
     api.problem("admin2", "GET", f"/statistics/progress?organisation_id={world.id('school1')}"

@@ -24,7 +24,7 @@ def test_the_grid_and_the_term_results_show_the_years_attestation(api, school, a
             assert (pupils[ivan]["year_mark"], pupils[ivan]["final_mark"]) == ("4", "5")
             assert (pupils[maria]["year_mark"], pupils[maria]["final_mark"]) == ("3", "3")
         results = {r["child_id"]: r for r in api.ok(
-            login, "GET", f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")}
+            login, "GET", f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")["items"]}
         assert (results[ivan]["term_mark"], results[ivan]["year_mark"], results[ivan]["final_mark"]) == \
             ("4", "4", "5")
     # Another subject of the same class has none of them.
