@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -149,12 +150,16 @@ def _day_group(group: Group) -> None:
 
 
 # -- day attendance -------------------------------------------------------------------------
-def save_day_attendance(deps: Deps, session: Session, caller, group_id: str, body: dict) -> list[dict]:
-    """One day of the group, all entries valid or nothing written."""
+def save_day_attendance(deps: Deps, session: Session, caller, group_id: str, body: dict,
+                        precondition: Callable[[], object] | None = None) -> list[dict]:
+    """One day of the group, all entries valid or nothing written. ``precondition``: checked once
+    the caller may mark the group's days (the month sheet's If-Match)."""
     group = _readable_group(session, caller, group_id)
     if not keeps_group(session, caller, group):
         raise PermissionDenied("Only the group's educator or teacher, or the administrator, marks its days.")
     _day_group(group)
+    if precondition is not None:
+        precondition()
     require_open_year(session, group.organisation_id, group.academic_year_id)
     on = body["date"]
     errors: dict = {}

@@ -1,3 +1,4 @@
+from kabinet_kit.etags import ETAG_HEADER_DOC, etag_of, guarded_by_if_match, require_if_match
 from kabinet_kit.openapi import Blueprint
 
 from .. import fees
@@ -9,20 +10,33 @@ from .common import caller, db, deps
 blp = Blueprint("fees", __name__, description="Kindergarten and association day attendance and the parent fee")
 
 
+def _month_sheet(group_id: str, month: str) -> dict:
+    """The month's attendance sheet as a reader gets it: what its ETag is the version of."""
+    return r.DayAttendanceMonth().dump(fees.day_attendance_month(db(), caller(), group_id, month))
+
+
 @blp.put("/groups/<uuid:group_id>/day-attendance")
+@guarded_by_if_match
 @blp.arguments(r.DayAttendanceIn, example=ex.DAY_ATTENDANCE)
-@blp.response(200, r.DayAttendanceOut(many=True))
+@blp.response(200, r.DayAttendanceOut(many=True), headers=ETAG_HEADER_DOC)
 def save_day(body, group_id):
-    """One day of a kindergarten group or association: present or absent with a reason;
-    all entries valid or nothing written."""
-    return fees.save_day_attendance(deps(), db(), caller(), str(group_id), body)
+    """One day of a kindergarten group or association: present or absent with a reason; all
+    entries valid or nothing written. Made over the month's sheet as read (If-Match: its ETag;
+    412 with the current sheet when someone marked the month meanwhile). The answer's ETag is
+    the sheet's new version."""
+    group, month = str(group_id), body["date"].strftime("%Y-%m")
+    saved = fees.save_day_attendance(deps(), db(), caller(), group, body,
+                                     precondition=lambda: require_if_match(_month_sheet(group, month)))
+    return saved, 200, {"ETag": etag_of(_month_sheet(group, month))}
 
 
 @blp.get("/groups/<uuid:group_id>/day-attendance")
 @blp.arguments(r.MonthQuery, location="query")
-@blp.response(200, r.DayAttendanceMonth)
+@blp.response(200, r.DayAttendanceMonth, headers=ETAG_HEADER_DOC)
 def month(query, group_id):
-    return fees.day_attendance_month(db(), caller(), str(group_id), query["month"])
+    """The month's attendance sheet of the group; its ETag is what a day's save sends as If-Match."""
+    sheet = _month_sheet(str(group_id), query["month"])
+    return sheet, 200, {"ETag": etag_of(sheet)}
 
 
 @blp.get("/groups/<uuid:group_id>/fees")

@@ -156,6 +156,15 @@ class Api(ApiClient):
         assert response.status_code == status, (response.status_code, response.get_json(silent=True))
         return response.get_json()
 
+    def save_day(self, login: str, path: str, body: dict[str, Any], status: int = 200) -> Any:
+        """Read the month's attendance sheet of the day in ``body`` as ``login``, then save the
+        day over that version (If-Match)."""
+        month = str(body["date"])[:7]
+        response = self.as_(login, "PUT", path, json=body,
+                            headers={"If-Match": self._version(login, f"{path}?month={month}")})
+        assert response.status_code == status, (response.status_code, response.get_json(silent=True))
+        return response.get_json()
+
     def save_plan(self, login: str, load: str, body: dict[str, Any], status: int = 200) -> Any:
         """Read the load's plan as ``login``, then save ``body`` over that version (If-Match)."""
         path = f"/loads/{load}/plan"
