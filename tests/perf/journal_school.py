@@ -158,7 +158,7 @@ def seed_school(url: str) -> dict:
         copy_rows(db, "organisations", ("id", "kind", "name", "short_name"),
                   [(org, "school", "МАОУ «Средняя общеобразовательная школа № 33»", "Школа № 33")])
         copy_rows(db, "academic_years", ("id", "name", "starts_on", "ends_on"),
-                  [(year, "2026/2027", date(2026, 9, 1), date(2027, 8, 31))])
+                  [(year, "2026/2027", date(2026, 9, 1) + _SHIFT, date(2027, 8, 31) + _SHIFT)])
         copy_rows(db, "groups", ("id", "organisation_id", "academic_year_id", "kind", "name", "grade_level"), groups)
         people, accounts, roles, stays, guardianships, consents = [], [], [], [], [], []
         for n, (account, person) in enumerate(teachers):
@@ -168,7 +168,7 @@ def seed_school(url: str) -> dict:
         for group_id, children in pupils_of.items():
             for n, child in enumerate(children):
                 people.append((child, "child", LAST[n % 10], FIRST[(n // 10 + n) % 10], None))
-                stays.append((child, org, group_id, date(2026, 9, 1)))
+                stays.append((child, org, group_id, date(2026, 9, 1) + _SHIFT))
                 account, person = uid(), uid()
                 guardians[child] = (account, person, group_id)
                 accounts.append((account, person, "guardian", None, True))
