@@ -82,15 +82,16 @@ def future_entries(lesson_date: date, today: date, data: dict[str, Any]) -> dict
     day has not come (it has not been conducted, so nothing may say it was)."""
     if lesson_date <= today:
         return {}
-    return {name: [f"Урок {lesson_date.isoformat()} ещё не проведён: это вносится в день урока или позже."]
+    return {name: [f"The lesson of {lesson_date.isoformat()} has not taken place yet: this is entered on its "
+                   f"day or later."]
             for name in CONDUCTED_FIELDS if (data.get(name) or "").strip()}
 
 
 def _refuse_future_entries(lesson_date: date, today: date, data: dict[str, Any]) -> None:
     errors = future_entries(lesson_date, today, data)
     if errors:
-        raise InvalidInput(f"Урок {lesson_date.isoformat()} ещё не проведён: тема и домашнее задание "
-                           f"вносятся в день урока.", errors=errors)
+        raise InvalidInput(f"The lesson of {lesson_date.isoformat()} has not taken place yet: its topic and "
+                           f"homework are entered on the lesson's day.", errors=errors)
 
 
 @dataclass(frozen=True)

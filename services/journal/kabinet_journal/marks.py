@@ -192,12 +192,12 @@ def decide_cells(caller: Caller, known: CellFacts, marks_in: list[dict[str, Any]
     def check_lesson(section: str, index: int, lesson: Lesson, child_id: str) -> bool:
         ok = True
         if known.term_id is not None and lesson.term_id != known.term_id:
-            fail(section, index, "lesson_id", "Урок другого учебного периода: сохраните его в сетке того периода.")
+            fail(section, index, "lesson_id", "A lesson of another term: save it in that term's grid.")
             ok = False
         if section == "attendance" and known.today is not None and lesson.date > known.today:
             # Attendance is of a lesson that took place (seed 004 §3.2): a future one has none yet.
-            fail(section, index, "date", f"Урок {lesson.date.isoformat()} ещё не проведён: посещаемость "
-                                         f"отмечается в день урока или позже.")
+            fail(section, index, "date", f"The lesson of {lesson.date.isoformat()} has not taken place yet: "
+                                         f"attendance is marked on its day or later.")
             ok = False
         if lesson.term_id in known.closed_terms:
             fail(section, index, "lesson_id", "The term is closed: its marks are locked.")

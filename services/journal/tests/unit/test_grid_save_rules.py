@@ -124,5 +124,5 @@ def test_a_topic_or_homework_waits_for_the_lessons_day():
     from kabinet_journal.lessons import future_entries
 
     assert future_entries(TUE, MON, {"topic": "Дроби", "homework": " ", "material": "Учебник"}) == {
-        "topic": [f"Урок {TUE.isoformat()} ещё не проведён: это вносится в день урока или позже."]}
+        "topic": [f"The lesson of {TUE.isoformat()} has not taken place yet: this is entered on its day or later."]}
     assert future_entries(MON, MON, {"topic": "Дроби", "homework": "№ 1"}) == {}
