@@ -84,10 +84,11 @@ class City:
     def discover(cls, stack: Stack) -> City:
         city = cls(stack)
         teacher = city.caller("teacher1")
-        loads = teacher.ok("GET", "/api/journal/loads?mine=true")
+        loads = teacher.ok("GET", "/api/journal/loads?mine=true&limit=200")["items"]
         school = loads[0]["organisation_id"]
-        subjects = {s["id"]: s["name"] for s in teacher.ok("GET", f"/api/journal/subjects?organisation_id={school}")}
-        terms = teacher.ok("GET", f"/api/journal/terms?organisation_id={school}")
+        subjects = {s["id"]: s["name"]
+                    for s in teacher.ok("GET", f"/api/journal/subjects?organisation_id={school}&limit=200")["items"]}
+        terms = teacher.ok("GET", f"/api/journal/terms?organisation_id={school}&limit=200")["items"]
         term = next(t for t in terms if t["closed_at"] is None)
         for load in loads:
             if subjects[load["subject_id"]] != "Математика":
@@ -97,9 +98,11 @@ class City:
                 city.load_id, city.pupils = load["id"], [p["child_id"] for p in grid["pupils"]]
         assert city.load_id and len(city.pupils) >= 6, "5А's maths journal was not found"
         start, end = date.fromisoformat(term["starts_on"]), date.fromisoformat(term["ends_on"])
-        # Weekdays of the open term, latest first (the seed fills the journal only up to November);
-        # a day may have several lessons, each scenario's are new ones.
-        city.lesson_dates = [d for d in (end - timedelta(n) for n in range((end - start).days)) if d.weekday() < 5]
+        # Weekdays of the open term that have passed, latest first (the seed fills the journal only up
+        # to November; attendance is of lessons that took place); a day may have several lessons,
+        # each scenario's are new ones.
+        last = min(end, date.today() - timedelta(days=1))
+        city.lesson_dates = [d for d in (last - timedelta(n) for n in range((last - start).days)) if d.weekday() < 5]
 
         educator = city.caller("educator1")
         me = educator.ok("GET", "/api/identity/me")

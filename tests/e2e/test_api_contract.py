@@ -74,7 +74,7 @@ def test_real_error_answers_are_as_documented(stack, merged):
 
 def test_a_grid_save_without_a_body_and_a_wrong_method(stack):
     token = stack.token("teacher1")
-    loads = stack.get("/api/journal/loads?mine=true", token).json()
+    loads = stack.get("/api/journal/loads?mine=true", token).json()["items"]
     empty = stack.post(f"/api/journal/loads/{loads[0]['id']}/grid", token)
     assert empty.status_code == 422 and empty.json()["errors"] == {"body": ["Нужно тело запроса в формате JSON."]}
     assert empty.json()["title"] == "Неверные данные" and empty.headers["Content-Language"] == "ru"

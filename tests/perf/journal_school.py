@@ -59,8 +59,12 @@ SUBJECTS = ("Математика", "Русский язык", "Литерату
             "Биология", "География", "Физическая культура", "Музыка")
 TEACHERS = 40
 MARKS_PER_TERM = 10
-QUARTERS = [(date(2026, 9, 1), date(2026, 10, 25)), (date(2026, 11, 5), date(2026, 12, 29)),
-            (date(2027, 1, 11), date(2027, 3, 21)), (date(2027, 3, 31), date(2027, 5, 31))]
+# The year placed so that today falls in the open fourth quarter, a month into it: the grid saves
+# go into lessons that have taken place (nothing is recorded in a future one).
+_SHIFT = date.today() - date(2027, 4, 30)
+QUARTERS = [(start + _SHIFT, end + _SHIFT) for start, end in (
+    (date(2026, 9, 1), date(2026, 10, 25)), (date(2026, 11, 5), date(2026, 12, 29)),
+    (date(2027, 1, 11), date(2027, 3, 21)), (date(2027, 3, 31), date(2027, 5, 31)))]
 KINDS = (("oral", 1), ("homework", 1), ("test", 2), ("control", 3))
 KID = "perf-journal-key"
 LAST = ("Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов")
@@ -154,7 +158,7 @@ def seed_school(url: str) -> dict:
         copy_rows(db, "organisations", ("id", "kind", "name", "short_name"),
                   [(org, "school", "МАОУ «Средняя общеобразовательная школа № 33»", "Школа № 33")])
         copy_rows(db, "academic_years", ("id", "name", "starts_on", "ends_on"),
-                  [(year, "2026/2027", date(2026, 9, 1), date(2027, 8, 31))])
+                  [(year, "2026/2027", date(2026, 9, 1) + _SHIFT, date(2027, 8, 31) + _SHIFT)])
         copy_rows(db, "groups", ("id", "organisation_id", "academic_year_id", "kind", "name", "grade_level"), groups)
         people, accounts, roles, stays, guardianships, consents = [], [], [], [], [], []
         for n, (account, person) in enumerate(teachers):
@@ -164,7 +168,7 @@ def seed_school(url: str) -> dict:
         for group_id, children in pupils_of.items():
             for n, child in enumerate(children):
                 people.append((child, "child", LAST[n % 10], FIRST[(n // 10 + n) % 10], None))
-                stays.append((child, org, group_id, date(2026, 9, 1)))
+                stays.append((child, org, group_id, date(2026, 9, 1) + _SHIFT))
                 account, person = uid(), uid()
                 guardians[child] = (account, person, group_id)
                 accounts.append((account, person, "guardian", None, True))
@@ -298,10 +302,12 @@ def run_clients(base: str, requests_for, clients: int, duration: float, warmup: 
         n = 0
         while time.monotonic() < start:
             time.sleep(0.001)
-        while (t0 := time.monotonic()) < stop:
-            method, path, token, body = requests_for(i, n)
+        while time.monotonic() < stop:
+            # What the request needs first (a save's If-Match read) is not part of its latency.
+            method, path, token, body, *extra = requests_for(i, n)
+            t0 = time.monotonic()
             n += 1
-            headers = {"Authorization": f"Bearer {token}"}
+            headers = {**(extra[0] if extra else {}), "Authorization": f"Bearer {token}"}
             if direct:  # the proof the gateway would add
                 headers[HEADER] = sign(os.environ[SECRET_ENV], method, path, headers["Authorization"])
             payload = None
@@ -456,11 +462,25 @@ def main() -> int:
             open_term = terms[3]
             sequence = iter(range(10 ** 9))
 
-            def save(prefix):
+            held = date.today() - timedelta(days=1)  # past in the journal's time zone too
+
+            def version(base, path, bearer):
+                """The grid's ETag, read just before the save (a save is made over the version read)."""
+                parts = urlsplit(base)
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                try:
+                    conn.request("GET", path, headers={"Authorization": f"Bearer {bearer}"})
+                    response = conn.getresponse()
+                    response.read()
+                    return response.getheader("ETag") or "*"
+                finally:
+                    conn.close()
+
+            def save(base, prefix):
                 def make(i, n):
                     k = next(sequence)
                     load_id, group_id, teacher, person = loads[k % len(loads)]
-                    lessons = school["lessons_of"][(load_id, open_term)]
+                    lessons = [le for le in school["lessons_of"][(load_id, open_term)] if le[1] <= held]
                     lesson = lessons[(k // len(loads)) % len(lessons)][0]
                     pupils = school["pupils_of"][group_id]
                     body = {"marks": [{"lesson_id": lesson, "child_id": p, "value": 2 + (k + j) % 4, "kind": "test"}
@@ -468,16 +488,19 @@ def main() -> int:
                             "attendance": [{"lesson_id": lesson, "child_id": p,
                                             "status": "absent_ill" if (k + j) % 17 == 0 else "present"}
                                            for j, p in enumerate(pupils)]}
-                    return "POST", f"{prefix}/loads/{load_id}/grid", token(teacher, person), body
+                    path = f"{prefix}/loads/{load_id}/grid?term_id={open_term}"
+                    bearer = token(teacher, person)
+                    return "POST", path, bearer, body, {"If-Match": version(base, path, bearer)}
                 return make
 
             with CpuMeter(procs) as cpu:
-                times, errors, answered = run_clients(gateway, save("/api/journal"), 1, args.duration / 2, warmup=0.5)
+                times, errors, answered = run_clients(gateway, save(gateway, "/api/journal"), 1, args.duration / 2,
+                                                      warmup=0.5)
             report("saving a 25-pupil grid (25 marks + 25 attendance), 1 client, gateway", times, errors, "≤ 50 ms",
                    args.duration / 2, cpu.per_request(answered, True))
             with CpuMeter(procs) as cpu:
-                times, errors, answered = run_clients(gateway, save("/api/journal"), args.clients, args.duration / 2,
-                                                      warmup=0.5)
+                times, errors, answered = run_clients(gateway, save(gateway, "/api/journal"), args.clients,
+                                                      args.duration / 2, warmup=0.5)
             report(f"saving a 25-pupil grid, {args.clients} clients, gateway", times, errors, "(info)",
                    args.duration / 2, cpu.per_request(answered, True))
         jwks_server.shutdown()

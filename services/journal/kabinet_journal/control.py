@@ -1,6 +1,7 @@
 """Control of the journal's keeping (JRN-06: at least monthly, by the director and the
 deputy): for a month, per teacher, group and institution — lessons without a topic, topics
-entered late, lessons without attendance, and pupils without a single mark in a term.
+entered late, lessons without attendance, pupils without a single mark in a term, and pupils
+without the term, year or final mark owed (attestation_control.py).
 
 A lesson counts as missing its topic or attendance only once its day is over (topics are
 entered on the day, JRN-01). The administration sees who and which; the department sees the
@@ -19,11 +20,25 @@ from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import PermissionDenied
 
+from .attestation_control import MISSING, Load, Stay, by_group_and_subject, count_missing, find_missing
 from .deps import Deps, local_today
 from .fees import parse_month
-from .models import Account, Attendance, Group, Lesson, Mark, Membership, PersonName, Subject, TeachingLoad, Term
+from .models import (
+    AcademicYear,
+    Account,
+    Attendance,
+    Group,
+    Lesson,
+    Mark,
+    Membership,
+    PersonName,
+    Subject,
+    TeachingLoad,
+    Term,
+)
 
-COUNTS = ("lessons", "lessons_due", "without_topic", "late_topics", "without_attendance", "pupils_without_marks")
+COUNTS = ("lessons", "lessons_due", "without_topic", "late_topics", "without_attendance", "pupils_without_marks",
+          *MISSING.values())
 
 
 def _zero() -> dict:
@@ -67,12 +82,6 @@ def lesson_gaps(lessons: Iterable[LessonFacts], attended: Collection[str], due_u
             counts["without_attendance"] += 1
             gaps.without_attendance.append(lesson)
     return gaps
-
-
-class Stay(NamedTuple):
-    child_id: str
-    starts_on: date
-    ends_on: date | None
 
 
 class TermFacts(NamedTuple):
@@ -143,6 +152,15 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
         for load_id, _child, _term in unmarked:
             by_load[load_id]["pupils_without_marks"] += 1
 
+    # Attestation owed by the month's end (seed 004 §3.4): term marks of the terms that are over,
+    # year and final marks once the year's last term is, in the years the month is part of.
+    years = set(session.scalars(select(AcademicYear.id).where(AcademicYear.starts_on <= last,
+                                                              AcademicYear.ends_on >= first)))
+    missing = find_missing(session, organisation_id, years,
+                           [Load(ld.id, ld.group_id, ld.academic_year_id) for ld in loads.values()], due_until)
+    for load_id, counts in count_missing(missing).items():
+        by_load[load_id].update(counts)
+
     def add(into: dict, counts: dict) -> None:
         for k in COUNTS:
             into[k] += counts[k]
@@ -160,14 +178,16 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
               "terms": [{"id": t.id, "number": t.number, "kind": t.kind} for t in terms],
               "institution": institution,
               "groups": sorted(({"group_id": g, "group": group_names[g], **c} for g, c in by_group.items()),
-                               key=lambda r: r["group"])}
+                               key=lambda r: r["group"]),
+              "attestation": by_group_and_subject(missing, loads)}
     if not full:
         return report
 
     persons = dict(session.execute(select(Account.id, Account.person_id)
                                    .where(Account.id.in_(list(by_teacher)))).all()) if by_teacher else {}
     names = {r.person_id: r for r in session.scalars(select(PersonName).where(
-        PersonName.person_id.in_(set(persons.values()) | {c for _, c, _ in unmarked})))}
+        PersonName.person_id.in_(set(persons.values()) | {c for _, c, _ in unmarked}
+                                 | {m.child_id for m in missing})))}
 
     def full_name(person_id):
         n = names.get(person_id)
@@ -191,6 +211,10 @@ def completeness(deps: Deps, session: Session, caller, organisation_id: str, mon
     report["pupils_without_marks"] = [
         {"child_id": c, "pupil": full_name(c), "load_id": load_id, "group": loads[load_id].group,
          "subject": loads[load_id].subject, "term_id": term_id} for load_id, c, term_id in unmarked]
+    report["pupils_without_attestation"] = sorted((
+        {"child_id": m.child_id, "pupil": full_name(m.child_id), "load_id": m.load_id, "group": loads[m.load_id].group,
+         "subject": loads[m.load_id].subject, "period": m.period, "term_id": m.term_id} for m in missing),
+        key=lambda r: (r["group"], r["subject"], r["period"], r["pupil"] or "", r["child_id"]))
     return report
 
 

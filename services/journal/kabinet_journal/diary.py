@@ -1,9 +1,11 @@
 """The diary: what a pupil and their guardians read — marks, homework, attendance, term
-marks. A guardian reads it only while the child's ``e_diary`` consent is in force."""
+marks and the year's attestation (year and final marks). A guardian reads it only while the
+child's ``e_diary`` consent is in force."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import and_, bindparam, select, text
 from sqlalchemy.orm import Session
@@ -94,12 +96,22 @@ _TERM_AND_STAY = (select(_terms.c.id, _terms.c.organisation_id, _terms.c.kind, _
                                                              _stays.c.starts_on <= _terms.c.ends_on))
                                .outerjoin(_groups, _groups.c.id == _stays.c.group_id))
                   .where(_terms.c.id == bindparam("term_id")).order_by(_stays.c.starts_on.desc()).limit(1))
-# The group's subjects with the child's term mark in each.
+_year_marks, _final_marks = _term_marks.alias("year_marks"), _term_marks.alias("final_marks")
+
+
+def _period_mark(marks: Any, period: str, key: Any) -> Any:
+    return and_(marks.c.load_id == _loads.c.id, marks.c.child_id == bindparam("child_id"), marks.c.period == period,
+                marks.c.term_id == key)
+
+
+# The group's subjects with the child's term mark in each, and the year's attestation (year and
+# final marks, kept under the load's year): what reads term marks reads those too (seed 004 §1.3).
 _SUBJECTS_WITH_TERM_MARKS = (
-    select(_loads.c.id, _subjects_t.c.name, _term_marks.c.value)
+    select(_loads.c.id, _subjects_t.c.name, _term_marks.c.value, _year_marks.c.value, _final_marks.c.value)
     .join(_subjects_t, _subjects_t.c.id == _loads.c.subject_id)
-    .outerjoin(_term_marks, and_(_term_marks.c.load_id == _loads.c.id, _term_marks.c.child_id == bindparam("child_id"),
-                                 _term_marks.c.period == "term", _term_marks.c.term_id == bindparam("term_id")))
+    .outerjoin(_term_marks, _period_mark(_term_marks, "term", bindparam("term_id")))
+    .outerjoin(_year_marks, _period_mark(_year_marks, "year", _loads.c.academic_year_id))
+    .outerjoin(_final_marks, _period_mark(_final_marks, "final", _loads.c.academic_year_id))
     .where(_loads.c.group_id == bindparam("group_id")))
 _TERM_MARKS = (select(_marks.c.load_id, _marks.c.value, _marks.c.kind, _marks.c.weight, _lessons.c.date,
                       _lessons.c.topic).join(_lessons, _lessons.c.id == _marks.c.lesson_id)
@@ -136,9 +148,10 @@ def term_diary(deps: Deps, session: Session, caller, child_id: str, term_id: str
         t_id, group_id, group_name, term = term_row.id, group.id, group.name, _term_dict(term_row)
     keys = {"child_id": child_id, "term_id": t_id}
     subjects, term_marks = {}, {}
-    for load_id, name, term_mark in conn.execute(_SUBJECTS_WITH_TERM_MARKS, {**keys, "group_id": group_id}).all():
+    for load_id, name, *period_marks in conn.execute(_SUBJECTS_WITH_TERM_MARKS,
+                                                     {**keys, "group_id": group_id}).all():
         subjects[load_id] = name
-        term_marks[load_id] = term_mark
+        term_marks[load_id] = period_marks
     by_load: dict[str, dict] = defaultdict(lambda: {"marks": [], "absences": 0, "late": 0})
     for load_id, value, kind, weight, on, topic in conn.execute(_TERM_MARKS, keys).all():
         by_load[load_id]["marks"].append({"date": on.isoformat(), "value": value, "kind": kind, "weight": weight,
@@ -155,9 +168,11 @@ def term_diary(deps: Deps, session: Session, caller, child_id: str, term_id: str
     rows = []
     for load_id, name in sorted(subjects.items(), key=lambda kv: kv[1]):
         entry = by_load.get(load_id, {"marks": [], "absences": 0, "late": 0})
+        term_mark, year_mark, final_mark = term_marks.get(load_id) or (None, None, None)
         rows.append({"load_id": load_id, "subject": name, "marks": entry["marks"],
                      "average": weighted_average([(m["value"], m["weight"]) for m in entry["marks"]]),
-                     "term_mark": term_marks.get(load_id), "absences": entry["absences"], "late": entry["late"]})
+                     "term_mark": term_mark, "year_mark": year_mark, "final_mark": final_mark,
+                     "absences": entry["absences"], "late": entry["late"]})
     return {"child_id": child_id, "group_id": group_id, "group": group_name, "term": term,
             "subjects": rows,
             "homework": [{"date": d.isoformat(), "subject": subjects.get(load_id), "homework": h}

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from .deps import Deps, local_today
 from .models import DayAttendance, FeeExemption, FeeRate, Group, Holiday, Membership, PersonName, TeachingLoad
@@ -147,12 +150,16 @@ def _day_group(group: Group) -> None:
 
 
 # -- day attendance -------------------------------------------------------------------------
-def save_day_attendance(deps: Deps, session: Session, caller, group_id: str, body: dict) -> list[dict]:
-    """One day of the group, all entries valid or nothing written."""
+def save_day_attendance(deps: Deps, session: Session, caller, group_id: str, body: dict,
+                        precondition: Callable[[], object] | None = None) -> list[dict]:
+    """One day of the group, all entries valid or nothing written. ``precondition``: checked once
+    the caller may mark the group's days (the month sheet's If-Match)."""
     group = _readable_group(session, caller, group_id)
     if not keeps_group(session, caller, group):
         raise PermissionDenied("Only the group's educator or teacher, or the administrator, marks its days.")
     _day_group(group)
+    if precondition is not None:
+        precondition()
     require_open_year(session, group.organisation_id, group.academic_year_id)
     on = body["date"]
     errors: dict = {}
@@ -248,11 +255,14 @@ def set_fee_rate(session: Session, caller, body: dict) -> FeeRate:
     return rate
 
 
-def list_fee_rates(session: Session, caller, organisation_id: str) -> list[FeeRate]:
+def list_fee_rates(session: Session, caller, query: dict[str, Any]) -> dict[str, Any]:
+    organisation_id = str(query["organisation_id"])
     if not (caller.works_in(organisation_id) or caller.is_department):
         raise PermissionDenied("This institution's fees are not yours to see.")
-    return list(session.scalars(select(FeeRate).where(FeeRate.organisation_id == organisation_id)
-                                .order_by(FeeRate.group_id, FeeRate.starts_on)).all())
+    statement = select(FeeRate).where(FeeRate.organisation_id == organisation_id)
+    if query.get("group_id"):
+        statement = statement.where(FeeRate.group_id == str(query["group_id"]))
+    return paginate(session, statement.order_by(FeeRate.group_id, FeeRate.starts_on, FeeRate.id), query)
 
 
 def add_exemption(session: Session, caller, body: dict) -> FeeExemption:
@@ -279,11 +289,14 @@ def add_exemption(session: Session, caller, body: dict) -> FeeExemption:
     return exemption
 
 
-def list_exemptions(session: Session, caller, organisation_id: str) -> list[FeeExemption]:
+def list_exemptions(session: Session, caller, query: dict[str, Any]) -> dict[str, Any]:
+    organisation_id = str(query["organisation_id"])
     if not caller.administers(organisation_id):
         raise PermissionDenied("Exemptions are the administrator's to see.")
-    return list(session.scalars(select(FeeExemption).where(FeeExemption.organisation_id == organisation_id)
-                                .order_by(FeeExemption.starts_on)).all())
+    statement = select(FeeExemption).where(FeeExemption.organisation_id == organisation_id)
+    if query.get("child_id"):
+        statement = statement.where(FeeExemption.child_id == str(query["child_id"]))
+    return paginate(session, statement.order_by(FeeExemption.starts_on, FeeExemption.id), query)
 
 
 def delete_exemption(session: Session, caller, exemption_id: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import NotFound
@@ -43,9 +43,11 @@ _GRID_MARKS = select(_marks.c.child_id, _marks.c.id, _marks.c.lesson_id, _marks.
     _marks.c.load_id == bindparam("load_id"), _marks.c.term_id == bindparam("term_id"))
 _GRID_ATTENDANCE = select(_attendance.c.lesson_id, _attendance.c.child_id, _attendance.c.status).where(
     _attendance.c.load_id == bindparam("load_id"), _attendance.c.term_id == bindparam("term_id"))
-_GRID_TERM_MARKS = select(_term_marks.c.child_id, _term_marks.c.value).where(
-    _term_marks.c.load_id == bindparam("load_id"), _term_marks.c.period == "term",
-    _term_marks.c.term_id == bindparam("term_id"))
+# The term's marks and the year's attestation (year and final marks, kept under the year's id).
+_GRID_TERM_MARKS = select(_term_marks.c.child_id, _term_marks.c.period, _term_marks.c.value).where(
+    _term_marks.c.load_id == bindparam("load_id"),
+    or_(and_(_term_marks.c.period == "term", _term_marks.c.term_id == bindparam("term_id")),
+        and_(_term_marks.c.period.in_(("year", "final")), _term_marks.c.term_id == bindparam("year_id"))))
 
 
 def grid(session: Session, caller: Caller, load_id: str, term_id: str) -> dict[str, Any]:
@@ -78,7 +80,9 @@ def grid(session: Session, caller: Caller, load_id: str, term_id: str) -> dict[s
                                          "value": value, "author_account_id": author})
     for lesson_id, child_id, status in conn.execute(_GRID_ATTENDANCE, keys).all():
         attendance_by_child[child_id][lesson_id] = status
-    term_marks = dict(conn.execute(_GRID_TERM_MARKS, keys).all())
+    period_marks: dict[str, dict[str, str]] = defaultdict(dict)
+    for child_id, period, value in conn.execute(_GRID_TERM_MARKS, {**keys, "year_id": year}).all():
+        period_marks[period][child_id] = value
     pupils = []
     no_name = (None, None, None)
     for child_id in pupil_ids:
@@ -89,7 +93,9 @@ def grid(session: Session, caller: Caller, load_id: str, term_id: str) -> dict[s
             "marks": marks,
             "attendance": attendance_by_child.get(child_id, {}),
             "average": weighted_average([(m["value"], m["weight"]) for m in marks]),
-            "term_mark": term_marks.get(child_id),
+            "term_mark": period_marks["term"].get(child_id),
+            "year_mark": period_marks["year"].get(child_id),
+            "final_mark": period_marks["final"].get(child_id),
         })
     pupils.sort(key=lambda p: (p["last_name"] is None, p["last_name"] or "", p["first_name"] or "", p["child_id"]))
     return {

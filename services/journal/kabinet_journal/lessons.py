@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from . import access
 from .access import Caller
@@ -38,6 +39,7 @@ def create_lesson(deps: Deps, session: Session, caller: Caller, load_id: str, da
     on = data["date"]
     if not (caller.manages(load.organisation_id) or access.can_fill_lesson(caller, facts, on)):
         raise PermissionDenied("You do not keep this group's journal for this subject.")
+    _refuse_future_entries(on, local_today(deps), data)
     term = _open_term_for(session, load, on)
     holiday = _holiday_on(session, load.organisation_id, on)
     if holiday is not None:
@@ -59,6 +61,9 @@ def update_lesson(deps: Deps, session: Session, caller: Caller, lesson_id: str, 
     term = get_term(session, lesson.term_id)
     if term.closed_at is not None:
         raise Conflict("The term is closed: its journal is locked.")
+    # What the lesson will hold after the change: a topic kept while its date moves ahead counts too.
+    _refuse_future_entries(data.get("date") or lesson.date, local_today(deps),
+                           {name: data[name] if name in data else getattr(lesson, name) for name in CONDUCTED_FIELDS})
     if "date" in data and data["date"] != lesson.date:
         new_term = _open_term_for(session, load, data["date"])
         if not access.can_fill_lesson(caller, facts, data["date"]):
@@ -66,6 +71,27 @@ def update_lesson(deps: Deps, session: Session, caller: Caller, lesson_id: str, 
         lesson.date, lesson.term_id = data["date"], new_term.id
     _fill(deps, session, caller, load, lesson, data)
     return lesson
+
+
+#: What is entered about a lesson that took place (seed 004 §3.2: topics on the day of the lesson).
+CONDUCTED_FIELDS = ("topic", "homework")
+
+
+def future_entries(lesson_date: date, today: date, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The fields of ``data`` that may not be entered yet: a topic or homework for a lesson whose
+    day has not come (it has not been conducted, so nothing may say it was)."""
+    if lesson_date <= today:
+        return {}
+    return {name: [f"The lesson of {lesson_date.isoformat()} has not taken place yet: this is entered on its "
+                   f"day or later."]
+            for name in CONDUCTED_FIELDS if (data.get(name) or "").strip()}
+
+
+def _refuse_future_entries(lesson_date: date, today: date, data: dict[str, Any]) -> None:
+    errors = future_entries(lesson_date, today, data)
+    if errors:
+        raise InvalidInput(f"The lesson of {lesson_date.isoformat()} has not taken place yet: its topic and "
+                           f"homework are entered on the lesson's day.", errors=errors)
 
 
 @dataclass(frozen=True)
@@ -134,12 +160,16 @@ def lesson_event(load: TeachingLoad, lesson: Lesson, author: str) -> dict:
             "has_homework": bool(lesson.homework), "topic_late": lesson.topic_late, "author_account_id": author}
 
 
-def list_lessons(session: Session, caller: Caller, load_id: str, term_id: str | None) -> list[Lesson]:
+def list_lessons(session: Session, caller: Caller, load_id: str, filters: dict[str, Any]) -> dict[str, Any]:
     load, _ = readable_load(session, caller, load_id)
     query = select(Lesson).where(Lesson.load_id == load.id)
-    if term_id:
-        query = query.where(Lesson.term_id == term_id)
-    return list(session.scalars(query.order_by(Lesson.date, Lesson.period)))
+    if filters.get("term_id"):
+        query = query.where(Lesson.term_id == str(filters["term_id"]))
+    if filters.get("date_from"):
+        query = query.where(Lesson.date >= filters["date_from"])
+    if filters.get("date_to"):
+        query = query.where(Lesson.date <= filters["date_to"])
+    return paginate(session, query.order_by(Lesson.date, Lesson.period, Lesson.id), filters)
 
 
 def read_lesson(session: Session, caller: Caller, lesson_id: str) -> Lesson:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput
+from kabinet_kit.paging import page_list
 
 from . import access
 from .access import MANAGERS, Caller, LoadFacts
@@ -74,9 +76,10 @@ def readable_load_ids(session: Session, caller: Caller, loads: Sequence[Teaching
         load.organisation_id, load.group_id, load.teacher_account_id, tuple(subs.get(load.id, ()))))}
 
 
-def list_loads(session: Session, caller: Caller, group_id: str | None, mine: bool) -> list[TeachingLoad]:
+def list_loads(session: Session, caller: Caller, filters: dict[str, Any]) -> dict[str, Any]:
+    """One page of the loads the caller may read (``mine``: those they teach or substitute)."""
     substituted = select(Substitution.load_id).where(Substitution.account_id == caller.account_id)
-    if mine:
+    if filters.get("mine"):
         query = select(TeachingLoad).where(or_(TeachingLoad.teacher_account_id == caller.account_id,
                                                TeachingLoad.id.in_(substituted)))
     else:
@@ -84,11 +87,14 @@ def list_loads(session: Session, caller: Caller, group_id: str | None, mine: boo
         organisations = {g.organisation_id for g in caller.grants if g.organisation_id}
         query = select(TeachingLoad).where(or_(TeachingLoad.organisation_id.in_(organisations),
                                                TeachingLoad.id.in_(substituted)))
-    if group_id:
-        query = query.where(TeachingLoad.group_id == group_id)
-    loads = session.scalars(query.order_by(TeachingLoad.group_id, TeachingLoad.subject_id)).all()
+    for name in ("group_id", "subject_id", "teacher_account_id", "academic_year_id"):
+        if filters.get(name):
+            query = query.where(getattr(TeachingLoad, name) == str(filters[name]))
+    loads = session.scalars(query.order_by(TeachingLoad.group_id, TeachingLoad.subject_id, TeachingLoad.id)).all()
+    # Readability is decided per load by the rules (tutors, substitutes, managers): bounded by the
+    # caller's institutions, the page is cut after it.
     readable = readable_load_ids(session, caller, loads)
-    return [load for load in loads if load.id in readable]
+    return page_list([load for load in loads if load.id in readable], filters)
 
 
 def add_substitution(session: Session, caller: Caller, load_id: str, data: dict) -> Substitution:

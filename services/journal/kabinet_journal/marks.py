@@ -7,6 +7,7 @@ written — a grid save is atomic, and a bad cell is named in the errors.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,10 +19,11 @@ from kabinet_kit.db import new_id
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
 from kabinet_kit.outbox import bulk_insert
+from kabinet_kit.paging import paginate
 
 from . import access
 from .access import Caller, LoadFacts
-from .deps import Deps
+from .deps import Deps, local_today
 from .lookups import mark_kinds, readable_load
 from .models import (
     Attendance,
@@ -93,6 +95,10 @@ class CellFacts:
     closed_terms: set[str]
     stays: Stays
     kinds: dict[str, MarkKind]
+    #: The only term whose lessons the save may touch (None: any).
+    term_id: str | None = None
+    #: The institution's day: nothing is recorded in a lesson after it.
+    today: date | None = None
 
 
 @dataclass
@@ -106,16 +112,23 @@ class CellChanges:
 
 
 def save_cells(deps: Deps, session: Session, caller: Caller, load_id: str, body: dict[str, Any],
-               missing: str = "No such teaching load.") -> dict[str, Any]:
+               missing: str = "No such teaching load.", *, term_id: str | None = None,
+               precondition: Callable[[], object] | None = None, today: date | None = None) -> dict[str, Any]:
     """Apply marks (new or changed), mark deletions and attendance for one load, atomically.
-    ``missing``: the answer when the caller may not even read the load (the lesson or mark asked for)."""
+    ``missing``: the answer when the caller may not even read the load (the lesson or mark asked for).
+    ``term_id``: every cell must lie in that term (a grid save is one term's grid);
+    ``precondition``: checked once the caller may write, before any cell is (the grid's If-Match);
+    ``today``: the day the save is made on (the institution's today unless told)."""
     load, facts = readable_load(session, caller, load_id, missing)
     if not (access.is_load_teacher(caller, facts) or access.substitutes(caller, facts)):
         raise PermissionDenied("You do not keep this group's journal for this subject.")
+    if precondition is not None:
+        precondition()
     marks_in, deletions = body.get("marks") or [], body.get("deletions") or []
     attendance_in = body.get("attendance") or []
-    changes = decide_cells(caller, _cell_facts(session, load, facts, marks_in, deletions, attendance_in),
-                           marks_in, deletions, attendance_in)
+    known = _cell_facts(session, load, facts, marks_in, deletions, attendance_in)
+    known.term_id, known.today = term_id, today or local_today(deps)
+    changes = decide_cells(caller, known, marks_in, deletions, attendance_in)
     if changes.errors:
         raise InvalidInput("Nothing was saved: some cells are invalid; see errors.", errors=changes.errors)
     return _apply_cells(deps, session, caller, load, changes)
@@ -178,6 +191,14 @@ def decide_cells(caller: Caller, known: CellFacts, marks_in: list[dict[str, Any]
 
     def check_lesson(section: str, index: int, lesson: Lesson, child_id: str) -> bool:
         ok = True
+        if known.term_id is not None and lesson.term_id != known.term_id:
+            fail(section, index, "lesson_id", "A lesson of another term: save it in that term's grid.")
+            ok = False
+        if section == "attendance" and known.today is not None and lesson.date > known.today:
+            # Attendance is of a lesson that took place (seed 004 §3.2): a future one has none yet.
+            fail(section, index, "date", f"The lesson of {lesson.date.isoformat()} has not taken place yet: "
+                                         f"attendance is marked on its day or later.")
+            ok = False
         if lesson.term_id in known.closed_terms:
             fail(section, index, "lesson_id", "The term is closed: its marks are locked.")
             ok = False
@@ -320,15 +341,13 @@ def get_mark(session: Session, mark_id: str) -> Mark:
     return mark
 
 
-def mark_history(session: Session, caller: Caller, mark_id: str) -> list[MarkChange]:
-    changes = session.scalars(select(MarkChange).where(MarkChange.mark_id == mark_id).order_by(MarkChange.id)).all()
-    if not changes:
-        raise NotFound("No such mark.")
-    lesson = session.get(Lesson, changes[0].lesson_id)
+def mark_history(session: Session, caller: Caller, mark_id: str, query: dict[str, Any]) -> dict[str, Any]:
+    first = session.scalar(select(MarkChange).where(MarkChange.mark_id == mark_id).order_by(MarkChange.id).limit(1))
+    lesson = session.get(Lesson, first.lesson_id) if first is not None else None
     if lesson is None:
         raise NotFound("No such mark.")
     readable_load(session, caller, lesson.load_id, missing="No such mark.")
-    return list(changes)
+    return paginate(session, select(MarkChange).where(MarkChange.mark_id == mark_id).order_by(MarkChange.id), query)
 
 
 def weighted_average(marks: list[tuple[str, int]]) -> float | None:

@@ -111,4 +111,14 @@ MESSAGES = Messages({
     "The academic year is closed already.": "Учебный год уже закрыт.",
     "The year's closing is the institution's administration's to see.":
         "Закрытие года видит только администрация организации.",
+    # Lessons that have not taken place; one term's grid (issue 12).
+    "A lesson of another term: save it in that term's grid.":
+        "Урок другого учебного периода: сохраните его в сетке того периода.",
+    "The lesson of {lesson.date.isoformat()} has not taken place yet: attendance is marked on its day or later.":
+        "Урок {lesson.date.isoformat()} ещё не проведён: посещаемость отмечается в день урока или позже.",
+    "The lesson of {lesson_date.isoformat()} has not taken place yet: this is entered on its day or later.":
+        "Урок {lesson_date.isoformat()} ещё не проведён: это вносится в день урока или позже.",
+    "The lesson of {lesson_date.isoformat()} has not taken place yet: its topic and homework are entered on "
+    "the lesson's day.": "Урок {lesson_date.isoformat()} ещё не проведён: тема и домашнее задание вносятся в "
+                         "день урока.",
 })

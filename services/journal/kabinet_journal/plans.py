@@ -10,6 +10,8 @@ lesson update, so the day-of-lesson rule, the late flag and the author apply as 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -57,12 +59,16 @@ def read_plan(session: Session, caller, load_id: str) -> dict:
     return _plan_out(session, load)
 
 
-def save_plan(session: Session, caller, load_id: str, body: dict) -> dict:
+def save_plan(session: Session, caller, load_id: str, body: dict,
+              precondition: Callable[[], object] | None = None) -> dict:
     """Replace the load's plan as a whole: every topic valid and the hours adding up to the
-    curriculum's, or nothing is written."""
+    curriculum's, or nothing is written. ``precondition``: checked once the caller may write
+    (the plan's If-Match)."""
     load, facts = readable_load(session, caller, load_id)
     if not (access.is_load_teacher(caller, facts) or caller.manages(load.organisation_id)):
         raise PermissionDenied("The plan is drawn up by the load's teacher or the institution's administration.")
+    if precondition is not None:
+        precondition()
     require_open_year(session, load.organisation_id, load.academic_year_id)
     errors: dict = {}
     cleaned = []

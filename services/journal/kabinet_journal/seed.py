@@ -201,7 +201,8 @@ def _fill_journal(deps: Deps, session: Session, rng: random.Random, load, subjec
                 cells.append({"lesson_id": lesson.id, "child_id": child, "value": value, "kind": kind})
     session.flush()
     deps.events.record_many(session, events)
-    marks.save_cells(deps, session, teacher, load.id, {"marks": cells, "attendance": attendance})
+    # The demo journal is kept as of FILLED_UNTIL, whatever today is.
+    marks.save_cells(deps, session, teacher, load.id, {"marks": cells, "attendance": attendance}, today=FILLED_UNTIL)
 
 
 def main() -> int:

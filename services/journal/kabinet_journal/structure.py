@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput
+from kabinet_kit.paging import page_list, paginate
 
 from .access import Caller
 from .deps import Deps
@@ -72,12 +73,13 @@ def create_term(deps: Deps, session: Session, caller: Caller, data: dict[str, An
     return term
 
 
-def list_terms(session: Session, caller: Caller, organisation_id: str, academic_year_id: str | None) -> list[Term]:
+def list_terms(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
+    organisation_id = str(query["organisation_id"])
     require_structure_reader(session, caller, organisation_id)
-    query = select(Term).where(Term.organisation_id == organisation_id)
-    if academic_year_id:
-        query = query.where(Term.academic_year_id == academic_year_id)
-    return list(session.scalars(query.order_by(Term.starts_on)))
+    statement = select(Term).where(Term.organisation_id == organisation_id)
+    if query.get("academic_year_id"):
+        statement = statement.where(Term.academic_year_id == str(query["academic_year_id"]))
+    return paginate(session, statement.order_by(Term.starts_on, Term.id), query)
 
 
 def create_holiday(session: Session, caller: Caller, data: dict) -> Holiday:
@@ -91,19 +93,25 @@ def create_holiday(session: Session, caller: Caller, data: dict) -> Holiday:
     return holiday
 
 
-def list_holidays(session: Session, caller: Caller, organisation_id: str) -> list[Holiday]:
+def list_holidays(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
+    organisation_id = str(query["organisation_id"])
     require_structure_reader(session, caller, organisation_id)
-    return list(session.scalars(select(Holiday).where(Holiday.organisation_id == organisation_id)
-                                .order_by(Holiday.starts_on)))
+    statement = select(Holiday).where(Holiday.organisation_id == organisation_id)
+    if query.get("on"):
+        statement = statement.where(Holiday.starts_on <= query["on"], Holiday.ends_on >= query["on"])
+    return paginate(session, statement.order_by(Holiday.starts_on, Holiday.id), query)
 
 
-def list_curriculum(session: Session, caller: Caller, organisation_id: str,
-                    academic_year_id: str | None) -> list[CurriculumHours]:
+def list_curriculum(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
+    organisation_id = str(query["organisation_id"])
     require_structure_reader(session, caller, organisation_id)
-    query = select(CurriculumHours).where(CurriculumHours.organisation_id == organisation_id)
-    if academic_year_id:
-        query = query.where(CurriculumHours.academic_year_id == academic_year_id)
-    return list(session.scalars(query.order_by(CurriculumHours.grade_level, CurriculumHours.subject_id)))
+    statement = select(CurriculumHours).where(CurriculumHours.organisation_id == organisation_id)
+    for name in ("academic_year_id", "grade_level", "subject_id"):
+        if query.get(name) is not None:
+            value = query[name] if name == "grade_level" else str(query[name])
+            statement = statement.where(getattr(CurriculumHours, name) == value)
+    return paginate(session, statement.order_by(CurriculumHours.academic_year_id, CurriculumHours.grade_level,
+                                                CurriculumHours.subject_id, CurriculumHours.id), query)
 
 
 def create_subject(session: Session, caller: Caller, data: dict) -> Subject:
@@ -138,15 +146,18 @@ def set_curriculum_hours(session: Session, caller: Caller, data: dict) -> Curric
     return row
 
 
-def list_subjects(session: Session, caller: Caller, organisation_id: str) -> list[Subject]:
+def list_subjects(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
+    organisation_id = str(query["organisation_id"])
     require_structure_reader(session, caller, organisation_id)
-    return list(session.scalars(select(Subject).where(Subject.organisation_id == organisation_id)
-                                .order_by(Subject.name)))
+    return paginate(session, select(Subject).where(Subject.organisation_id == organisation_id)
+                    .order_by(Subject.name, Subject.id), query)
 
 
-def list_mark_kinds(session: Session, caller: Caller, organisation_id: str) -> list[MarkKind]:
+def list_mark_kinds(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
+    organisation_id = str(query["organisation_id"])
     require_structure_reader(session, caller, organisation_id)
-    return sorted(mark_kinds(session, organisation_id).values(), key=lambda k: k.code)
+    # The city's default kinds and the institution's own, merged: a handful, paged in memory.
+    return page_list(mark_kinds(session, organisation_id).values(), query, key=lambda k: k.code)
 
 
 def create_mark_kind(session: Session, caller: Caller, data: dict) -> MarkKind:

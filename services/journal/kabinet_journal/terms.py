@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from . import access
 from .deps import Deps
@@ -49,15 +51,16 @@ def reopen_term(deps: Deps, session: Session, caller, term_id: str, reason: str)
     return term
 
 
-def term_audit(session: Session, caller, term_id: str) -> list[TermAudit]:
+def term_audit(session: Session, caller, term_id: str, query: dict[str, Any]) -> dict[str, Any]:
     term = visible_term(session, caller, term_id)
     if not caller.manages(term.organisation_id):
         raise PermissionDenied("Only the institution's administration reads this.")
-    return list(session.scalars(select(TermAudit).where(TermAudit.term_id == term.id).order_by(TermAudit.id)).all())
+    return paginate(session, select(TermAudit).where(TermAudit.term_id == term.id).order_by(TermAudit.id), query)
 
 
 def term_results(session: Session, caller, load_id: str, term_id: str) -> list[dict]:
-    """Each pupil's weighted average (the basis for the term mark) and the term mark."""
+    """Each pupil's weighted average (the basis for the term mark), the term mark, and the year's
+    attestation (year and final marks) of the load (seed 004 §1.3)."""
     load, _ = readable_load(session, caller, load_id)
     term = get_term(session, term_id)
     if term.organisation_id != load.organisation_id:
@@ -66,11 +69,16 @@ def term_results(session: Session, caller, load_id: str, term_id: str) -> list[d
     for child_id, value, weight in session.execute(select(Mark.child_id, Mark.value, Mark.weight).where(
             Mark.load_id == load.id, Mark.term_id == term.id)):
         marks[child_id].append((value, weight))
-    set_ = dict(session.execute(select(TermMark.child_id, TermMark.value).where(
-        TermMark.load_id == load.id, TermMark.period == "term", TermMark.term_id == term.id)).all())
+    set_: dict[str, dict[str, str]] = defaultdict(dict)
+    for child_id, period, value in session.execute(select(TermMark.child_id, TermMark.period, TermMark.value).where(
+            TermMark.load_id == load.id, or_(and_(TermMark.period == "term", TermMark.term_id == term.id),
+                                             and_(TermMark.period.in_(("year", "final")),
+                                                  TermMark.term_id == load.academic_year_id)))):
+        set_[period][child_id] = value
     pupils = Stays.of_group(session, load.group_id).during(term.starts_on, term.ends_on)
     return [{"child_id": c, "average": weighted_average(marks.get(c, [])), "marks_count": len(marks.get(c, [])),
-             "term_mark": set_.get(c)} for c in sorted(pupils)]
+             "term_mark": set_["term"].get(c), "year_mark": set_["year"].get(c), "final_mark": set_["final"].get(c)}
+            for c in sorted(pupils)]
 
 
 def set_period_marks(deps: Deps, session: Session, caller, load_id: str, body: dict) -> list[TermMark]:
@@ -139,7 +147,8 @@ def set_period_marks(deps: Deps, session: Session, caller, load_id: str, body: d
     return result
 
 
-def progress_statistics(session: Session, caller, organisation_id: str, term_id: str) -> list[dict]:
+def progress_statistics(session: Session, caller, organisation_id: str, term_id: str, *,
+                        group_id: str | None = None, subject_id: str | None = None) -> list[dict]:
     """Per group × subject: pupils, marks, average, quality (share of 4 and 5), absences —
     counts only, never a name (what the department sees)."""
     if not access.can_read_statistics(caller, organisation_id):
@@ -151,7 +160,9 @@ def progress_statistics(session: Session, caller, organisation_id: str, term_id:
                             .join(Group, Group.id == TeachingLoad.group_id)
                             .join(Subject, Subject.id == TeachingLoad.subject_id)
                             .where(TeachingLoad.organisation_id == organisation_id,
-                                   TeachingLoad.academic_year_id == term.academic_year_id)).all()
+                                   TeachingLoad.academic_year_id == term.academic_year_id,
+                                   *([TeachingLoad.group_id == group_id] if group_id else []),
+                                   *([TeachingLoad.subject_id == subject_id] if subject_id else []))).all()
     marks = defaultdict(list)
     for load_id, value, weight in session.execute(select(Mark.load_id, Mark.value, Mark.weight).join(
             TeachingLoad, TeachingLoad.id == Mark.load_id).where(TeachingLoad.organisation_id == organisation_id,
@@ -173,4 +184,4 @@ def progress_statistics(session: Session, caller, organisation_id: str, term_id:
                      "average": weighted_average(values),
                      "quality": round(sum(v in ("4", "5") for v in five) / len(five), 3) if five else None,
                      "absences": absences.get(load_id, 0)})
-    return sorted(rows, key=lambda r: (r["group"], r["subject"]))
+    return sorted(rows, key=lambda r: (r["group"], r["subject"], r["load_id"]))

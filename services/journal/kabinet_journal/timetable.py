@@ -4,11 +4,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import Conflict, InvalidInput
+from kabinet_kit.paging import page_list
 
 from .access import Caller
 from .loads import readable_load_ids
@@ -73,16 +75,20 @@ def add_timetable_slot(session: Session, caller: Caller, data: dict) -> Timetabl
     return slot
 
 
-def list_timetable(session: Session, caller: Caller, term_id: str, group_id: str | None) -> list[TimetableSlot]:
-    term = visible_term(session, caller, term_id)
+def list_timetable(session: Session, caller: Caller, filters: dict[str, Any]) -> dict[str, Any]:
+    term = visible_term(session, caller, str(filters["term_id"]))
     query = select(TimetableSlot).where(TimetableSlot.term_id == term.id)
-    if group_id:
-        query = query.where(TimetableSlot.group_id == group_id)
-    slots = session.scalars(query.order_by(TimetableSlot.weekday, TimetableSlot.period)).all()
+    for name in ("group_id", "load_id"):
+        if filters.get(name):
+            query = query.where(getattr(TimetableSlot, name) == str(filters[name]))
+    if filters.get("weekday"):
+        query = query.where(TimetableSlot.weekday == filters["weekday"])
+    slots = session.scalars(query.order_by(TimetableSlot.weekday, TimetableSlot.period, TimetableSlot.group_id,
+                                           TimetableSlot.id)).all()
     loads = session.scalars(select(TeachingLoad).where(TeachingLoad.id.in_({s.load_id for s in slots}))).all() \
         if slots else []
     readable = readable_load_ids(session, caller, loads)
-    return [s for s in slots if s.load_id in readable]
+    return page_list([s for s in slots if s.load_id in readable], filters)
 
 
 def generate_lessons(session: Session, caller: Caller, term_id: str, group_id: str | None) -> list[Lesson]:

@@ -12,7 +12,9 @@ from .spec import Operation, example
 from .world import Clients, World
 
 REFUSED = (401, 403, 404)
-INVALID = (400, 409, 415, 422)   # a write refused for its body: acceptable while the databases are unchanged
+# A write refused for its body, or for the version it claims to be made over (a document's save
+# without If-Match: 428, 412): acceptable while the databases are unchanged.
+INVALID = (400, 409, 412, 415, 422, 428)
 MAX_FOREIGN = 2                  # foreign objects tried per kind and role (from different places)
 
 

@@ -158,14 +158,14 @@ def _identity(world: World, department: str) -> None:
 def _journal(world: World) -> None:
     read = world.clients.read
     for org, admin in sorted(world.admins.items()):
-        terms = read(admin, "/api/journal/terms", organisation_id=org)
+        terms = _pages(world, admin, f"/api/journal/terms?organisation_id={org}")
         for t in terms:
             world.add(Obj("term", t["id"], org=org, label=f"term {t['number']}"))
-        for s in read(admin, "/api/journal/subjects", organisation_id=org):
+        for s in _pages(world, admin, f"/api/journal/subjects?organisation_id={org}"):
             world.add(Obj("subject", s["id"], org=org, label=s["name"]))
         # The open term the demo journal is filled in: writes into it are not refused for being late.
         open_terms = [t for t in sorted(terms, key=lambda t: t["number"]) if not t.get("closed_at")]
-        for load in read(admin, "/api/journal/loads"):
+        for load in _pages(world, admin, "/api/journal/loads"):
             assert load["organisation_id"] == org, load
             teacher = load["teacher_account_id"]
             world.add(Obj("load", load["id"], org=org, group=load["group_id"], teacher=teacher, label="load"))
@@ -179,7 +179,7 @@ def _journal(world: World) -> None:
                 world.add(Obj("mark", mark["id"], org=org, group=load["group_id"], teacher=teacher, label="mark"))
     # Parent fees are a kindergarten's.
     for org in sorted(o for o, kind in world.org_kinds.items() if kind == "kindergarten" and o in world.admins):
-        exemptions = read(world.admins[org], "/api/journal/fee-exemptions", organisation_id=org)
+        exemptions = _pages(world, world.admins[org], f"/api/journal/fee-exemptions?organisation_id={org}")
         for e in exemptions or [_exempt_one(world, org)]:
             world.add(Obj("exemption", e["id"], org=org, label="fee exemption"))
 

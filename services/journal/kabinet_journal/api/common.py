@@ -43,9 +43,9 @@ def idempotency_scope() -> str:
 once = idempotent(IDEMPOTENCY, idempotency_scope)
 
 
-def raw_json(payload: Any, status: int = 200) -> Response:
+def raw_json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """Large read models go out as built (already JSON-ready) instead of through marshmallow."""
     # The stdlib encoder, compact and unsorted: Flask's provider sorts keys, which costs a
     # few milliseconds on a whole class's grid.
     return Response(stdlib_json.dumps(payload, ensure_ascii=False, separators=(",", ":")), status=status,
-                    mimetype="application/json")
+                    mimetype="application/json", headers=headers)

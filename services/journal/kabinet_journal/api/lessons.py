@@ -1,8 +1,11 @@
+from kabinet_kit.etags import ETAG_HEADER_DOC, etag_of, guarded_by_if_match, require_if_match
 from kabinet_kit.openapi import Blueprint
+from kabinet_kit.paging import PageQuery
 
 from .. import grid_view, lessons, lookups, marks
 from . import examples as ex
 from . import schemas as s
+from . import schemas_lists as sl
 from .common import caller, db, deps, once, raw_json
 
 blp = Blueprint("lessons", __name__, description="Lessons, marks, attendance and the teacher's grid")
@@ -17,10 +20,11 @@ def create_lesson(body, load_id):
 
 
 @blp.get("/loads/<uuid:load_id>/lessons")
-@blp.arguments(s.OptionalTermQuery, location="query")
-@blp.response(200, s.LessonOut(many=True))
+@blp.arguments(sl.LessonListQuery, location="query")
+@blp.response(200, sl.LessonPage)
 def list_lessons(query, load_id):
-    return lessons.list_lessons(db(), caller(), str(load_id), str(query["term_id"]) if query["term_id"] else None)
+    """A load's lessons in date order; by term and dates."""
+    return lessons.list_lessons(db(), caller(), str(load_id), query)
 
 
 @blp.get("/lessons/<uuid:lesson_id>")
@@ -47,18 +51,26 @@ def delete_lesson(lesson_id):
 
 @blp.get("/loads/<uuid:load_id>/grid")
 @blp.arguments(s.TermIdQuery, location="query")
-@blp.response(200, s.GridOut)
+@blp.response(200, s.GridOut, headers=ETAG_HEADER_DOC)
 def get_grid(query, load_id):
-    """The teacher's grid: one group × subject × term."""
-    return raw_json(grid_view.grid(db(), caller(), str(load_id), str(query["term_id"])))
+    """The teacher's grid: one group × subject × term; its ETag is what a save sends back as If-Match."""
+    document = grid_view.grid(db(), caller(), str(load_id), str(query["term_id"]))
+    return raw_json(document, headers={"ETag": etag_of(document)})
 
 
 @blp.post("/loads/<uuid:load_id>/grid")
+@guarded_by_if_match
 @blp.arguments(s.GridSave, example=ex.GRID)
-@blp.response(200, s.GridSaved)
-def save_grid(body, load_id):
-    """Save many cells at once: all valid, or nothing written (422 naming each bad cell)."""
-    return marks.save_cells(deps(), db(), caller(), str(load_id), body)
+@blp.arguments(s.TermIdQuery, location="query")
+@blp.response(200, s.GridSaved, headers=ETAG_HEADER_DOC)
+def save_grid(body, query, load_id):
+    """Save many cells of one term's grid at once, over the version read (If-Match: the grid's
+    ETag; 412 with the current grid when someone saved meanwhile): all valid, or nothing written
+    (422 naming each bad cell). The answer's ETag is the grid's new version."""
+    session, who, load, term = db(), caller(), str(load_id), str(query["term_id"])
+    saved = marks.save_cells(deps(), session, who, load, body, term_id=term,
+                             precondition=lambda: require_if_match(grid_view.grid(session, who, load, term)))
+    return saved, 200, {"ETag": etag_of(grid_view.grid(session, who, load, term))}
 
 
 @blp.post("/lessons/<uuid:lesson_id>/marks")
@@ -95,10 +107,11 @@ def delete_mark(mark_id):
 
 
 @blp.get("/marks/<uuid:mark_id>/history")
-@blp.response(200, s.MarkChangeOut(many=True))
-def mark_history(mark_id):
-    """The grade audit trail of one mark."""
-    return marks.mark_history(db(), caller(), str(mark_id))
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, sl.MarkChangePage)
+def mark_history(query, mark_id):
+    """The grade audit trail of one mark, oldest first."""
+    return marks.mark_history(db(), caller(), str(mark_id), query)
 
 
 @blp.put("/lessons/<uuid:lesson_id>/attendance")

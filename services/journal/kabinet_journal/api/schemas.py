@@ -28,11 +28,6 @@ class TermOut(Schema):
     closed_by = fields.String(allow_none=True)
 
 
-class TermQuery(Schema):
-    organisation_id = fields.UUID(required=True)
-    academic_year_id = fields.UUID(load_default=None)
-
-
 class ReopenIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
 
@@ -70,10 +65,6 @@ class SubjectOut(Schema):
     name = fields.String()
 
 
-class OrganisationQuery(Schema):
-    organisation_id = fields.UUID(required=True)
-
-
 class CurriculumIn(Schema):
     organisation_id = fields.UUID(required=True)
     academic_year_id = fields.UUID(required=True)
@@ -89,11 +80,6 @@ class CurriculumOut(Schema):
     grade_level = fields.Integer(allow_none=True)
     subject_id = fields.String()
     hours = fields.Integer()
-
-
-class YearQuery(Schema):
-    organisation_id = fields.UUID(required=True)
-    academic_year_id = fields.UUID(load_default=None)
 
 
 class MarkKindIn(Schema):
@@ -131,11 +117,6 @@ class LoadOut(Schema):
     scale = fields.String()
 
 
-class LoadQuery(Schema):
-    group_id = fields.UUID(load_default=None)
-    mine = fields.Boolean(load_default=False, metadata={"description": "Only loads I teach or substitute."})
-
-
 class SubstitutionIn(Schema):
     account_id = fields.UUID(required=True)
     starts_on = fields.Date(required=True)
@@ -166,11 +147,6 @@ class SlotOut(Schema):
     teacher_account_id = fields.String()
     weekday = fields.Integer()
     period = fields.Integer()
-
-
-class TimetableQuery(Schema):
-    term_id = fields.UUID(required=True)
-    group_id = fields.UUID(load_default=None)
 
 
 class GenerateIn(Schema):
@@ -307,6 +283,8 @@ class GridPupil(Schema):
                              metadata={"description": "lesson id → status"})
     average = fields.Float(allow_none=True, metadata={"description": "Weighted by mark kind."})
     term_mark = fields.String(allow_none=True)
+    year_mark = fields.String(allow_none=True, metadata={"description": "The year mark of this load's year."})
+    final_mark = fields.String(allow_none=True, metadata={"description": "The final attestation mark."})
 
 
 class GridOut(Schema):
@@ -341,11 +319,8 @@ class TermResultOut(Schema):
     average = fields.Float(allow_none=True)
     marks_count = fields.Integer()
     term_mark = fields.String(allow_none=True)
-
-
-class StatisticsQuery(Schema):
-    organisation_id = fields.UUID(required=True)
-    term_id = fields.UUID(required=True)
+    year_mark = fields.String(allow_none=True, metadata={"description": "The year mark of this load's year."})
+    final_mark = fields.String(allow_none=True, metadata={"description": "The final attestation mark."})
 
 
 class StatisticsRow(Schema):

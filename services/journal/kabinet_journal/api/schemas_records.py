@@ -174,6 +174,11 @@ class ControlReport(Schema):
     late_topics = fields.List(fields.Dict())
     lessons_without_attendance = fields.List(fields.Dict())
     pupils_without_marks = fields.List(fields.Dict())
+    attestation = fields.List(fields.Dict(), metadata={
+        "description": "Per group and subject: pupils without the term mark of a term that is over, without the "
+                       "year and final marks once the year's last term is (figures only)."})
+    pupils_without_attestation = fields.List(fields.Dict(), metadata={
+        "description": "Administration only: who lacks which mark (period term, year or final)."})
 
 
 class YearCloseIn(Schema):

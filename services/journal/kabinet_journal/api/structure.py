@@ -3,6 +3,7 @@ from kabinet_kit.openapi import Blueprint
 from .. import loads, structure, timetable
 from . import examples as ex
 from . import schemas as s
+from . import schemas_lists as sl
 from .common import caller, db, deps, once
 
 blp = Blueprint("structure", __name__, description="The school year: terms, holidays, subjects, curriculum, "
@@ -19,11 +20,11 @@ def create_term(body):
 
 
 @blp.get("/terms")
-@blp.arguments(s.TermQuery, location="query")
-@blp.response(200, s.TermOut(many=True))
+@blp.arguments(sl.TermListQuery, location="query")
+@blp.response(200, sl.TermPage)
 def list_terms(query):
-    return structure.list_terms(db(), caller(), str(query["organisation_id"]),
-                               str(query["academic_year_id"]) if query["academic_year_id"] else None)
+    """An institution's terms in date order; by year."""
+    return structure.list_terms(db(), caller(), query)
 
 
 @blp.post("/holidays")
@@ -36,10 +37,10 @@ def create_holiday(body):
 
 
 @blp.get("/holidays")
-@blp.arguments(s.OrganisationQuery, location="query")
-@blp.response(200, s.HolidayOut(many=True))
+@blp.arguments(sl.HolidayListQuery, location="query")
+@blp.response(200, sl.HolidayPage)
 def list_holidays(query):
-    return structure.list_holidays(db(), caller(), str(query["organisation_id"]))
+    return structure.list_holidays(db(), caller(), query)
 
 
 @blp.post("/subjects")
@@ -51,10 +52,10 @@ def create_subject(body):
 
 
 @blp.get("/subjects")
-@blp.arguments(s.OrganisationQuery, location="query")
-@blp.response(200, s.SubjectOut(many=True))
+@blp.arguments(sl.OrganisationPageQuery, location="query")
+@blp.response(200, sl.SubjectPage)
 def list_subjects(query):
-    return structure.list_subjects(db(), caller(), str(query["organisation_id"]))
+    return structure.list_subjects(db(), caller(), query)
 
 
 @blp.put("/curriculum")
@@ -66,20 +67,19 @@ def set_curriculum(body):
 
 
 @blp.get("/curriculum")
-@blp.arguments(s.YearQuery, location="query")
-@blp.response(200, s.CurriculumOut(many=True))
+@blp.arguments(sl.CurriculumListQuery, location="query")
+@blp.response(200, sl.CurriculumPage)
 def list_curriculum(query):
     """The institution's curriculum: hours a year per grade level and subject."""
-    return structure.list_curriculum(db(), caller(), str(query["organisation_id"]),
-                                    str(query["academic_year_id"]) if query["academic_year_id"] else None)
+    return structure.list_curriculum(db(), caller(), query)
 
 
 @blp.get("/mark-kinds")
-@blp.arguments(s.OrganisationQuery, location="query")
-@blp.response(200, s.MarkKindOut(many=True))
+@blp.arguments(sl.OrganisationPageQuery, location="query")
+@blp.response(200, sl.MarkKindPage)
 def list_mark_kinds(query):
     """Kinds of marks and their weights in the term average."""
-    return structure.list_mark_kinds(db(), caller(), str(query["organisation_id"]))
+    return structure.list_mark_kinds(db(), caller(), query)
 
 
 @blp.post("/mark-kinds")
@@ -99,11 +99,12 @@ def create_load(body):
 
 
 @blp.get("/loads")
-@blp.arguments(s.LoadQuery, location="query")
-@blp.response(200, s.LoadOut(many=True))
+@blp.arguments(sl.LoadListQuery, location="query")
+@blp.response(200, sl.LoadPage)
 def list_loads(query):
-    """Loads the caller may read; ``mine=true``: those the caller teaches or substitutes."""
-    return loads.list_loads(db(), caller(), str(query["group_id"]) if query["group_id"] else None, query["mine"])
+    """Loads the caller may read, by group, subject, teacher, year; ``mine=true``: those the caller
+    teaches or substitutes."""
+    return loads.list_loads(db(), caller(), query)
 
 
 @blp.put("/loads/<uuid:load_id>/teacher")
@@ -131,11 +132,11 @@ def add_slot(body):
 
 
 @blp.get("/timetable")
-@blp.arguments(s.TimetableQuery, location="query")
-@blp.response(200, s.SlotOut(many=True))
+@blp.arguments(sl.TimetableListQuery, location="query")
+@blp.response(200, sl.SlotPage)
 def list_timetable(query):
-    return timetable.list_timetable(db(), caller(), str(query["term_id"]),
-                                   str(query["group_id"]) if query["group_id"] else None)
+    """A term's weekly slots the caller may read, by group, load, weekday."""
+    return timetable.list_timetable(db(), caller(), query)
 
 
 @blp.post("/timetable/generate")

@@ -144,6 +144,35 @@ class Api(ApiClient):
         return None if response.status_code == 204 else response.get_json()
 
 
+    def _version(self, login: str, path: str) -> str:
+        read = self.as_(login, "GET", path)
+        return read.headers["ETag"] if read.status_code == 200 else "*"
+
+    def save_grid(self, login: str, load: str, term: str, body: dict[str, Any], status: int = 200) -> Any:
+        """Read one term's grid as ``login``, then save ``body`` over that version (If-Match; any
+        version when ``login`` may not read the grid: the save's own refusal is what is tested)."""
+        path = f"/loads/{load}/grid?term_id={term}"
+        response = self.as_(login, "POST", path, json=body, headers={"If-Match": self._version(login, path)})
+        assert response.status_code == status, (response.status_code, response.get_json(silent=True))
+        return response.get_json()
+
+    def save_day(self, login: str, path: str, body: dict[str, Any], status: int = 200) -> Any:
+        """Read the month's attendance sheet of the day in ``body`` as ``login``, then save the
+        day over that version (If-Match)."""
+        month = str(body["date"])[:7]
+        response = self.as_(login, "PUT", path, json=body,
+                            headers={"If-Match": self._version(login, f"{path}?month={month}")})
+        assert response.status_code == status, (response.status_code, response.get_json(silent=True))
+        return response.get_json()
+
+    def save_plan(self, login: str, load: str, body: dict[str, Any], status: int = 200) -> Any:
+        """Read the load's plan as ``login``, then save ``body`` over that version (If-Match)."""
+        path = f"/loads/{load}/plan"
+        response = self.as_(login, "PUT", path, json=body, headers={"If-Match": self._version(login, path)})
+        assert response.status_code == status, (response.status_code, response.get_json(silent=True))
+        return response.get_json()
+
+
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
     with migrated_database(SPEC.directory, "journal") as url:

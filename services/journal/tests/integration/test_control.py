@@ -19,7 +19,7 @@ def month_lessons(api, world, school):
         {"child_id": i("ivan"), "status": "present"}, {"child_id": i("maria"), "status": "absent_ill"}]})
     api.ok("tutor1", "PUT", f"/lessons/{russian['id']}/attendance", json={"entries": [
         {"child_id": i("ivan"), "status": "present"}]})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={"marks": [
+    api.save_grid("teacher1", school.maths_5a, late["term_id"], body={"marks": [
         {"lesson_id": late["id"], "child_id": i("ivan"), "value": 5}]})
     return {"month": first.strftime("%Y-%m"), "late": late, "empty": empty, "russian": russian}
 
@@ -71,3 +71,30 @@ def test_the_department_sees_figures_without_names_and_others_are_refused(api, w
     api.problem("admin2", "GET", f"/control/completeness?organisation_id={i('school1')}&month={m['month']}", 403)
     assert "month" in api.problem("admin1", "GET", f"/control/completeness?organisation_id={i('school1')}&month=2026-9",
                                   422)["errors"]
+
+
+def test_the_control_names_pupils_without_the_term_mark_once_the_term_is_over(api, world, school):
+    """seed 004 §3.4: the first trimester is over; Ivan has his maths term mark, Maria and Artem
+    not, nobody has a Russian one. The year is not over: no year or final mark is owed yet."""
+    i = world.id
+    api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks", json={
+        "period": "term", "term_id": school.terms[1], "marks": [{"child_id": i("ivan"), "value": 4}]})
+    month = world.today.strftime("%Y-%m")
+    path = f"/control/completeness?organisation_id={i('school1')}&month={month}"
+    report = api.ok("deputy1", "GET", path)
+    rows = {(r["group"], r["subject"]): r for r in report["attestation"]}
+    assert (rows[("5А", "Математика")]["without_term_mark"], rows[("5А", "Русский язык")]["without_term_mark"],
+            rows[("5Б", "Математика")]["without_term_mark"]) == (2, 3, 1)
+    assert all(r["without_year_mark"] == r["without_final_mark"] == 0 for r in rows.values())
+    owed = {(p["child_id"], p["load_id"], p["period"], p["term_id"]) for p in report["pupils_without_attestation"]}
+    assert (i("maria"), school.maths_5a, "term", school.terms[1]) in owed
+    assert (i("artem"), school.maths_5a, "term", school.terms[1]) in owed
+    assert not any(c == i("ivan") and load == school.maths_5a for c, load, _p, _t in owed)
+    assert not any(t == school.terms[2] for *_rest, t in owed)  # the current trimester is not over
+    maria = next(p for p in report["pupils_without_attestation"] if p["child_id"] == i("maria"))
+    assert maria["pupil"] == "Александрова Мария" and maria["group"] == "5А"
+    assert report["institution"]["without_term_mark"] == 6
+    # The department: the same figures per group and subject, no pupil.
+    figures = api.ok("dept", "GET", path)
+    assert figures["attestation"] == report["attestation"] and "pupils_without_attestation" not in figures
+    assert i("maria") not in json.dumps(figures)

@@ -14,7 +14,7 @@ def filled(api, world, school):
     on = world.today - timedelta(days=20)
     lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons", json={
         "date": on.isoformat(), "period": 2, "topic": "Сложение дробей", "homework": "№ 245, 246"})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={
+    api.save_grid("teacher1", school.maths_5a, school.terms[2], body={
         "marks": [{"lesson_id": lesson["id"], "child_id": i("ivan"), "value": 5},
                   {"lesson_id": lesson["id"], "child_id": i("ivan"), "value": 4, "kind": "control"},
                   {"lesson_id": lesson["id"], "child_id": i("artem"), "value": 3}],

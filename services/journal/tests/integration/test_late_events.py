@@ -84,7 +84,7 @@ def test_an_account_created_delivered_after_its_deactivation_stays_deactivated(a
     subscribe to account.activated, so that one cannot undo a deactivation here.)"""
     feed.send(*world.account_events("teacher-late", "staff", [("teacher", "school1", None)], last_name="Уволенный"))
     account, person = world.account("teacher-late"), world.person("teacher-late")
-    api.ok("teacher-late", "GET", f"/subjects?organisation_id={world.id('school1')}")
+    api.ok("teacher-late", "GET", f"/subjects?organisation_id={world.id('school1')}")["items"]
     _send_late(feed,
                ("identity.account.deactivated.v1", {"account_id": account, "person_id": person,
                                                     "reason": "employment ended"}, 3),

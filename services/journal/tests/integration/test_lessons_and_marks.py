@@ -53,31 +53,31 @@ def test_a_substitute_fills_a_colleagues_lesson_and_authors_are_kept(api, world,
     assert filled["topic_entered_by"] == world.account("teacher3")
     assert filled["created_by"] == world.account("teacher1")
     ivan = world.id("ivan")
-    saved = api.ok("teacher3", "POST", f"/loads/{school.maths_5a}/grid", json={
+    saved = api.save_grid("teacher3", school.maths_5a, school.terms[2], body={
         "marks": [{"lesson_id": lesson["id"], "child_id": ivan, "value": 4}]})
     assert saved["marks"][0]["author_account_id"] == world.account("teacher3")
     # The substitution covers yesterday and today, not a week ago.
     old = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons", json={"date": days["week_ago"].isoformat(),
                                                                                "period": 6})
     api.problem("teacher3", "PATCH", f"/lessons/{old['id']}", 403, json={"topic": "Чужой урок"})
-    refused = api.problem("teacher3", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
+    refused = api.save_grid("teacher3", school.maths_5a, school.terms[2], status=422, body={
         "marks": [{"lesson_id": old["id"], "child_id": ivan, "value": 5}]})
     assert "lesson_id" in refused["errors"]["marks"]["0"]
     # The substitute sees the loads they substitute among theirs.
-    assert school.maths_5a in {ld["id"] for ld in api.ok("teacher3", "GET", "/loads?mine=true")}
+    assert school.maths_5a in {ld["id"] for ld in api.ok("teacher3", "GET", "/loads?mine=true")["items"]}
 
 
 def test_several_weighted_marks_their_history_and_the_term_average(api, world, school, days):
     ivan, maria = world.id("ivan"), world.id("maria")
     lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                     json={"date": days["two_weeks_ago"].isoformat(), "topic": "Контрольная работа № 1"})
-    saved = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={"marks": [
+    saved = api.save_grid("teacher1", school.maths_5a, school.terms[2], body={"marks": [
         {"lesson_id": lesson["id"], "child_id": ivan, "value": 5, "kind": "oral"},
         {"lesson_id": lesson["id"], "child_id": ivan, "value": "3", "kind": "control"},
         {"date": days["two_weeks_ago"].isoformat(), "child_id": maria, "value": 4, "kind": "test"}]})
     assert [(m["value"], m["weight"]) for m in saved["marks"]] == [("5", 1), ("3", 3), ("4", 2)]
     kinds = {k["code"]: k["weight"] for k in api.ok("teacher1", "GET",
-                                                    f"/mark-kinds?organisation_id={world.id('school1')}")}
+                                                    f"/mark-kinds?organisation_id={world.id('school1')}")["items"]}
     assert kinds["control"] == 3 and kinds["oral"] == 1
 
     grid = api.ok("teacher1", "GET", f"/loads/{school.maths_5a}/grid?term_id={school.terms[2]}")
@@ -94,11 +94,11 @@ def test_several_weighted_marks_their_history_and_the_term_average(api, world, s
     changed = api.ok("teacher1", "PATCH", f"/marks/{control['id']}", json={"value": 4})
     assert changed["value"] == "4"
     api.ok("teacher1", "DELETE", f"/marks/{oral['id']}")
-    history = api.ok("deputy1", "GET", f"/marks/{control['id']}/history")
+    history = api.ok("deputy1", "GET", f"/marks/{control['id']}/history")["items"]
     assert [(h["action"], h["old_value"], h["new_value"]) for h in history] == [
         ("recorded", None, "3"), ("changed", "3", "4")]
     assert all(h["author_account_id"] == world.account("teacher1") and h["at"] for h in history)
-    deleted = api.ok("teacher1", "GET", f"/marks/{oral['id']}/history")
+    deleted = api.ok("teacher1", "GET", f"/marks/{oral['id']}/history")["items"]
     assert [h["action"] for h in deleted] == ["recorded", "deleted"] and deleted[-1]["old_value"] == "5"
     types = [t for t, d in api.events("journal.mark.") if d["mark_id"] in (oral["id"], control["id"])]
     assert types == ["journal.mark.recorded.v1", "journal.mark.recorded.v1", "journal.mark.changed.v1",
@@ -107,7 +107,7 @@ def test_several_weighted_marks_their_history_and_the_term_average(api, world, s
     assert (changed_event["previous_value"], changed_event["value"]) == ("3", "4")
 
     results = {r["child_id"]: r for r in api.ok("teacher1", "GET",
-                                                f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")}
+                                                f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")["items"]}
     assert results[maria]["average"] == 4.0
     api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks", json={
         "period": "term", "term_id": school.terms[2], "marks": [{"child_id": ivan, "value": 4},
@@ -115,7 +115,7 @@ def test_several_weighted_marks_their_history_and_the_term_average(api, world, s
     api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks", json={
         "period": "term", "term_id": school.terms[2], "marks": [{"child_id": maria, "value": 5}]})
     results = {r["child_id"]: r for r in api.ok("tutor1", "GET",
-                                                f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")}
+                                                f"/loads/{school.maths_5a}/term-results?term_id={school.terms[2]}")["items"]}
     assert (results[ivan]["term_mark"], results[maria]["term_mark"]) == ("4", "5")
     final = api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks",
                    json={"period": "year", "marks": [{"child_id": ivan, "value": 4}]})
@@ -140,11 +140,11 @@ def test_pass_fail_scale(api, world, school, days):
                                                     "teacher_account_id": world.account("teacher1"),
                                                     "scale": "pass_fail"})["id"]
     lesson = api.ok("teacher1", "POST", f"/loads/{load}/lessons", json={"date": days["yesterday"].isoformat()})
-    saved = api.ok("teacher1", "POST", f"/loads/{load}/grid", json={"marks": [
+    saved = api.save_grid("teacher1", load, school.terms[2], body={"marks": [
         {"lesson_id": lesson["id"], "child_id": world.id("ivan"), "value": "pass"},
         {"lesson_id": lesson["id"], "child_id": world.id("maria"), "value": "FAIL"}]})
     assert [m["value"] for m in saved["marks"]] == ["pass", "fail"]
-    bad = api.problem("teacher1", "POST", f"/loads/{load}/grid", 422, json={"marks": [
+    bad = api.save_grid("teacher1", load, school.terms[2], status=422, body={"marks": [
         {"lesson_id": lesson["id"], "child_id": world.id("artem"), "value": 5}]})
     assert "pass or fail" in bad["errors"]["marks"]["0"]["value"][0]
     grid = api.ok("teacher1", "GET", f"/loads/{load}/grid?term_id={school.terms[2]}")
@@ -188,14 +188,14 @@ def test_one_bad_cell_rejects_the_whole_grid_and_writes_nothing(api, world, scho
              for n, v in (("ivan", 5), ("maria", 4), ("artem", 6))]
     attendance = [{"lesson_id": lesson["id"], "child_id": world.id("ivan"), "status": "present"}]
     counts = (api.count(Mark), api.count(Attendance), api.count(MarkChange), len(api.events()))
-    problem = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422,
-                          json={"marks": cells, "attendance": attendance})
+    problem = api.save_grid("teacher1", school.maths_5a, school.terms[2], status=422,
+                            body={"marks": cells, "attendance": attendance})
     assert list(problem["errors"]["marks"]) == ["2"] and "value" in problem["errors"]["marks"]["2"]
     assert (api.count(Mark), api.count(Attendance), api.count(MarkChange), len(api.events())) == counts
 
     # The same grid without the bad cell is saved whole.
-    saved = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid",
-                   json={"marks": cells[:2], "attendance": attendance})
+    saved = api.save_grid("teacher1", school.maths_5a, school.terms[2],
+                          body={"marks": cells[:2], "attendance": attendance})
     assert len(saved["marks"]) == 2 and len(saved["attendance"]) == 1
     assert api.count(Mark) == counts[0] + 2
 
@@ -210,7 +210,7 @@ def test_bad_cells_name_their_cause(api, world, feed, school, days):
               world.movement("enrolled", "newcomer", "school1", "s1-5a", days["today"]))
     no_lesson_day = days["today"] + timedelta(days=3)
     counts = (api.count(Mark), api.count(Attendance), len(api.events()))
-    problem = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
+    problem = api.save_grid("teacher1", school.maths_5a, school.terms[2], status=422, body={
         "marks": [{"lesson_id": lesson["id"], "child_id": world.id("olga"), "value": 5},   # 5Б pupil
                   {"lesson_id": lesson["id"], "child_id": newcomer, "value": 5},           # joined later
                   {"lesson_id": lesson["id"], "child_id": world.id("ivan"), "value": 0},   # off the scale
@@ -228,6 +228,6 @@ def test_bad_cells_name_their_cause(api, world, feed, school, days):
     # The newcomer's marks from today on are fine.
     today_lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                           json={"date": days["today"].isoformat(), "period": 10})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={
+    api.save_grid("teacher1", school.maths_5a, school.terms[2], body={
         "marks": [{"lesson_id": today_lesson["id"], "child_id": newcomer, "value": 5}]})
     assert api.count(Lesson, Lesson.id == today_lesson["id"]) == 1

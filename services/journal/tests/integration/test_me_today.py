@@ -18,7 +18,7 @@ def day(api, world, school):
     api.ok("teacher1", "PUT", f"/lessons/{filled['id']}/attendance", json={"entries": [
         {"child_id": i("ivan"), "status": "present"}, {"child_id": i("maria"), "status": "absent_ill"},
         {"child_id": i("artem"), "status": "late"}]})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={"marks": [
+    api.save_grid("teacher1", school.maths_5a, school.terms[2], body={"marks": [
         {"lesson_id": filled["id"], "child_id": i("ivan"), "value": 5}]})
     api.ok("admin1", "POST", f"/loads/{school.maths_5b}/substitutions", json={
         "account_id": world.account("teacher3"), "starts_on": today.isoformat(), "ends_on": today.isoformat()})

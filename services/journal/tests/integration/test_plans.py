@@ -17,17 +17,16 @@ def _curriculum(api, world, school, hours):
 def test_a_plan_whose_hours_do_not_add_up_is_refused_and_nothing_is_written(api, world, school):
     before = api.count(PlanTopic), api.count(ThematicPlan)
     # No curriculum for grade 5 maths yet: the cause is named.
-    missing = api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", 422, json={"topics": TOPICS})
+    missing = api.save_plan("teacher1", school.maths_5a, status=422, body={"topics": TOPICS})
     assert "curriculum sets no hours" in missing["errors"]["total_hours"][0]
     _curriculum(api, world, school, 6)
-    short = api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", 422,
-                        json={"topics": TOPICS[:2]})
+    short = api.save_plan("teacher1", school.maths_5a, status=422, body={"topics": TOPICS[:2]})
     assert short["errors"]["total_hours"] == [
         "The plan has 5 hours; the curriculum sets 6 for «Математика» in grade 5."]
-    bad = api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", 422, json={"topics": [
+    bad = api.save_plan("teacher1", school.maths_5a, status=422, body={"topics": [
         {"title": "  ", "hours": 3}, {"title": "Дроби", "hours": 0}, {"title": "Игра", "hours": 3, "kind": "party"}]})
     assert "topics" in bad["errors"]
-    blank = api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", 422, json={"topics": [
+    blank = api.save_plan("teacher1", school.maths_5a, status=422, body={"topics": [
         {"title": "  ", "hours": 3}, {"title": "Дроби", "hours": 3}]})
     assert blank["errors"]["topics"]["0"]["title"]
     assert (api.count(PlanTopic), api.count(ThematicPlan)) == before
@@ -35,20 +34,20 @@ def test_a_plan_whose_hours_do_not_add_up_is_refused_and_nothing_is_written(api,
 
 def test_the_teacher_saves_the_plan_whole_and_a_new_version_replaces_it(api, world, school):
     _curriculum(api, world, school, 6)
-    plan = api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", json={"topics": TOPICS})
+    plan = api.save_plan("teacher1", school.maths_5a, body={"topics": TOPICS})
     assert plan["total_hours"] == plan["curriculum_hours"] == 6 and plan["saved_by"] == world.account("teacher1")
     assert [(t["position"], t["title"], t["hours"], t["kind"]) for t in plan["topics"]] == [
         (1, "Натуральные числа", 2, "lesson"), (2, "Дроби", 3, "lesson"),
         (3, "Контрольная работа", 1, "practical_work")]
     # A failed save keeps the saved plan as it was.
-    api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", 422, json={"topics": TOPICS[:1]})
+    api.save_plan("teacher1", school.maths_5a, status=422, body={"topics": TOPICS[:1]})
     assert len(api.ok("tutor1", "GET", f"/loads/{school.maths_5a}/plan")["topics"]) == 3
     # The administration may redraw it; the new one replaces it whole.
-    again = api.ok("deputy1", "PUT", f"/loads/{school.maths_5a}/plan",
-                   json={"topics": [{"title": "Повторение", "hours": 1}, {"title": "Дроби", "hours": 5}]})
+    again = api.save_plan("deputy1", school.maths_5a, body={"topics": [{"title": "Повторение", "hours": 1},
+                                                                       {"title": "Дроби", "hours": 5}]})
     assert [t["title"] for t in again["topics"]] == ["Повторение", "Дроби"]
     assert api.count(PlanTopic, PlanTopic.load_id == school.maths_5a) == 2
-    api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", json={"topics": TOPICS})
+    api.save_plan("teacher1", school.maths_5a, body={"topics": TOPICS})
 
 
 def test_who_may_read_and_write_a_plan(api, world, school):
@@ -65,10 +64,10 @@ def test_who_may_read_and_write_a_plan(api, world, school):
 
 def test_the_plan_suggests_topics_for_the_lessons_in_order_and_the_teacher_takes_them(api, world, school, lesson_on):
     _curriculum(api, world, school, 6)
-    api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", json={"topics": TOPICS})
+    api.save_plan("teacher1", school.maths_5a, body={"topics": TOPICS})
     base = school.today - timedelta(days=50)  # term 2
     lessons = [lesson_on(school.maths_5a, base + timedelta(days=d), period=4) for d in (0, 1, 2, 7, 8, 9, 14)]
-    suggested = api.ok("teacher1", "GET", f"/loads/{school.maths_5a}/plan/lessons?term_id={school.terms[2]}")
+    suggested = api.ok("teacher1", "GET", f"/loads/{school.maths_5a}/plan/lessons?term_id={school.terms[2]}")["items"]
     mine = [s for s in suggested if s["lesson_id"] in {les["id"] for les in lessons}]
     assert [s["suggested_topic"] for s in mine] == ["Натуральные числа", "Натуральные числа", "Дроби", "Дроби",
                                                    "Дроби", "Контрольная работа", None]
@@ -85,3 +84,20 @@ def test_the_plan_suggests_topics_for_the_lessons_in_order_and_the_teacher_takes
     api.problem("teacher3", "POST", f"/lessons/{lessons[0]['id']}/take-plan-topic", 404)
     api.problem("tutor1", "POST", f"/lessons/{lessons[0]['id']}/take-plan-topic", 403)
     api.problem("teacher2", "GET", f"/loads/{school.maths_5a}/plan/lessons", 404)
+
+
+def test_two_saves_of_one_plan_read_once_the_second_gets_412_with_the_current_plan(api, world, school):
+    _curriculum(api, world, school, 6)
+    path = f"/loads/{school.maths_5a}/plan"
+    api.save_plan("teacher1", school.maths_5a, body={"topics": TOPICS})
+    read = api.as_("teacher1", "GET", path)
+    version = read.headers["ETag"]
+    assert api.as_("deputy1", "GET", path).headers["ETag"] == version  # one document, one version for all
+    first = api.as_("deputy1", "PUT", path, headers={"If-Match": version},
+                    json={"topics": [{"title": "Повторение", "hours": 6}]})
+    assert first.status_code == 200 and first.headers["ETag"] != version
+    assert api.as_("teacher1", "GET", path).headers["ETag"] == first.headers["ETag"]
+    second = api.problem("teacher1", "PUT", path, 412, headers={"If-Match": version}, json={"topics": TOPICS})
+    assert [t["title"] for t in second["current"]["topics"]] == ["Повторение"]
+    assert "If-Match" in api.problem("teacher1", "PUT", path, 428, json={"topics": TOPICS})["errors"]
+    assert [t["title"] for t in api.ok("teacher1", "GET", path)["topics"]] == ["Повторение"]

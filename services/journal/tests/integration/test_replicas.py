@@ -11,8 +11,8 @@ def test_transfer_moves_the_pupil_between_grids_by_date(api, world, feed, school
     artem = world.id("artem")
     earlier = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                      json={"date": (school.today - timedelta(days=2)).isoformat()})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid",
-           json={"marks": [{"lesson_id": earlier["id"], "child_id": artem, "value": 4}]})
+    api.save_grid("teacher1", school.maths_5a, school.terms[2], body=
+        {"marks": [{"lesson_id": earlier["id"], "child_id": artem, "value": 4}]})
     feed.send(("identity.child.transferred.v1", {**world.movement("enrolled", "artem", "school1", "s1-5b",
                                                                   school.today)[1],
                                                  "from_organisation_id": world.id("school1"),
@@ -20,12 +20,12 @@ def test_transfer_moves_the_pupil_between_grids_by_date(api, world, feed, school
     stays = api.count(Membership, Membership.child_id == artem)
     assert stays == 2
     today_5a = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons", json={"date": school.today.isoformat()})
-    refused = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
+    refused = api.save_grid("teacher1", school.maths_5a, school.terms[2], status=422, body={
         "marks": [{"lesson_id": today_5a["id"], "child_id": artem, "value": 5}]})
     assert "child_id" in refused["errors"]["marks"]["0"]
     today_5b = api.ok("teacher1", "POST", f"/loads/{school.maths_5b}/lessons", json={"date": school.today.isoformat()})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5b}/grid",
-           json={"marks": [{"lesson_id": today_5b["id"], "child_id": artem, "value": 5}]})
+    api.save_grid("teacher1", school.maths_5b, school.terms[2], body=
+        {"marks": [{"lesson_id": today_5b["id"], "child_id": artem, "value": 5}]})
     # Both grids of the term list him: 5А for the days he was there, 5Б from today.
     for load in (school.maths_5a, school.maths_5b):
         grid = api.ok("teacher1", "GET", f"/loads/{load}/grid?term_id={school.terms[2]}")
@@ -36,8 +36,8 @@ def test_withdrawal_erases_the_name_and_keeps_the_marks(api, world, feed, school
     maria = world.id("maria")
     lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                     json={"date": (school.today - timedelta(days=3)).isoformat(), "period": 2})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid",
-           json={"marks": [{"lesson_id": lesson["id"], "child_id": maria, "value": 5}]})
+    api.save_grid("teacher1", school.maths_5a, school.terms[2], body=
+        {"marks": [{"lesson_id": lesson["id"], "child_id": maria, "value": 5}]})
     feed.send(("identity.child.withdrawn.v1", {**world.movement("withdrawn", "maria", "school1", None,
                                                                 school.today)[1]}))
     assert api.count(PersonName, PersonName.person_id == maria) == 0

@@ -24,7 +24,7 @@ def test_terms_follow_the_institutions_division_of_the_year(api, world, school):
         api.ok("deputy1", "POST", "/terms", json={"organisation_id": w.id("school1"), "academic_year_id": year2,
                                                   "kind": "quarter", "number": n, "starts_on": s.isoformat(),
                                                   "ends_on": e.isoformat()})
-    listed = api.ok("teacher1", "GET", f"/terms?organisation_id={w.id('school1')}&academic_year_id={year2}")
+    listed = api.ok("teacher1", "GET", f"/terms?organisation_id={w.id('school1')}&academic_year_id={year2}")["items"]
     assert [(t["kind"], t["number"]) for t in listed] == [("quarter", n) for n in (1, 2, 3, 4)]
 
     base = {"organisation_id": w.id("school1"), "academic_year_id": year2}
@@ -40,7 +40,7 @@ def test_terms_follow_the_institutions_division_of_the_year(api, world, school):
 
     # School 2 divides the test year in halves (its first half exists): a second one fits, a third does not.
     s2 = {"organisation_id": w.id("school2"), "academic_year_id": w.id("year"), "kind": "half"}
-    first = api.ok("admin2", "GET", f"/terms?organisation_id={w.id('school2')}")[0]
+    first = api.ok("admin2", "GET", f"/terms?organisation_id={w.id('school2')}")["items"][0]
     second_start = date.fromisoformat(first["ends_on"]) + timedelta(days=1)
     api.ok("admin2", "POST", "/terms", json={**s2, "number": 2, "starts_on": second_start.isoformat(),
                                              "ends_on": (second_start + timedelta(days=60)).isoformat()})
@@ -48,8 +48,8 @@ def test_terms_follow_the_institutions_division_of_the_year(api, world, school):
         **s2, "number": 3, "starts_on": (second_start + timedelta(days=70)).isoformat(),
         "ends_on": (second_start + timedelta(days=80)).isoformat()})["errors"]
     # Trimesters at school 1 (the fixture made three).
-    assert [t["kind"] for t in api.ok("admin1", "GET", f"/terms?organisation_id={w.id('school1')}"
-                                                       f"&academic_year_id={w.id('year')}")] == ["trimester"] * 3
+    trimesters = api.ok("admin1", "GET", f"/terms?organisation_id={w.id('school1')}&academic_year_id={w.id('year')}")
+    assert [t["kind"] for t in trimesters["items"]] == ["trimester"] * 3
     # Only the institution's administration makes terms.
     api.problem("teacher1", "POST", "/terms", 403, json={**base, "kind": "quarter", "number": 1,
                                                          "starts_on": "2031-09-01", "ends_on": "2031-10-01"})
@@ -60,7 +60,7 @@ def test_terms_follow_the_institutions_division_of_the_year(api, world, school):
 def test_subjects_curriculum_and_loads(api, world, school):
     w = world
     org = w.id("school1")
-    names = [s["name"] for s in api.ok("teacher1", "GET", f"/subjects?organisation_id={org}")]
+    names = [s["name"] for s in api.ok("teacher1", "GET", f"/subjects?organisation_id={org}")["items"]]
     assert {"Математика", "Русский язык"} <= set(names)
     assert "name" in api.problem("admin1", "POST", "/subjects", 409,
                                  json={"organisation_id": org, "name": "Математика"})["errors"]
@@ -71,9 +71,9 @@ def test_subjects_curriculum_and_loads(api, world, school):
     again = api.ok("deputy1", "PUT", "/curriculum", json={**hours, "hours": 136})
     assert again["hours"] == 136
     assert [c["hours"] for c in api.ok("teacher1", "GET", f"/curriculum?organisation_id={org}"
-                                                          f"&academic_year_id={w.id('year')}")
+                                                          f"&academic_year_id={w.id('year')}")["items"]
             if c["subject_id"] == school.maths] == [136]
-    s2_subject = api.ok("admin2", "GET", f"/subjects?organisation_id={w.id('school2')}")[0]["id"]
+    s2_subject = api.ok("admin2", "GET", f"/subjects?organisation_id={w.id('school2')}")["items"][0]["id"]
     assert "subject_id" in api.problem("admin1", "PUT", "/curriculum", 422,
                                        json={**hours, "subject_id": s2_subject, "hours": 10})["errors"]
 
@@ -100,14 +100,14 @@ def test_subjects_curriculum_and_loads(api, world, school):
                                                     "teacher_account_id": w.account("teacher3"),
                                                     "scale": "pass_fail"})
     assert (load["scale"], load["organisation_id"], load["academic_year_id"]) == ("pass_fail", org, w.id("year"))
-    mine = {ld["id"] for ld in api.ok("teacher3", "GET", "/loads?mine=true")}
+    mine = {ld["id"] for ld in api.ok("teacher3", "GET", "/loads?mine=true")["items"]}
     assert mine == {load["id"]}
 
 
 def test_timetable_refuses_clashes_and_generates_lessons_without_holidays(api, world, school):
     w = world
     term = school.terms[2]
-    terms = {t["id"]: t for t in api.ok("admin1", "GET", f"/terms?organisation_id={w.id('school1')}")}
+    terms = {t["id"]: t for t in api.ok("admin1", "GET", f"/terms?organisation_id={w.id('school1')}")["items"]}
     start, end = date.fromisoformat(terms[term]["starts_on"]), date.fromisoformat(terms[term]["ends_on"])
     slot = {"term_id": term}
     api.ok("admin1", "POST", "/timetable", json={**slot, "load_id": school.maths_5a, "weekday": 1, "period": 1})
@@ -142,10 +142,10 @@ def test_timetable_refuses_clashes_and_generates_lessons_without_holidays(api, w
     assert api.ok("admin1", "POST", "/timetable/generate", json={"term_id": term, "group_id": w.id("s1-5a")}) == []
     assert api.count(Lesson, Lesson.load_id == school.maths_5b) == 0
 
-    timetable = api.ok("teacher1", "GET", f"/timetable?term_id={term}")
+    timetable = api.ok("teacher1", "GET", f"/timetable?term_id={term}")["items"]
     assert {(s["weekday"], s["period"], s["load_id"]) for s in timetable} == {
         (1, 1, school.maths_5a), (3, 2, school.maths_5a), (1, 2, school.maths_5b)}
-    assert api.ok("teacher3", "GET", f"/timetable?term_id={term}") == []
+    assert api.ok("teacher3", "GET", f"/timetable?term_id={term}")["items"] == []
 
     # One lesson moved to another day and given another kind, by the administration... not allowed
     # to a stranger; the teacher may.

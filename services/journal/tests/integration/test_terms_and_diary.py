@@ -12,11 +12,11 @@ from kabinet_journal.models import Lesson, Mark, TermAudit
 @pytest.fixture(scope="module")
 def term1_lesson(api, world, school):
     """A lesson of 5А maths in term 1 with marks, and attendance in term 2, before term 1 closes."""
-    terms = {t["id"]: t for t in api.ok("admin1", "GET", f"/terms?organisation_id={world.id('school1')}")}
+    terms = {t["id"]: t for t in api.ok("admin1", "GET", f"/terms?organisation_id={world.id('school1')}")["items"]}
     on = date.fromisoformat(terms[school.terms[1]]["ends_on"]) - timedelta(days=3)
     lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                     json={"date": on.isoformat(), "topic": "Повторение", "homework": "Стр. 40"})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={"marks": [
+    api.save_grid("teacher1", school.maths_5a, school.terms[1], body={"marks": [
         {"lesson_id": lesson["id"], "child_id": world.id("ivan"), "value": 5, "kind": "control"},
         {"lesson_id": lesson["id"], "child_id": world.id("maria"), "value": 3}]})
     return lesson
@@ -33,7 +33,7 @@ def test_closing_a_term_locks_it_and_only_an_administrator_reopens_it(api, world
     mark = next(p for p in api.ok("teacher1", "GET", f"/loads/{school.maths_5a}/grid?term_id={term}")["pupils"]
                 if p["child_id"] == world.id("ivan"))["marks"][0]
     marks_before, events_before = api.count(Mark), len(api.events())
-    locked = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/grid", 422, json={
+    locked = api.save_grid("teacher1", school.maths_5a, term, status=422, body={
         "marks": [{"lesson_id": term1_lesson["id"], "child_id": world.id("artem"), "value": 4},
                   {"mark_id": mark["id"], "child_id": world.id("ivan"), "value": 2}],
         "deletions": [mark["id"]]})
@@ -57,7 +57,7 @@ def test_closing_a_term_locks_it_and_only_an_administrator_reopens_it(api, world
     assert "reason" in api.problem("admin1", "POST", f"/terms/{term}/reopen", 422, json={})["errors"]
     reopened = api.ok("admin1", "POST", f"/terms/{term}/reopen", json={"reason": "Исправление ошибки в оценке"})
     assert reopened["closed_at"] is None
-    audit = api.ok("deputy1", "GET", f"/terms/{term}/audit")
+    audit = api.ok("deputy1", "GET", f"/terms/{term}/audit")["items"]
     assert [(a["action"], a["account_id"]) for a in audit] == [
         ("closed", world.account("deputy1")), ("reopened", world.account("admin1"))]
     assert audit[1]["reason"] == "Исправление ошибки в оценке"
@@ -70,13 +70,13 @@ def test_closing_a_term_locks_it_and_only_an_administrator_reopens_it(api, world
 
 def test_the_department_reads_statistics_without_names(api, world, school, term1_lesson):
     rows = api.ok("dept", "GET", f"/statistics/progress?organisation_id={world.id('school1')}"
-                                 f"&term_id={school.terms[1]}")
+                                 f"&term_id={school.terms[1]}")["items"]
     maths = next(r for r in rows if r["load_id"] == school.maths_5a)
     assert maths["marks"] >= 2 and maths["lessons"] >= 1 and maths["group"] == "5А"
     text = str(rows)
     assert not any(n in text for n in ("Петров", "Александрова", "Иван", world.id("ivan"), world.id("maria")))
     assert api.ok("deputy1", "GET", f"/statistics/progress?organisation_id={world.id('school1')}"
-                                    f"&term_id={school.terms[1]}") == rows
+                                    f"&term_id={school.terms[1]}")["items"] == rows
     api.problem("teacher1", "GET", f"/statistics/progress?organisation_id={world.id('school1')}"
                                    f"&term_id={school.terms[1]}", 403)
     api.problem("admin2", "GET", f"/statistics/progress?organisation_id={world.id('school1')}"
@@ -91,7 +91,7 @@ def test_the_diary_is_the_pupils_and_the_consenting_guardians_only(api, world, f
     ivan = world.id("ivan")
     lesson = api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/lessons",
                     json={"date": school.today.isoformat(), "topic": "Уравнения", "homework": "№ 101, 102"})
-    api.ok("teacher1", "POST", f"/loads/{school.maths_5a}/grid", json={
+    api.save_grid("teacher1", school.maths_5a, school.terms[2], body={
         "marks": [{"lesson_id": lesson["id"], "child_id": ivan, "value": 4, "kind": "test"}],
         "attendance": [{"lesson_id": lesson["id"], "child_id": ivan, "status": "late"}]})
     api.ok("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks", json={

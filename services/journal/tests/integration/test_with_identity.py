@@ -64,9 +64,9 @@ class City:
     def via_gateway(self, login, method, path, **kwargs) -> requests.Response:
         return self.via_gateway_with(self.token(login), method, path, **kwargs)
 
-    def via_gateway_with(self, token, method, path, **kwargs) -> requests.Response:
+    def via_gateway_with(self, token, method, path, headers=None, **kwargs) -> requests.Response:
         return requests.request(method, f"{self.gateway}/api/journal{path}", timeout=10,
-                                headers={"Authorization": f"Bearer {token}"}, **kwargs)
+                                headers={**(headers or {}), "Authorization": f"Bearer {token}"}, **kwargs)
 
     def session(self):
         return app_deps(self.app).session_factory()
@@ -179,7 +179,7 @@ def test_teacher1s_grid_and_guardian1s_diary_through_the_gateway(city):
     assert loads.status_code == 200, loads.text
     q1 = _q1(city)
     grids = {}
-    for load in loads.json():
+    for load in loads.json()["items"]:
         r = city.via_gateway("teacher1", "GET", f"/loads/{load['id']}/grid?term_id={q1.id}")
         assert r.status_code == 200, r.text
         grids[load["id"]] = r.json()
@@ -191,13 +191,15 @@ def test_teacher1s_grid_and_guardian1s_diary_through_the_gateway(city):
     load_id = maths_5a["load"]["id"]
 
     # Marks and attendance through the gateway on a second-quarter lesson.
-    lessons = city.via_gateway("teacher1", "GET", f"/loads/{load_id}/lessons").json()
+    lessons = city.via_gateway("teacher1", "GET", f"/loads/{load_id}/lessons?limit=200").json()["items"]
     q2_lesson = next(les for les in lessons if les["term_id"] != q1.id and les["date"] > "2026-11-20")
-    saved = city.via_gateway("teacher1", "POST", f"/loads/{load_id}/grid", json={
+    q2_grid = f"/loads/{load_id}/grid?term_id={q2_lesson['term_id']}"
+    version = city.via_gateway("teacher1", "GET", q2_grid).headers["ETag"]
+    saved = city.via_gateway("teacher1", "POST", q2_grid, headers={"If-Match": version}, json={
         "marks": [{"lesson_id": q2_lesson["id"], "child_id": ivan["child_id"], "value": 5, "kind": "test"}],
         "attendance": [{"lesson_id": q2_lesson["id"], "child_id": ivan["child_id"], "status": "present"}]})
     assert saved.status_code == 200, saved.text
-    bad = city.via_gateway("teacher1", "POST", f"/loads/{load_id}/grid", json={
+    bad = city.via_gateway("teacher1", "POST", q2_grid, headers={"If-Match": saved.headers["ETag"]}, json={
         "marks": [{"lesson_id": q2_lesson["id"], "child_id": ivan["child_id"], "value": 5},
                   {"lesson_id": q2_lesson["id"], "child_id": ivan["child_id"], "value": "отлично"}]})
     assert bad.status_code == 422 and bad.headers["Content-Type"].startswith("application/problem+json")

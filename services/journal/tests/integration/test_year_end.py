@@ -55,7 +55,7 @@ def test_closing_the_year(api, world, school, feed):
     assert "Петров" not in text and "Иван" not in text
     # Every term is closed and the closing is in each term's audit.
     for term in school.terms.values():
-        assert api.ok("deputy1", "GET", f"/terms/{term}/audit")[-1]["reason"] == "year closed"
+        assert api.ok("deputy1", "GET", f"/terms/{term}/audit")["items"][-1]["reason"] == "year closed"
     assert api.count(TermAudit) == 3
 
     # Once only; and the year is frozen.
@@ -63,8 +63,8 @@ def test_closing_the_year(api, world, school, feed):
     assert api.count(YearClosing) == 1
     api.ok("admin1", "PUT", "/curriculum", json={"organisation_id": i("school1"), "academic_year_id": year,
                                                  "grade_level": 5, "subject_id": school.maths, "hours": 1})
-    frozen = api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/plan", 409,
-                         json={"topics": [{"title": "Повторение", "hours": 1}]})
+    frozen = api.save_plan("teacher1", school.maths_5a, status=409,
+                           body={"topics": [{"title": "Повторение", "hours": 1}]})
     assert "academic_year_id" in frozen["errors"]
     api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/lessons", 409,
                 json={"date": world.today.isoformat(), "topic": "Поздно"})

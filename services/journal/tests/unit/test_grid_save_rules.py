@@ -105,3 +105,24 @@ def test_attendance_needs_a_known_status():
     assert out.errors == {"attendance": {"0": {"status": [
         "One of: present, late, absent_ill, absent_valid, absent_unexcused."]}}}
     assert out.marked == []
+
+
+def test_attendance_waits_for_the_lessons_day_and_a_grid_save_stays_in_its_term():
+    known = facts()
+    known.today = MON  # Tuesday's lesson has not taken place yet
+    out = decide_cells(TEACHER, known, [], [], [{"lesson_id": "lesson-mon", "child_id": "ivan", "status": "present"},
+                                                {"lesson_id": "lesson-tue", "child_id": "ivan", "status": "present"}])
+    assert list(out.errors["attendance"]) == ["1"] and TUE.isoformat() in out.errors["attendance"]["1"]["date"][0]
+    assert [lesson.id for lesson, _child, _status in out.marked] == ["lesson-mon"]  # errors: nothing is applied
+    other_term = facts()
+    other_term.term_id = "term-2"
+    out = decide_cells(TEACHER, other_term, [{"lesson_id": "lesson-mon", "child_id": "ivan", "value": 5}], [], [])
+    assert "lesson_id" in out.errors["marks"]["0"] and out.new_marks == []
+
+
+def test_a_topic_or_homework_waits_for_the_lessons_day():
+    from kabinet_journal.lessons import future_entries
+
+    assert future_entries(TUE, MON, {"topic": "Дроби", "homework": " ", "material": "Учебник"}) == {
+        "topic": [f"The lesson of {TUE.isoformat()} has not taken place yet: this is entered on its day or later."]}
+    assert future_entries(MON, MON, {"topic": "Дроби", "homework": "№ 1"}) == {}
