@@ -50,8 +50,9 @@ class World:
             events.append(("identity.group.created.v1", {"group_id": i(group), "organisation_id": i(org),
                                                           "academic_year_id": i("year"), "kind": "school_class",
                                                           "name": name, "grade_level": 5}))
-        for login, roles in (("admin1", [("institution_admin", "school1")]), ("deputy1", [("deputy_director", "school1")]),
-                             ("teacher1", [("teacher", "school1")]), ("teacher3", [("teacher", "school1")]),
+        for login, roles in (("admin1", [("institution_admin", "school1")]),
+                             ("deputy1", [("deputy_director", "school1")]), ("teacher1", [("teacher", "school1")]),
+                             ("teacher3", [("teacher", "school1")]),
                              ("admin2", [("institution_admin", "school2")]), ("teacher2", [("teacher", "school2")]),
                              ("dept", [("department_officer", "department")])):
             events += self.account_events(login, "staff", roles)
