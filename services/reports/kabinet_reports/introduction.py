@@ -167,8 +167,9 @@ def city_report(session: Session, caller: Caller, on: date | None, today: date) 
 def freeze_due(session: Session, today: date) -> list[str]:
     """Freeze every scheduled date that has come: each school's report stored as it is now."""
     frozen = []
-    for row in session.scalars(select(ReportDate).where(ReportDate.on <= today, ReportDate.frozen_at.is_(None))
-                               .order_by(ReportDate.on).with_for_update()):
+    due = list(session.scalars(select(ReportDate).where(ReportDate.on <= today, ReportDate.frozen_at.is_(None))
+                               .order_by(ReportDate.on).with_for_update()))
+    for row in due:
         now = utcnow()
         for org in schools(session):
             session.add(Snapshot(on=row.on, organisation_id=org.id, frozen_at=now,
