@@ -19,6 +19,7 @@ from kabinet_kit.errors import InvalidInput, NotFound
 from kabinet_kit.events import utcnow
 
 from .access import Caller, require_department, require_reader, require_school_reader, require_school_writer
+from .deps import Deps
 from .diary import city_figures, school_figures, target_in_force, target_view
 from .facts import school_facts, schools
 from .models import Organisation, ReportDate, SchoolEntries, Snapshot
@@ -164,18 +165,35 @@ def city_report(session: Session, caller: Caller, on: date | None, today: date) 
             **city_figures(reports, when, campaign_year), "schools": rows}
 
 
-def freeze_due(session: Session, today: date) -> list[str]:
-    """Freeze every scheduled date that has come: each school's report stored as it is now."""
+def freeze_due(deps: Deps, session: Session, today: date) -> list[str]:
+    """Freeze every scheduled date that has come: each school's report stored as it is now; the
+    freezing and every school below the step in force told as events (in the same transaction)."""
     frozen = []
     due = list(session.scalars(select(ReportDate).where(ReportDate.on <= today, ReportDate.frozen_at.is_(None))
                                .order_by(ReportDate.on).with_for_update()))
     for row in due:
         now = utcnow()
-        for org in schools(session):
-            session.add(Snapshot(on=row.on, organisation_id=org.id, frozen_at=now,
-                                 report={**compute(session, org, row.on, row.campaign_year),
-                                         "frozen_at": now.isoformat()}))
+        reports = [compute(session, org, row.on, row.campaign_year) for org in schools(session)]
+        for report in reports:
+            session.add(Snapshot(on=row.on, organisation_id=report["organisation_id"], frozen_at=now,
+                                 report={**report, "frozen_at": now.isoformat()}))
         row.frozen_at = now
         frozen.append(row.on.isoformat())
+        deps.events.record_many(session, freezing_events(row.on, row.campaign_year, reports))
     session.flush()
     return frozen
+
+
+def freezing_events(on: date, campaign_year: int, reports: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """A date's frozen reports as events: the freezing, then each school that missed the step."""
+    step = target_in_force(on, campaign_year)
+    events: list[tuple[str, dict[str, Any]]] = [("reports.diary.frozen.v1", {
+        "report_date": on.isoformat(), "campaign_year": campaign_year, "target": step.minimum if step else None,
+        "schools": len(reports), "schools_meeting": sum(1 for r in reports if r["meets_target"] is True),
+        "schools_missing": sum(1 for r in reports if r["meets_target"] is False)})]
+    for report in reports:
+        if report["meets_target"] is False and step is not None:
+            events.append(("reports.diary.target_missed.v1", {
+                "organisation_id": report["organisation_id"], "report_date": on.isoformat(), "item": "item14",
+                "value": report["item14"]["percent"], "target": step.minimum}))
+    return events

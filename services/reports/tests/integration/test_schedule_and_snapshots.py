@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
+from kabinet_kit.testing import broker_settings
+from kabinet_reports.bootstrap import create_relay
+from kabinet_reports.config import Settings
+from kabinet_reports.diary import target_in_force
 from kabinet_reports.jobs import run_once
+from kabinet_reports.models import OUTBOX
 
 
 def schedule_etag(api) -> str:
@@ -49,6 +56,16 @@ def test_a_report_is_frozen_on_its_date_and_the_next_builds_on_it(api, world):
 
     assert run_once(api.deps, today=first) == {"frozen": [first.isoformat()]}
     assert run_once(api.deps, today=first) == {"frozen": []}  # once only
+    # Told as events: the freezing, and school 1 (Ivan's guardian may use the service and has not
+    # activated his account: 0 %) below the step in force, if one is.
+    events = api.outbox(OUTBOX, "reports.")
+    assert events[0] == ("reports.diary.frozen.v1", {
+        "report_date": first.isoformat(), "campaign_year": first.year, "target": step.minimum if (
+            step := target_in_force(first, first.year)) else None, "schools": 2,
+        "schools_meeting": 0, "schools_missing": 1 if step else 0})
+    missed = [data for type_, data in events if type_ == "reports.diary.target_missed.v1"]
+    assert missed == ([{"organisation_id": world.id("school1"), "report_date": first.isoformat(), "item": "item14",
+                        "value": 0.0, "target": step.minimum}] if step else [])
     frozen = api.school("admin1", on=first.isoformat())
     assert frozen["status"] == "frozen" and frozen["frozen_at"]
     assert frozen["item8"]["count"] == 1 and frozen["entries"]["system_name"] == "Кабинет"
@@ -93,3 +110,14 @@ def test_a_date_off_the_schedule_has_no_report(api, world):
                        query_string={"on": (world.today + timedelta(days=3)).isoformat()})
     assert response.status_code == 404
     assert response.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_the_relay_publishes_the_reports_events_under_its_own_account(api, database_url):
+    assert api.outbox(OUTBOX, "reports.diary.frozen")  # frozen by the first test of this module
+    relay = create_relay(Settings.load({"database_url": database_url, **broker_settings("reports")}))
+    try:
+        assert relay.drain() >= 1
+    finally:
+        relay.close()
+    with api.deps.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(OUTBOX).where(OUTBOX.c.published_at.is_(None))) == 0
