@@ -1,7 +1,7 @@
 """The whole system as real processes, for the end-to-end and the fault tests (``tests/e2e``,
 ``tests/chaos``; pytest.ini puts this folder on the path).
 
-identity (web + relay), journal, preschool and portfolio (web + relay + consumer) and the gateway
+identity (web + relay), journal, preschool, portfolio and reports (web + relay + consumer) and the gateway
 (web + consumer) start with ``python -m ...`` on free loopback ports, on fresh databases built by
 their migrations, after the demo city is seeded the way ``make run`` does it (queues declared,
 identity seeded and relayed, each consumer applying what is queued, then each service's own
@@ -35,12 +35,13 @@ from kabinet_kit.testing import admin_amqp_url, migrated_database, service_amqp_
 from kabinet_kit.testing.http import free_port
 from kabinet_portfolio.config import SERVICE_DIR as PORTFOLIO_DIR
 from kabinet_preschool.config import SERVICE_DIR as PRESCHOOL_DIR
+from kabinet_reports.config import SERVICE_DIR as REPORTS_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_PASSWORD = "kabinet-demo"
-CONSUMING_SERVICES = ("journal", "preschool", "portfolio")
+CONSUMING_SERVICES = ("journal", "preschool", "portfolio", "reports")
 SERVICE_DIRS = {"identity": IDENTITY_DIR, "journal": JOURNAL_DIR, "preschool": PRESCHOOL_DIR,
-                "portfolio": PORTFOLIO_DIR, "gateway": GATEWAY_DIR}
+                "portfolio": PORTFOLIO_DIR, "reports": REPORTS_DIR, "gateway": GATEWAY_DIR}
 
 
 class Process:
@@ -273,14 +274,16 @@ def running_stack(log_dir: Path, vhost: str, wiring: Wiring | None = None) -> It
                             f"{p}_WORKERS": "1", f"{p}_JWKS_URL": f"{s.identity}/.well-known/jwks.json",
                             f"{p}_CONSUMER_QUEUE": s.consumer_queue}
         s.envs["portfolio"]["PORTFOLIO_DOCUMENT_DIR"] = str(log_dir / "portfolio-documents")
-        absent = f"http://127.0.0.1:{free_port()}"  # services not started in this run
+        # "archive": a service configured at the gateway but not running (the gateway's 503 and
+        # missing-service answers are tested on it).
+        absent = f"http://127.0.0.1:{free_port()}"
         s.envs["gateway"] = {**base, "GATEWAY_DATABASE_URL": db["gateway"], "GATEWAY_PORT": str(s.gateway_port),
                              "GATEWAY_WORKERS": "2", "GATEWAY_REVOCATION_QUEUE": s.revocation_queue,
                              # A short bound, so that a test can watch the feed go stale and recover.
                              "GATEWAY_REVOCATION_FEED_MAX_AGE": "6",
                              "GATEWAY_UPSTREAMS": (f"identity={s.identity},journal={s.url('journal')},"
                                                    f"preschool={s.url('preschool')},portfolio={s.url('portfolio')},"
-                                                   f"reports={absent}"),
+                                                   f"reports={s.url('reports')},archive={absent}"),
                              "GATEWAY_PUBLIC_BROKER_VHOST": vhost,
                              # Every test logs in from 127.0.0.1; the limit itself is tested in the
                              # gateway's own tests.

@@ -1,8 +1,8 @@
 """Gateway settings: the kit's ``ServiceSettings`` (``GATEWAY_*``) plus the gateway's own.
 
-Upstreams: the deployed services (identity, journal, preschool, portfolio) have a default local
-URL (``http://127.0.0.1:<port>``, the port taken from ``<SERVICE>_PORT`` when set). A service that
-is not deployed (reports) has none: the gateway sends it nothing, not even probes,
+Upstreams: the deployed services (identity, journal, preschool, portfolio, reports) have a default
+local URL (``http://127.0.0.1:<port>``, the port taken from ``<SERVICE>_PORT`` when set). A service
+listed as not deployed (none now) has none: the gateway sends it nothing, not even probes,
 until ``<SERVICE>_URL`` or ``GATEWAY_UPSTREAMS`` names its URL — whatever listens on its usual
 port would otherwise receive every caller's token. ``<SERVICE>_URL`` sets one;
 ``GATEWAY_UPSTREAMS`` (``identity=http://10.0.0.5:8101,portfolio=http://...``) sets several, and
@@ -27,9 +27,9 @@ SERVICE = "gateway"
 SERVICE_DIR = Path(__file__).resolve().parent.parent
 
 # The deployed services and their default local ports.
-DEFAULT_PORTS = {"identity": 8101, "journal": 8102, "preschool": 8103, "portfolio": 8104}
+DEFAULT_PORTS = {"identity": 8101, "journal": 8102, "preschool": 8103, "portfolio": 8104, "reports": 8105}
 # Services the gateway knows of but that are not deployed: an upstream only with an explicit URL.
-UNDEPLOYED = ("reports",)
+UNDEPLOYED: tuple[str, ...] = ()
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
@@ -54,7 +54,7 @@ def default_upstreams(environ: Mapping[str, str] | None = None) -> dict[str, str
 
 
 def parse_upstreams(text: str, base: Mapping[str, str]) -> dict[str, str]:
-    """``identity=http://...,reports=`` applied on top of ``base`` (an empty URL removes one)."""
+    """``identity=http://...,portfolio=`` applied on top of ``base`` (an empty URL removes one)."""
     upstreams = dict(base)
     for item in filter(None, (p.strip() for p in text.split(","))):
         name, _, url = item.partition("=")

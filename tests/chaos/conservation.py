@@ -8,8 +8,8 @@ Projections per kind of write (the test reads the databases directly, never thro
 * observation: preschool's ``observations`` row and ``preschool.observation.recorded.v1`` on
   the tap; the level counts of the cells' rounds agree with the observations;
 * consent given / revoked: identity's consent row, ``identity.consent.given|revoked.v1`` on the
-  tap, and that event processed by the journal's, preschool's and portfolio's consumers; at the
-  end each replica holds the consent in force that identity holds.
+  tap, and that event processed by the journal's, preschool's, portfolio's and reports' consumers;
+  at the end each replica holds the consent in force that identity holds.
 
 A write is *applied* when every projection holds it once, *lost* when one lacks it, *applied
 twice* when one holds it more than once. An unanswered write may be applied once or not at all,
@@ -34,6 +34,8 @@ from kabinet_portfolio.models import Pupil
 from kabinet_preschool.models import PROCESSED as PRESCHOOL_PROCESSED
 from kabinet_preschool.models import Child as PreschoolChild
 from kabinet_preschool.models import LevelCount, Observation
+from kabinet_reports.models import PROCESSED as REPORTS_PROCESSED
+from kabinet_reports.models import Pupil as ReportsPupil
 from kabinet_stack import Stack
 
 
@@ -172,7 +174,8 @@ def _consents(tally: Tally, writes, dbs: Databases, tap: Tap, load: Load, before
     processed = {
         "journal": _processed(dbs, "journal", JOURNAL_PROCESSED, f"journal.{consumer_queue}"),
         "preschool": _processed(dbs, "preschool", PRESCHOOL_PROCESSED, f"preschool.{consumer_queue}"),
-        "portfolio": _processed(dbs, "portfolio", PORTFOLIO_PROCESSED, f"portfolio.{consumer_queue}")}
+        "portfolio": _processed(dbs, "portfolio", PORTFOLIO_PROCESSED, f"portfolio.{consumer_queue}"),
+        "reports": _processed(dbs, "reports", REPORTS_PROCESSED, f"reports.{consumer_queue}")}
 
     def projections(event_type: str, consent_id: str) -> list[int]:
         events = tap.matching(event_type, consent_id=consent_id)
@@ -221,11 +224,11 @@ def _replica_states(tally: Tally, dbs: Databases, rows, keys) -> None:
             tally.problems.append(f"lost: the journal holds consent {journal.get(key)} for {key}, identity "
                                   f"{active.get(key)}")
             tally.lost += 1
-    for service, table, purpose in (("preschool", PreschoolChild, "preschool_cabinet"),
-                                    ("portfolio", Pupil, "portfolio")):
+    for service, table, column, purpose in (("preschool", PreschoolChild, PreschoolChild.consent, "preschool_cabinet"),
+                                            ("portfolio", Pupil, Pupil.consent, "portfolio"),
+                                            ("reports", ReportsPupil, ReportsPupil.e_diary, "e_diary")):
         children = [child for child, p in keys if p == purpose]
-        held = {r.id: r.consent for r in dbs.rows(service, select(table.id, table.consent)
-                                                  .where(table.id.in_(children)))}
+        held = {r[0]: r[1] for r in dbs.rows(service, select(table.id, column).where(table.id.in_(children)))}
         for child in children:
             if bool(held.get(child)) != ((child, purpose) in active):
                 tally.problems.append(f"lost: {service} shows consent={held.get(child)} for {child}")

@@ -159,7 +159,7 @@ def poison(rig) -> float:
                              message_id=message_id, content_type="application/cloudevents+json",
                              content_encoding="utf-8", delivery_mode=2)
     healed = time.monotonic()
-    for service in ("journal", "preschool", "portfolio"):
+    for service in ("journal", "preschool", "portfolio", "reports"):
         dead = f"{service}.{rig.stack.consumer_queue}.dead"
         assert _wait_dead_letters(rig, dead, set(ids)), f"the poison did not reach {dead}"
     return healed

@@ -76,15 +76,15 @@ def test_deactivated_account_refused_by_gateway_within_a_second(stack):
     response = stack.login("leaving-teacher", "Deactivated-2026!")
     assert response.status_code == 200, response.text
     teacher = response.json()["access_token"]
-    # reports is not running: before revocation a valid token gets 503 from the gateway
+    # archive is configured but not running: before revocation a valid token gets 503 from the gateway
     # (it passed the token check); after, the gateway itself refuses it with 401.
-    assert stack.get("/api/reports/anything", teacher).status_code == 503
+    assert stack.get("/api/archive/anything", teacher).status_code == 503
     response = stack.post(f"/api/identity/accounts/{account_id}/deactivate", admin,
                           json={"reason": "employment_ended"})
     assert response.status_code in (200, 204), response.text
     started = time.monotonic()
     while time.monotonic() - started < 3:
-        refused = stack.get("/api/reports/anything", teacher)
+        refused = stack.get("/api/archive/anything", teacher)
         if refused.status_code == 401:
             break
         time.sleep(0.02)
@@ -119,9 +119,9 @@ def test_merged_openapi_has_every_running_service(stack):
                  "/api/me/overview", "/api/journal/diary/{child_id}/summary",
                  "/api/preschool/children/{child_id}/recommendations"):
         assert path in spec["paths"], path
-    for service in ("identity", "journal", "preschool", "portfolio"):
+    for service in ("identity", "journal", "preschool", "portfolio", "reports"):
         assert any(name.startswith(f"{service}.") for name in spec["components"]["schemas"]), service
-    assert set(spec["info"]["x-kabinet-missing-services"]) == {"reports"}
+    assert set(spec["info"]["x-kabinet-missing-services"]) == {"archive"}
     docs = stack.get("/api/docs")
     assert docs.status_code == 200 and "/api/docs/static/swagger-ui-bundle.js" in docs.text
     assert stack.get("/api/docs/static/swagger-ui-bundle.js").status_code == 200
@@ -161,7 +161,8 @@ def test_health_and_metrics(stack):
     assert ready["upstreams"]["journal"] == "ok" and ready["upstreams"]["preschool"] == "ok"
     assert ready["broker"] == "ok"  # probed under gateway-web, the account that may do nothing
     assert ready["upstreams"]["portfolio"] == "ok"
-    assert ready["upstreams"]["reports"] == "unavailable"  # configured here, nothing listens
+    assert ready["upstreams"]["reports"] == "ok"
+    assert ready["upstreams"]["archive"] == "unavailable"  # configured here, nothing listens
     metrics = stack.get("/metrics").text
     assert "http_request_duration_seconds_bucket" in metrics and "gateway_upstream_duration_seconds" in metrics
 

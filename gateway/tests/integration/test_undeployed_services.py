@@ -66,13 +66,16 @@ def test_services_not_configured_receive_no_request_and_no_token(upstream_url, m
     """issue 11, finding 7: with only identity, journal and preschool configured, a process on
     portfolio's (or reports') default port gets nothing when a guardian loads the home screen."""
     deployed = ("identity", "journal", "preschool")
-    # Portfolio is deployed by default since issue 13: this deployment removes it (an empty URL).
+    # Portfolio and reports are deployed by default since issues 13 and 14: this deployment
+    # removes them (an empty URL).
     if configured_by == "service urls":
         for name in deployed:
             monkeypatch.setenv(f"{name.upper()}_URL", upstream_url)
         monkeypatch.setenv("PORTFOLIO_URL", "")
+        monkeypatch.setenv("REPORTS_URL", "")
     else:
-        monkeypatch.setenv("GATEWAY_UPSTREAMS", ",".join(f"{name}={upstream_url}" for name in deployed) + ",portfolio=")
+        monkeypatch.setenv("GATEWAY_UPSTREAMS", ",".join(f"{name}={upstream_url}" for name in deployed)
+                           + ",portfolio=,reports=")
     app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source}))
     token = mint()[0]
     try:
@@ -103,7 +106,7 @@ def test_a_service_given_a_url_is_configured(upstream_url, minter, mint, listene
     even then it gets requests only while healthy: this listener never answers its health check,
     so it gets the check and nothing else, and the caller a 503."""
     portfolio, _reports = listeners
-    monkeypatch.setenv("GATEWAY_UPSTREAMS", f"identity={upstream_url}")
+    monkeypatch.setenv("GATEWAY_UPSTREAMS", f"identity={upstream_url},reports=")
     monkeypatch.setenv("PORTFOLIO_URL", f"http://127.0.0.1:{portfolio.port}")
     app = feed_alive(create_app({"database_url": None, "key_source": minter.key_source, "read_timeout": 0.5}))
     try:

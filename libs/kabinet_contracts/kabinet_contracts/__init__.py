@@ -1,5 +1,5 @@
 """Kabinet event contracts. Importing the package registers every service's events."""
-from . import identity, journal, portfolio, preschool  # noqa: F401  (each module registers its service's events)
+from . import identity, journal, portfolio, preschool, reports  # noqa: F401  (each module registers its service's events)
 from .registry import (
                        PERSONAL_DATA_EXCHANGE,
                        PERSONAL_DATA_FIELDS,

@@ -9,9 +9,6 @@
 """
 from __future__ import annotations
 
-import argparse
-import logging
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,8 +23,6 @@ from .disputes import report_overdue
 from .documents import release
 from .models import Achievement, Goal, Highlight, Petition, ProfiEntry, Pupil
 from .scoring import recompute_all
-
-log = logging.getLogger("kabinet.portfolio.jobs")
 
 
 def purge(deps: Deps, now: Any = None) -> dict[str, int]:
@@ -71,26 +66,12 @@ def run_once(deps: Deps, today: date | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from kabinet_kit.logs import configure_logging
+    from kabinet_kit.jobs import jobs_main
 
     from .bootstrap import build_deps
     from .config import Settings
-    parser = argparse.ArgumentParser(prog="python -m kabinet_portfolio.jobs")
-    parser.add_argument("--once", action="store_true", help="one round, then exit")
-    parser.add_argument("--interval", type=float, default=300.0)
-    args = parser.parse_args(argv)
-    configure_logging("portfolio")
     deps = build_deps(Settings.load())
-    while True:
-        try:
-            log.info("jobs done", extra={"result": run_once(deps)})
-        except Exception:  # the database is away: wait it out, try again next round
-            log.exception("jobs round failed")
-            if args.once:
-                raise
-        if args.once:
-            return
-        time.sleep(args.interval)
+    jobs_main("portfolio", lambda: run_once(deps), argv)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,9 @@ PARAM_KINDS = {
     # the portfolio (issue 13)
     "pupil_id": "pupil", "achievement_id": "achievement", "entry_id": "profi", "petition_id": "petition",
     "dispute_id": "dispute", "activity_id": "activity",
+    # the reports (issue 14) name schools by organisation_id: a school's administration reaches
+    # its own, the department every one; the schedule and the city report name no object (the
+    # department-only rules are tested in services/reports/tests/integration/test_access.py)
 }
 # body fields that are lists of ids → kind of object
 LIST_KINDS = {"deletions": "mark"}
