@@ -10,7 +10,7 @@ from kabinet_kit.db import make_engine, make_session_factory
 from kabinet_kit.ops import CLIENT_ADDRESS_KEY
 from kabinet_kit.web import create_base_app, problem
 
-from . import docs, overview
+from . import docs, overview, session_api
 from .config import Settings
 from .cors import register_cors
 from .edge import client_ip
@@ -57,6 +57,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.view_functions["readyz"] = readyz
     add_upstream_routes(app, settings.upstreams)
     api.register_blueprint(overview.blp)
+    api.spec.components.security_scheme("session", session_api.SESSION_SCHEME)
+    api.register_blueprint(session_api.blp)
     app.register_blueprint(docs.blp)
 
     def gateway_spec() -> dict[str, Any]:

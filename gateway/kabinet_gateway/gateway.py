@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy.orm import sessionmaker
 
 from .auth import LOGIN_PATH, REDEEM_PATH, Authenticator
+from .browser import csrf_key
 from .config import Settings
 from .proxy import Forwarded, Upstream, UpstreamFailure, forward, make_upstream
 from .ratelimit import RateLimiter
@@ -47,6 +48,8 @@ class Gateway:
         self._executor_pid: int | None = None
         self._lock = threading.Lock()
         self.docs_cache: tuple[float, dict] | None = None
+        self.cors_origins = frozenset(settings.cors_origins)
+        self.csrf_key = csrf_key(settings.gateway_proof)
 
     # A worker pool per process, created after gunicorn's fork.
     @property

@@ -24,6 +24,8 @@ from urllib3.exceptions import (
 
 from kabinet_kit import gateway_proof
 
+from .browser import without_our_cookies
+
 log = logging.getLogger("kabinet.gateway.proxy")
 
 BLOCK = 64 * 1024
@@ -37,7 +39,7 @@ HOP_BY_HOP = frozenset({
 # Request headers the gateway sets itself (or that belong to this hop only).
 DROP_REQUEST = HOP_BY_HOP | {
     "host", "content-length", "expect", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
-    "x-forwarded-prefix", "forwarded", "x-real-ip", "x-request-id", "x-correlation-id",
+    "x-forwarded-prefix", "forwarded", "x-real-ip", "x-request-id", "x-correlation-id", "x-csrf-token",
 }
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -98,13 +100,18 @@ def make_upstream(name: str, url: str, *, maxsize: int, connect_timeout: float, 
 
 
 def filter_request_headers(headers) -> dict[str, str]:
-    """Client headers worth forwarding: no hop-by-hop, no forged identity, no forwarding info."""
+    """Client headers worth forwarding: no hop-by-hop, no forged identity, no forwarding info,
+    none of the gateway's own cookies (the browser session's token goes as Authorization)."""
     connection_listed = {h.strip().lower() for h in headers.get("Connection", "").split(",") if h.strip()}
     out = {}
     for key, value in headers.items():
         lower = key.lower()
         if lower in DROP_REQUEST or lower in connection_listed or lower.startswith("x-kabinet-"):
             continue
+        if lower == "cookie":
+            value = without_our_cookies(value)
+            if value is None:
+                continue
         out[key] = value
     return out
 

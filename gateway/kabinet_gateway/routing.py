@@ -63,6 +63,8 @@ def proxy_view(service: str, path: str = "") -> Response:
     headers = filter_request_headers(request.headers)
     if not is_public(service, path):
         headers.update(identity_headers(authenticate_request(service)))
+        if g.caller.via_cookie:
+            headers["Authorization"] = g.caller.authorization
     headers.update(forwarding_headers(f"/api/{service}"))
     body, chunked = request_body(gw.settings.max_body_bytes, headers)
     try:
