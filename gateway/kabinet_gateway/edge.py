@@ -75,20 +75,20 @@ def check_caller(gw: Gateway, method: str, authorization: str | None, cookie_hea
         if str(exc).startswith(KEYS_UNAVAILABLE):
             raise GatewayProblem(503, "Token signing keys cannot be fetched from identity; retry later.",
                                  service="identity") from None
-        count_auth_failure(str(exc))
+        count_auth_failure(str(exc), gw.metrics)
         raise unauthenticated(str(exc)) from None
     gw.revocations.start()
     if not gw.revocations.fresh:
         raise GatewayProblem(503, "The revocation list cannot be read; authenticated calls are refused until it can.")
     if gw.revocations.is_revoked(principal.account_id, principal.session_id, principal.issued_at):
-        count_auth_failure("revoked")
+        count_auth_failure("revoked", gw.metrics)
         raise unauthenticated("token revoked")
     if via_cookie and method not in SAFE_METHODS:
         refusal = origin_refusal(origin, gw.cors_origins, own)
         if refusal is None and not csrf_matches(gw.csrf_key, principal.session_id, csrf):
             refusal = f"A change through the browser session needs the session's {CSRF_HEADER} header."
         if refusal is not None:
-            count_auth_failure("csrf")
+            count_auth_failure("csrf", gw.metrics)
             raise GatewayProblem(403, refusal, code="csrf-failed")
     refused = feed_refusal(upstream, gw) if upstream is not None else None
     if refused is not None:

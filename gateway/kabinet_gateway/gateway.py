@@ -8,7 +8,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import urllib3
 from flask import current_app
 from sqlalchemy.orm import sessionmaker
 
@@ -19,6 +18,7 @@ from .proxy import Forwarded, Upstream, UpstreamFailure, forward, make_upstream
 from .ratelimit import RateLimiter
 from .revocations import RevocationList
 from .upstream_health import UpstreamHealth
+from .wire import WireError
 
 log = logging.getLogger("kabinet.gateway")
 
@@ -50,6 +50,8 @@ class Gateway:
         self.docs_cache: tuple[float, dict] | None = None
         self.cors_origins = frozenset(settings.cors_origins)
         self.csrf_key = csrf_key(settings.gateway_proof)
+        #: The gateway's Prometheus metrics (observability.register_metrics), once registered.
+        self.metrics: dict[str, Any] | None = None
 
     # A worker pool per process, created after gunicorn's fork.
     @property
@@ -89,11 +91,12 @@ class Gateway:
     def fetch_json(self, service: str, path: str, *, headers: dict[str, str] | None = None,
                    timeout: float | None = None) -> tuple[int, Any]:
         """GET a healthy service's JSON (composite reads, docs). Raises UpstreamFailure."""
-        t = urllib3.Timeout(connect=min(self.settings.connect_timeout, timeout or 1e9),
-                            read=timeout if timeout is not None else self.settings.read_timeout)
         fwd = self.forward(service, "GET", path.lstrip("/"), b"", {"Accept": "application/json", **(headers or {})},
-                           None, timeout=t)
-        raw = fwd.body if fwd.body is not None else b"".join(fwd.iter())
+                           None, timeout=timeout)
+        try:
+            raw = fwd.body if fwd.body is not None else fwd.response.read()
+        except WireError:
+            raise UpstreamFailure(service, 502, f"The {service} service broke off its answer.") from None
         try:
             return fwd.status, json.loads(raw) if raw else None
         except ValueError:
@@ -106,6 +109,7 @@ class Gateway:
             self._executor.shutdown(wait=False, cancel_futures=True)
         for upstream in self.upstreams.values():
             upstream.pool.close()
+            upstream.wire.close()
 
 
 def current_gateway() -> Gateway:

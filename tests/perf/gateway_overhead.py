@@ -128,8 +128,34 @@ _WRK_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+)
 _UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def load(url: str, path: str, headers: dict[str, str], connections: int, duration: float) -> dict:
-    """wrk on one URL: requests/s and p50 (ms); errors are non-2xx answers and socket errors."""
+_WRK_TOTAL = re.compile(r"^\s*(\d+) requests in", re.M)
+_TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_ms(pids: list[int]) -> float:
+    """CPU time (user + system) used so far by these processes and their children (the workers)."""
+    total, todo, seen = 0.0, list(pids), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) * _TICK_MS
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def load(url: str, path: str, headers: dict[str, str], connections: int, duration: float,
+         pids: list[int] | None = None) -> dict:
+    """wrk on one URL: requests/s and p50 (ms); errors are non-2xx answers and socket errors;
+    with ``pids``, the CPU those processes spent per request (ms), which a shared machine's
+    noise hardly moves."""
+    cpu_before = tree_cpu_ms(pids) if pids else 0.0
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is missing: scripts/ensure-tools.sh nginx wrk (apt-get install -y nginx wrk)")
@@ -143,7 +169,10 @@ def load(url: str, path: str, headers: dict[str, str], connections: int, duratio
     errors = sum(int(n) for n in (_WRK_NON2XX.findall(out) + [x for m in _WRK_ERRORS.findall(out) for x in m]))
     if errors and float(rps.group(1)) * duration <= errors:
         raise SystemExit(f"only errors from {url}{path}:\n{out}")
-    return {"rps": float(rps.group(1)), "p50_ms": float(p50.group(1)) * _UNIT[p50.group(2)], "errors": errors}
+    total = _WRK_TOTAL.search(out)
+    cpu = (tree_cpu_ms(pids) - cpu_before) / int(total.group(1)) if pids and total and int(total.group(1)) else None
+    return {"rps": float(rps.group(1)), "p50_ms": float(p50.group(1)) * _UNIT[p50.group(2)], "errors": errors,
+            "cpu_ms": cpu}
 
 
 def main() -> int:
@@ -177,6 +206,10 @@ def main() -> int:
         else:
             nginx, nginx_proc = start_nginx(Path(tmp.name), identity)
             procs.append(nginx_proc)
+        # CPU per request of each process tree (only for the processes started here).
+        hop_pids: dict[str, list[int] | None] = {"direct": None, "nginx": None, "gateway": None}
+        if len(procs) == 3:
+            hop_pids = {"direct": [procs[0].pid], "nginx": [procs[2].pid], "gateway": [procs[1].pid]}
         token = login(gateway, args.login, args.password)
         bearer = f"Bearer {token}"
         print(f"wrk, {args.connections} connections, {args.duration:g} s per phase, {args.rounds} alternating rounds, "
@@ -196,12 +229,20 @@ def main() -> int:
             results: dict[str, list[dict]] = {name: [] for name in targets}
             for round_no in range(1, args.rounds + 1):
                 for name, (base, target, hdrs) in targets.items():
-                    r = load(base, target, hdrs, args.connections, args.duration)
+                    r = load(base, target, hdrs, args.connections, args.duration, hop_pids[name])
                     results[name].append(r)
+                    cpu = f"   {r['cpu_ms']:.2f} ms CPU/request in the {name if name != 'direct' else 'identity'}" \
+                        if r["cpu_ms"] is not None else ""
                     print(f"  round {round_no} {name:<8} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.2f} ms"
-                          f"   ({r['errors']} errors)")
+                          f"   ({r['errors']} errors){cpu}")
             summary = {name: {k: statistics.median(r[k] for r in rounds) for k in ("rps", "p50_ms")}
                        for name, rounds in results.items()}
+            if results["direct"][0]["cpu_ms"] is not None:
+                cpu = {name: statistics.median(r["cpu_ms"] for r in rounds) for name, rounds in results.items()}
+                print(f"  CPU per request: identity {cpu['direct']:.2f} ms, nginx {cpu['nginx']:.2f} ms, "
+                      f"gateway {cpu['gateway']:.2f} ms -> on saturated cores the hop keeps "
+                      f"{cpu['direct'] / (cpu['direct'] + cpu['nginx']) * 100:.0f} % (nginx) and "
+                      f"{cpu['direct'] / (cpu['direct'] + cpu['gateway']) * 100:.0f} % (gateway) of direct throughput")
             d = summary["direct"]
             for name in ("nginx", "gateway"):
                 x = summary[name]
