@@ -118,7 +118,9 @@ class ProxyDispatcher:
             client_id = environ.get("HTTP_X_REQUEST_ID", "")[:128]
             if client_id and _REQUEST_ID.match(client_id):
                 extra["client_request_id"] = client_id
-            access_log.info("request", extra=extra)
+            # A record made directly: Logger.info would look up the caller's frame for nothing.
+            access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, "request", (), None,
+                                                    extra=extra))
         return body
 
     def forward(self, environ: dict[str, Any], headers: dict[str, str], method: str, service: str, path: str,

@@ -10,6 +10,7 @@ connection handed back to the pool only when its response was read to the end.
 from __future__ import annotations
 
 import io
+import select
 import socket
 import ssl
 import threading
@@ -48,6 +49,11 @@ class Connection:
         self.rfile = cast(io.BufferedReader, self.sock.makefile("rb", buffering=BLOCK))
         self.reused = False
 
+    def dropped(self) -> bool:
+        """An idle connection with something to read has been closed by the upstream (or sent
+        what nobody asked for): unusable either way."""
+        return bool(select.select([self.sock], [], [], 0)[0])
+
     def close(self) -> None:
         try:
             self.rfile.close()
@@ -70,11 +76,16 @@ class WirePool:
         self._lock = threading.Lock()
 
     def _get(self) -> Connection:
-        with self._lock:
-            if self._idle:
+        while True:
+            with self._lock:
+                if not self._idle:
+                    break
                 conn = self._idle.pop()
-                conn.reused = True
-                return conn
+            if conn.dropped():
+                conn.close()  # the upstream closed it while idle (restarted, timed out)
+                continue
+            conn.reused = True
+            return conn
         return Connection(self.host, self.port, self.connect_timeout, self.tls)
 
     def _put(self, conn: Connection) -> None:
