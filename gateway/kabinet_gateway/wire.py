@@ -114,7 +114,9 @@ class WirePool:
                 return _read_head(self, conn, method)
             except _Stale:
                 conn.close()
-                if not (retry and conn.reused):
+                if not conn.reused:  # a new connection closed unanswered: the service is going away
+                    raise WireError("connect", "the upstream closed a new connection unanswered") from None
+                if not retry:
                     raise WireError("protocol", "the upstream closed the connection") from None
                 retry = False
             except TimeoutError:

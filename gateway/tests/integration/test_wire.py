@@ -129,3 +129,11 @@ def test_a_connection_the_upstream_closed_while_idle_is_not_used_even_for_a_post
     assert server.connections == 2
     pool.close()
     server.close()
+
+
+def test_a_new_connection_closed_unanswered_is_a_service_going_away():
+    server = Scripted([None])
+    with pytest.raises(WireError) as failure:
+        server.pool().request("GET", "/", {}, None)
+    assert failure.value.kind == "connect"  # 503, and the upstream is marked unhealthy
+    server.close()
