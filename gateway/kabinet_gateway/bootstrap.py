@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, Response, g
 
 from kabinet_kit.db import make_engine, make_session_factory
+from kabinet_kit.i18n import MESSAGES_KEY
 from kabinet_kit.ops import CLIENT_ADDRESS_KEY
 from kabinet_kit.web import create_base_app, problem
 
@@ -16,6 +17,7 @@ from .cors import register_cors
 from .edge import client_ip
 from .gateway import Gateway
 from .health import readyz
+from .messages import MESSAGES
 from .observability import METRICS_KEY, install_access_log_filter, register_metrics
 from .problems import GatewayProblem
 from .proxy import UpstreamFailure
@@ -36,7 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Flask's import name must be the package: a bare "gateway" would resolve to the repository's
     # gateway/ directory (a namespace package) when run from the repository root.
     app, api = create_base_app("gateway", title="Kabinet gateway", config={
-        "MAX_CONTENT_LENGTH": settings.max_body_bytes, **config}, trust_request_id=False, ops_allow=settings.ops_allow)
+        "MAX_CONTENT_LENGTH": settings.max_body_bytes, **config}, trust_request_id=False, ops_allow=settings.ops_allow,
+        messages=MESSAGES)
     # Behind trusted proxies the peer is a proxy: the operations allow-list judges the client.
     app.extensions[CLIENT_ADDRESS_KEY] = client_ip
     app.extensions["kabinet.gateway"] = gw = Gateway(settings, session_factory=session_factory,
@@ -67,5 +70,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return spec
     app.extensions["kabinet.gateway_spec"] = gateway_spec
     # Proxied requests skip Flask's request cycle (routing.ProxyDispatcher); the rest is Flask's.
-    app.wsgi_app = ProxyDispatcher(app.wsgi_app, gw, gw.metrics)  # type: ignore[method-assign]
+    app.wsgi_app = ProxyDispatcher(app.wsgi_app, gw, gw.metrics, app.extensions[MESSAGES_KEY])  # type: ignore[method-assign]
     return app

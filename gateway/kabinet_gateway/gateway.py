@@ -90,9 +90,11 @@ class Gateway:
 
     def fetch_json(self, service: str, path: str, *, headers: dict[str, str] | None = None,
                    timeout: float | None = None) -> tuple[int, Any]:
-        """GET a healthy service's JSON (composite reads, docs). Raises UpstreamFailure."""
-        fwd = self.forward(service, "GET", path.lstrip("/"), b"", {"Accept": "application/json", **(headers or {})},
-                           None, timeout=timeout)
+        """GET a healthy service's JSON (composite reads, docs); ``path`` may carry a query (already
+        encoded). Raises UpstreamFailure."""
+        path, _, query = path.partition("?")
+        fwd = self.forward(service, "GET", path.lstrip("/"), query.encode("latin-1"),
+                           {"Accept": "application/json", **(headers or {})}, None, timeout=timeout)
         try:
             raw = fwd.body if fwd.body is not None else fwd.response.read()
         except WireError:

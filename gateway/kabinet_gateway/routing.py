@@ -18,9 +18,12 @@ from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
 from typing import Any
 
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 from werkzeug.wsgi import LimitedStream
 
-from kabinet_kit.problems import TITLES, code_for, type_uri
+from kabinet_kit.i18n import DEFAULT_LANGUAGE, LANGUAGES, Messages
+from kabinet_kit.problems import TITLES, TITLES_EN, code_for, type_uri
 
 from .auth import identity_headers, is_blocked, is_public, path_refusal
 from .cors import EXPOSED_HEADERS
@@ -51,8 +54,9 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 class ProxyDispatcher:
     """WSGI: ``/api/<upstream>/...`` here, anything else to ``flask_app``."""
 
-    def __init__(self, flask_app: Callable[..., Any], gw: Gateway, metrics: dict[str, Any]):
+    def __init__(self, flask_app: Callable[..., Any], gw: Gateway, metrics: dict[str, Any], messages: Messages):
         self.flask_app = flask_app
+        self.messages = messages
         self.gw = gw
         self.upstream_seconds = metrics["upstream"]
         self.rate_limited = metrics["rate_limited"]
@@ -95,17 +99,17 @@ class ProxyDispatcher:
             else:
                 body = [fwd.body] if fwd.body is not None else fwd.iter()
         except GatewayProblem as error:
-            status, response_headers, body = self.problem(error.status, error.detail, error.code, full_path,
-                                                          request_id, error.headers, error.extra)
+            status, response_headers, body = self.problem(environ, error.status, error.detail, error.code,
+                                                          full_path, request_id, error.headers, error.extra)
         except UpstreamFailure as error:
             upstream_status = status = error.status
-            status, response_headers, body = self.problem(status, error.detail, None, full_path, request_id, {},
-                                                          {"service": error.service})
+            status, response_headers, body = self.problem(environ, status, error.detail, None, full_path,
+                                                          request_id, {}, {"service": error.service})
         except Exception:
             log.exception("unhandled error", extra={"request_id": request_id, "path": full_path})
             status, response_headers, body = self.problem(
-                500, "The request failed; it has been logged with its request id.", None, full_path, request_id,
-                {}, {})
+                environ, 500, "The request failed; it has been logged with its request id.", None, full_path,
+                request_id, {}, {})
         response_headers.append(("X-Request-ID", request_id))
         self.allow_origin(environ.get("HTTP_ORIGIN"), response_headers)
         start_response(_status_line(status), response_headers)
@@ -203,18 +207,22 @@ class ProxyDispatcher:
                 return
         headers.append(("Vary", "Origin"))
 
-    @staticmethod
-    def problem(status: int, detail: str | None, code: str | None, instance: str, request_id: str,
-                headers: dict[str, str], extra: dict[str, Any]) -> tuple[int, list[tuple[str, str]], list[bytes]]:
-        """The kit's problem+json (kabinet_kit.web.problem), without a Flask request."""
+    def problem(self, environ: dict[str, Any], status: int, detail: str | None, code: str | None, instance: str,
+                request_id: str, headers: dict[str, str],
+                extra: dict[str, Any]) -> tuple[int, list[tuple[str, str]], list[bytes]]:
+        """The kit's problem+json (kabinet_kit.web.problem) in the client's language, without a
+        Flask request."""
+        lang = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept).best_match(
+            LANGUAGES, default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
         kind = code_for(status, code)
-        document: dict[str, Any] = {"type": type_uri(kind), "title": TITLES[kind], "status": status}
+        document: dict[str, Any] = {"type": type_uri(kind), "title": (TITLES_EN if lang == "en" else TITLES)[kind],
+                                    "status": status}
         if detail:
-            document["detail"] = detail
+            document["detail"] = self.messages.translate(detail, lang)
         document.update(instance=instance, request_id=request_id, **extra)
         raw = json.dumps(document, ensure_ascii=False).encode("utf-8")
         return status, [("Content-Type", "application/problem+json"), ("Content-Length", str(len(raw))),
-                        *headers.items()], [raw]
+                        ("Content-Language", lang), ("Vary", "Accept-Language"), *headers.items()], [raw]
 
 
 def rewrite_location(headers: list[tuple[str, str]], upstream_url: str, prefix: str) -> list[tuple[str, str]]:

@@ -276,7 +276,10 @@ r("identity.access_code.redeemed.v1", AccessCodeRedeemed,
 r("identity.person.registered.v1", PersonRecord, _person_example,
   "A person's name, birth date and contacts (identity.pd only).", personal_data=True, subject_field="person_id")
 r("identity.person.updated.v1", PersonRecord, _person_example,
-  "A person's personal data changed (identity.pd only).", personal_data=True, subject_field="person_id")
+  "A person's record was corrected by his institution's administrator or the department (IDN-09): the "
+  "whole record with its next sequence; a replica keeps it only if newer than the version it holds, never "
+  "for an erased person, and a name only under the consent it needs (identity.pd only).",
+  personal_data=True, subject_field="person_id")
 r("identity.person.disclosed.v1", PersonDisclosed,
   {**_person_example, "purpose": "preschool_cabinet", "consent_sequence": 1},
   "A child's personal data, sent again when consent for a purpose is given, so that a service that may "

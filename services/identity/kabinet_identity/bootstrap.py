@@ -19,10 +19,11 @@ from .config import SERVICE, SERVICE_DIR, Settings
 from .credentials import KeyRing, Passwords
 from .deps import Deps
 from .heartbeat import Heartbeat
+from .messages import MESSAGES
 from .models import OUTBOX, PROCESSED
 
 SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet identity & consent", directory=SERVICE_DIR, outbox=OUTBOX,
-                       processed=PROCESSED, registry=REGISTRY)
+                       processed=PROCESSED, registry=REGISTRY, messages=MESSAGES)
 
 
 def build_deps(settings: Settings) -> Deps:
@@ -36,11 +37,11 @@ def build_deps(settings: Settings) -> Deps:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from .api import auth, people, structure
+    from .api import auth, people, records, structure
     deps = build_deps(Settings.load(test_config))
     deps.keys.load()
     # The public keys are fetched straight from here by the gateway and every service.
-    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people),
+    return kit.create_service_app(SPEC, deps, kit.blueprints_of(auth, structure, people, records),
                                   public_paths=("/.well-known/jwks.json",))
 
 

@@ -125,7 +125,10 @@ class Placement(Base):
 class Movement(Base):
     __tablename__ = "movements"
     # A child's entries are numbered 1, 2, 3, …: the order of the placement's events.
-    __table_args__ = (UniqueConstraint("child_id", "sequence", name="uq_movements_child_sequence"),)
+    __table_args__ = (UniqueConstraint("child_id", "sequence", name="uq_movements_child_sequence"),
+                      # The movement register reads an institution's book by period (0007).
+                      Index("ix_movements_organisation_effective", "organisation_id", "effective_on"),
+                      Index("ix_movements_from_organisation_effective", "from_organisation_id", "effective_on"))
     id: Mapped[str] = mapped_column(Id, primary_key=True, default=new_id)
     child_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))

@@ -147,7 +147,7 @@ def record_movement(deps: Deps, session: Session, caller: Caller, data: dict[str
     except MovementRefused as refused:
         deny(deps, caller, "record_movement", "movements", person_id=child.id,
              organisation_id=refused.organisation_id, not_found=False)
-    return _apply_movement(deps, session, caller, child.id, current, plan, data)
+    return apply_movement(deps, session, caller, child.id, current, plan, data)
 
 
 def _knows(session: Session, caller: Caller, child: Person, current: Placement) -> bool:
@@ -174,7 +174,7 @@ def _target_of(session: Session, data: dict[str, Any]) -> Where | None:
     return Where(group.organisation_id, group.id) if group else None
 
 
-def _apply_movement(deps: Deps, session: Session, caller: Caller, child_id: str, current: Placement | None,
+def apply_movement(deps: Deps, session: Session, caller: Caller, child_id: str, current: Placement | None,
                     plan: MovementPlan, data: dict[str, Any]) -> Movement:
     movement = Movement(child_id=child_id, kind=plan.kind, organisation_id=plan.organisation_id,
                         group_id=plan.group_id,

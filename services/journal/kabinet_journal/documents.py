@@ -5,27 +5,23 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from typing import Any
 
-import matplotlib
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kabinet_kit.documents import PDF_FONT, register_pdf_font
 from kabinet_kit.exports import spreadsheet_safe
 
 from .grid_view import grid
 from .models import Account, Group, Organisation, PersonName, Subject
 
-FONT = "DejaVuSans"
-_FONT_FILE = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
+FONT = PDF_FONT
 TERM_NAMES = {"quarter": "четверть", "half": "полугодие", "trimester": "триместр"}
 KIND_NAMES = {"lesson": "урок", "practical_work": "практическая работа", "excursion": "экскурсия",
               "competition": "соревнование"}
@@ -33,11 +29,6 @@ KIND_NAMES = {"lesson": "урок", "practical_work": "практическая 
 ATTENDANCE_CODES = {"present": "", "late": "оп", "absent_ill": "б", "absent_valid": "у", "absent_unexcused": "н"}
 LEGEND = "н — отсутствовал без уважительной причины, б — по болезни, у — по уважительной причине, оп — опоздал"
 COLUMNS_PER_PAGE = 16
-
-
-def _register_font() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, _FONT_FILE))  # bundled with matplotlib: Cyrillic everywhere
 
 
 def _name(person: PersonName | None) -> str | None:
@@ -106,7 +97,7 @@ def journal_csv(doc: dict) -> bytes:
 
 
 def journal_pdf(doc: dict) -> bytes:
-    _register_font()
+    register_pdf_font()
     buffer = io.BytesIO()
     page = landscape(A4)
     pdf = SimpleDocTemplate(buffer, pagesize=page, leftMargin=1.2 * cm, rightMargin=1.2 * cm, topMargin=1.2 * cm,

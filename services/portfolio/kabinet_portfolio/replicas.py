@@ -18,13 +18,14 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent, utcnow
-from kabinet_kit.replicas import Handler, advance, copy_into, upsert
+from kabinet_kit.replicas import Handler, advance, as_date, copy_into, forget, forgotten, upsert
 
 from .models import VERSIONS, Group, Guardianship, Organisation, Pupil, PupilName, RoleAssignment
 
 PURPOSE = "portfolio"
 ROLE = "role_assignment"
 CONSENT = "consent"
+PERSON = "person"  # keyed by person id: the version of the record; forgotten once erased
 
 on_organisation = copy_into(Organisation, key={"id": "organisation_id"},
                             fields={"kind": "kind", "name": "name", "short_name": "short_name"})
@@ -130,7 +131,11 @@ def erase_name(session: Session, pupil_id: str) -> None:
 
 
 def _store_name(session: Session, pupil_id: str, d: dict[str, Any]) -> None:
-    from kabinet_kit.replicas import as_date
+    # Erased (IDN-08), or an older record than the one held (a disclosure repeats the current
+    # version: as new as the one it repeats): nothing changes.
+    if forgotten(session, VERSIONS, PERSON, pupil_id) \
+            or not advance(session, VERSIONS, PERSON, pupil_id, d.get("sequence"), same=True):
+        return
     upsert(session, PupilName, {"pupil_id": pupil_id}, {
         "last_name": d["last_name"], "first_name": d["first_name"], "middle_name": d.get("middle_name"),
         "birth_date": as_date(d.get("birth_date")), "email": d.get("email")})
@@ -148,6 +153,7 @@ def on_person(session: Session, event: CloudEvent) -> None:
 
 def on_person_erased(session: Session, event: CloudEvent) -> None:
     erase_name(session, str(event.data["person_id"]))
+    forget(session, VERSIONS, PERSON, str(event.data["person_id"]))
 
 
 HANDLERS: dict[str, Handler] = {

@@ -20,6 +20,8 @@ PARAM_KINDS = {
     "given_by_person_id": "guardian", "person_id": "person", "round_id": "round", "exemption_id": "exemption",
     "subject_id": "subject", "academic_year_id": "year", "number": "catalogue_version", "purpose": "purpose",
     "card_code": "card", "indicator_id": "indicator",
+    # the year transition (issue 12)
+    "from_year_id": "year", "to_year_id": "year",
     # the portfolio (issue 13)
     "pupil_id": "pupil", "achievement_id": "achievement", "entry_id": "profi", "petition_id": "petition",
     "dispute_id": "dispute", "activity_id": "activity",
@@ -35,6 +37,8 @@ DEPARTMENT_ANY_CHILD = {
     ("POST", "/api/identity/movements"): "IDN-07: the department orders transfers between institutions directly",
     ("POST", "/api/identity/people/{person_id}/erasure"):
         "IDN-08: the department erases a person whose records are in any institution",
+    ("PATCH", "/api/identity/people/{person_id}"):
+        "IDN-09: the department corrects the record of a person of any institution",
 }
 # Reads that answer any signed-in caller by design, with the reason.
 DIRECTORY_READS = {
@@ -45,6 +49,15 @@ DIRECTORY_READS = {
         "issue 13 §4: everyone else sees places and points without names",
     ("GET", "/api/portfolio/ratings/classes/{group_id}"):
         "issue 13 §4: everyone else sees places and points without names",
+}
+
+# The caller's own first-screen reads: they name no object, answer every signed-in caller by the
+# caller's own posts, and must hold no id of an object the role may not reach
+# (test_self_reads_hold_nothing_foreign).
+SELF_READS = {
+    ("GET", "/api/journal/me/today"): "the caller's lessons today, tutored classes, the department's city figures",
+    ("GET", "/api/preschool/me/round"): "the educator's groups, the head's kindergarten, the department's city",
+    ("GET", "/api/me/overview"): "the gateway's composite of the caller's own reads, a section per role",
 }
 
 ORG_ROLES = ("institution_admin", "deputy_director", "teacher")
