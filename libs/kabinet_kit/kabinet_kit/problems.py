@@ -34,7 +34,8 @@ TITLES: dict[str, str] = {code: title for code, (_status, title) in KINDS.items(
 #: The same titles for a client that asks for English (Accept-Language: en).
 TITLES_EN: dict[str, str] = {
     "bad-request": "Bad request", "malformed-body": "Malformed body", "unauthenticated": "Authentication required",
-    "forbidden": "Forbidden", "consent-required": "Consent to personal data processing required",
+    "forbidden": "Forbidden", "csrf-failed": "Refused: the page's confirmation (CSRF) is missing",
+    "consent-required": "Consent to personal data processing required",
     "not-found": "Not found", "method-not-allowed": "Method not allowed", "not-acceptable": "Not acceptable",
     "conflict": "Conflict with the current state", "gone": "Gone", "precondition-failed": "The data has changed",
     "payload-too-large": "Payload too large", "unsupported-media-type": "Unsupported media type",
