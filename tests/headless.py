@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -64,7 +66,7 @@ def chromium_path() -> str:
 @contextmanager
 def headless_chromium(timeout: float = 30) -> Iterator[Page]:
     """A fresh browser (its own profile: no cookies) and one blank page."""
-    with tempfile.TemporaryDirectory(prefix="kabinet-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="kabinet-chromium-", ignore_cleanup_errors=True) as profile:
         port = free_port()
         proc = subprocess.Popen(
             [chromium_path(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -90,9 +92,10 @@ def headless_chromium(timeout: float = 30) -> Iterator[Page]:
         finally:
             if page is not None:
                 page.close()
-            proc.terminate()
+            # The whole group: Chromium's own helper processes write to the profile until they end.
+            os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(10)
