@@ -35,6 +35,8 @@ install: $(VENV)/.installed
 
 services-up:
 	@bash scripts/ensure-services.sh
+	@# The e2e tests drive Debian's headless Chromium (tests/e2e/test_browser_session.py).
+	@bash scripts/ensure-tools.sh chromium
 
 migrate: install
 	@set -e; for s in $(SERVICES); do $(PY) -m kabinet_$$s.migrate; done
@@ -115,6 +117,7 @@ reset: install services-up
 	$(MAKE) --no-print-directory run
 
 perf: install services-up
+	@bash scripts/ensure-tools.sh nginx wrk
 	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet-test
 	@for f in tests/perf/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 

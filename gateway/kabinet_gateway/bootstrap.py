@@ -7,20 +7,21 @@ from typing import Any
 from flask import Flask, Response, g
 
 from kabinet_kit.db import make_engine, make_session_factory
+from kabinet_kit.i18n import MESSAGES_KEY
 from kabinet_kit.ops import CLIENT_ADDRESS_KEY
 from kabinet_kit.web import create_base_app, problem
 
-from . import docs, overview
+from . import docs, overview, session_api
 from .config import Settings
 from .cors import register_cors
 from .edge import client_ip
 from .gateway import Gateway
 from .health import readyz
 from .messages import MESSAGES
-from .observability import install_access_log_filter, register_metrics
+from .observability import METRICS_KEY, install_access_log_filter, register_metrics
 from .problems import GatewayProblem
 from .proxy import UpstreamFailure
-from .routing import add_upstream_routes
+from .routing import ProxyDispatcher
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -41,9 +42,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         messages=MESSAGES)
     # Behind trusted proxies the peer is a proxy: the operations allow-list judges the client.
     app.extensions[CLIENT_ADDRESS_KEY] = client_ip
-    app.extensions["kabinet.gateway"] = Gateway(settings, session_factory=session_factory,
-                                                authenticator=authenticator)
+    app.extensions["kabinet.gateway"] = gw = Gateway(settings, session_factory=session_factory,
+                                                     authenticator=authenticator)
     register_metrics(app)
+    gw.metrics = app.extensions[METRICS_KEY]
     register_cors(app, settings.cors_origins)
     install_access_log_filter()
 
@@ -57,8 +59,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return problem(error.status, error.detail, service=error.service)
 
     app.view_functions["readyz"] = readyz
-    add_upstream_routes(app, settings.upstreams)
     api.register_blueprint(overview.blp)
+    api.spec.components.security_scheme("session", session_api.SESSION_SCHEME)
+    api.register_blueprint(session_api.blp)
     app.register_blueprint(docs.blp)
 
     def gateway_spec() -> dict[str, Any]:
@@ -66,4 +69,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         spec["paths"] = {p: v for p, v in spec.get("paths", {}).items() if p.startswith("/api/")}
         return spec
     app.extensions["kabinet.gateway_spec"] = gateway_spec
+    # Proxied requests skip Flask's request cycle (routing.ProxyDispatcher); the rest is Flask's.
+    app.wsgi_app = ProxyDispatcher(app.wsgi_app, gw, gw.metrics, app.extensions[MESSAGES_KEY])  # type: ignore[method-assign]
     return app

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -109,6 +109,11 @@ class Settings(ServiceSettings, env_prefix="GATEWAY_"):
     # Browser origins (scheme://host[:port]) allowed to call the API cross-origin; comma-separated
     # in the environment. Empty: same-origin only.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    # The browser session's cookies (kabinet_gateway.browser): SameSite (Lax or Strict; None only
+    # over https, for a front end on another site) and Secure (unset: when the request came over
+    # https, by the scheme or, behind trusted proxies, X-Forwarded-Proto).
+    session_same_site: Literal["Lax", "Strict", "None"] = "Lax"
+    session_cookie_secure: bool | None = None
     # Upstreams get requests only while their /healthz says ok (kabinet_gateway.upstream_health),
     # checked this often in the background (and by a request finding one unhealthy).
     upstream_check_interval: float = Field(default=2.0, gt=0)

@@ -4,16 +4,19 @@ Nothing configured (the default) means same-origin only: no response carries COR
 preflight (``OPTIONS`` with ``Access-Control-Request-Method``) is answered here, before any
 token check — a browser never sends credentials with one — with 204 and, for a listed origin
 only, the allowing headers. Actual requests from a listed origin get ``Access-Control-Allow-
-Origin`` and the headers a client script may read; any other origin gets nothing, which the
-browser enforces. Every answer varies by ``Origin`` once origins are configured, for caches.
+Origin`` and the headers a client script may read, and may send the browser session's cookie
+(``Access-Control-Allow-Credentials``, kabinet_gateway.browser); any other origin gets nothing,
+which the browser enforces. Every answer varies by ``Origin`` once origins are configured, for caches.
 """
 from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from .browser import CSRF_HEADER
+
 ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE"
 ALLOWED_HEADERS = ("Authorization", "Content-Type", "Accept", "Accept-Language", "Idempotency-Key", "If-Match",
-                   "If-None-Match", "X-Request-ID")
+                   "If-None-Match", "X-Request-ID", CSRF_HEADER)
 EXPOSED_HEADERS = "ETag, Location, X-Request-ID, Retry-After, Content-Disposition, Idempotent-Replayed"
 MAX_AGE = "600"
 
@@ -37,6 +40,7 @@ def register_cors(app: Flask, origins: tuple[str, ...]) -> None:
             response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
             response.headers["Access-Control-Allow-Headers"] = ", ".join(ALLOWED_HEADERS)
             response.headers["Access-Control-Max-Age"] = MAX_AGE
+            response.headers["Access-Control-Allow-Credentials"] = "true"
         if allowed:
             _vary(response, "Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
         return response
@@ -50,5 +54,6 @@ def register_cors(app: Flask, origins: tuple[str, ...]) -> None:
         if origin in allowed and "Access-Control-Allow-Origin" not in response.headers:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+            response.headers["Access-Control-Allow-Credentials"] = "true"
         _vary(response, "Origin")
         return response

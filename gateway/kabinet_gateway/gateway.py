@@ -8,16 +8,17 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import urllib3
 from flask import current_app
 from sqlalchemy.orm import sessionmaker
 
 from .auth import LOGIN_PATH, REDEEM_PATH, Authenticator
+from .browser import csrf_key
 from .config import Settings
 from .proxy import Forwarded, Upstream, UpstreamFailure, forward, make_upstream
 from .ratelimit import RateLimiter
 from .revocations import RevocationList
 from .upstream_health import UpstreamHealth
+from .wire import WireError
 
 log = logging.getLogger("kabinet.gateway")
 
@@ -47,6 +48,10 @@ class Gateway:
         self._executor_pid: int | None = None
         self._lock = threading.Lock()
         self.docs_cache: tuple[float, dict] | None = None
+        self.cors_origins = frozenset(settings.cors_origins)
+        self.csrf_key = csrf_key(settings.gateway_proof)
+        #: The gateway's Prometheus metrics (observability.register_metrics), once registered.
+        self.metrics: dict[str, Any] | None = None
 
     # A worker pool per process, created after gunicorn's fork.
     @property
@@ -87,12 +92,13 @@ class Gateway:
                    timeout: float | None = None) -> tuple[int, Any]:
         """GET a healthy service's JSON (composite reads, docs); ``path`` may carry a query (already
         encoded). Raises UpstreamFailure."""
-        t = urllib3.Timeout(connect=min(self.settings.connect_timeout, timeout or 1e9),
-                            read=timeout if timeout is not None else self.settings.read_timeout)
         path, _, query = path.partition("?")
         fwd = self.forward(service, "GET", path.lstrip("/"), query.encode("latin-1"),
-                           {"Accept": "application/json", **(headers or {})}, None, timeout=t)
-        raw = fwd.body if fwd.body is not None else b"".join(fwd.iter())
+                           {"Accept": "application/json", **(headers or {})}, None, timeout=timeout)
+        try:
+            raw = fwd.body if fwd.body is not None else fwd.response.read()
+        except WireError:
+            raise UpstreamFailure(service, 502, f"The {service} service broke off its answer.") from None
         try:
             return fwd.status, json.loads(raw) if raw else None
         except ValueError:
@@ -105,6 +111,7 @@ class Gateway:
             self._executor.shutdown(wait=False, cancel_futures=True)
         for upstream in self.upstreams.values():
             upstream.pool.close()
+            upstream.wire.close()
 
 
 def current_gateway() -> Gateway:

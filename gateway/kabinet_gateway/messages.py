@@ -28,4 +28,19 @@ MESSAGES = Messages({
     "The {service} service did not answer in time.": "Служба {service} не ответила вовремя.",
     "The {service} service is unreachable; retry later.": "Служба {service} недоступна; повторите позже.",
     "The {service} service gave an invalid response.": "Служба {service} дала некорректный ответ.",
+    "The {service} service broke off its answer.": "Служба {service} оборвала ответ.",
+    "The body may be at most {self.max_body} bytes.": "Тело запроса — не больше {self.max_body} байт.",
+    "Content-Length is not a number.": "Content-Length — не число.",
+    "Browser sessions need the gateway's proof secret; use bearer tokens.":
+        "Для сеансов браузера шлюзу нужен его секрет подписи; используйте токены (Bearer).",
+    "Identity did not describe the new session's account ({status}).":
+        "Служба учётных записей не описала учётную запись нового сеанса ({status}).",
+    "Identity issued a token the gateway cannot verify ({exc}).":
+        "Служба учётных записей выдала токен, который шлюз не может проверить ({exc}).",
+    "no browser session": "нет сеанса браузера",
+    "A browser session may change data only from a page that names its Origin.":
+        "Через сеанс браузера данные меняются только со страницы, указавшей свой Origin.",
+    "This origin may not use the browser session.": "Этому источнику (Origin) сеанс браузера не доступен.",
+    "A change through the browser session needs the session's X-CSRF-Token header.":
+        "Изменение через сеанс браузера требует заголовка X-CSRF-Token этого сеанса.",
 })

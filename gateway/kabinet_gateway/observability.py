@@ -29,8 +29,7 @@ def histogram(name: str) -> Histogram:
     return current_app.extensions[METRICS_KEY][name]
 
 
-def count_auth_failure(reason: str) -> None:
-    metrics = current_app.extensions.get(METRICS_KEY)
+def count_auth_failure(reason: str, metrics: dict | None) -> None:
     if metrics:
         short = reason.split(":", 1)[0][:40]
         metrics["auth_failures"].labels(short).inc()

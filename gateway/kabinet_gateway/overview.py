@@ -24,7 +24,7 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import g, request
+from flask import g
 
 from kabinet_kit.openapi import Blueprint
 
@@ -51,7 +51,7 @@ blp = Blueprint("overview", __name__, description="Composite reads for front-end
 def _authenticate_composite() -> None:
     g.upstream = "composite"
     principal = authenticate_request(None)  # each part's service is vouched for below
-    g.forward_headers = {"Authorization": request.headers["Authorization"], **identity_headers(principal),
+    g.forward_headers = {"Authorization": g.caller.authorization, **identity_headers(principal),
                          **forwarding_headers("")}
 
 

@@ -1,17 +1,13 @@
 """Upstream failures and limits become problem+json with the right status."""
 
-from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
-
 from kabinet_gateway.proxy import _classify
+from kabinet_gateway.wire import WireError
 
 
 def test_classification():
-    assert _classify("journal", ReadTimeoutError(None, "/x", "read timed out")).status == 504
-    conn_error = NewConnectionError(None, "refused")
-    assert _classify("journal", conn_error).status == 503
-    assert _classify("journal", MaxRetryError(None, "/x", reason=conn_error)).status == 503
-    assert _classify("journal", ProtocolError("Connection aborted", ConnectionResetError())).status == 502
-    failure = _classify("journal", TimeoutError())
+    assert _classify("journal", WireError("timeout", "read timed out")).status == 504
+    assert _classify("journal", WireError("connect", "refused")).status == 503
+    failure = _classify("journal", WireError("protocol", "invalid status line"))
     assert failure.status == 502 and failure.service == "journal" and "journal" in failure.detail
 
 

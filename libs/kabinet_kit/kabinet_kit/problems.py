@@ -12,6 +12,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "malformed-body": (400, "Тело запроса не разобрано"),
     "unauthenticated": (401, "Требуется вход"),
     "forbidden": (403, "Доступ запрещён"),
+    "csrf-failed": (403, "Запрос отклонён: нет подтверждения страницы (CSRF)"),
     "consent-required": (403, "Нет согласия на обработку персональных данных"),
     "not-found": (404, "Не найдено"),
     "method-not-allowed": (405, "Метод не поддерживается"),
@@ -33,7 +34,8 @@ TITLES: dict[str, str] = {code: title for code, (_status, title) in KINDS.items(
 #: The same titles for a client that asks for English (Accept-Language: en).
 TITLES_EN: dict[str, str] = {
     "bad-request": "Bad request", "malformed-body": "Malformed body", "unauthenticated": "Authentication required",
-    "forbidden": "Forbidden", "consent-required": "Consent to personal data processing required",
+    "forbidden": "Forbidden", "csrf-failed": "Refused: the page's confirmation (CSRF) is missing",
+    "consent-required": "Consent to personal data processing required",
     "not-found": "Not found", "method-not-allowed": "Method not allowed", "not-acceptable": "Not acceptable",
     "conflict": "Conflict with the current state", "gone": "Gone", "precondition-failed": "The data has changed",
     "payload-too-large": "Payload too large", "unsupported-media-type": "Unsupported media type",

@@ -96,3 +96,8 @@ def test_the_completeness_check_finds_an_untranslated_text(tmp_path: Path):
 
 def test_the_kit_translates_its_own_texts():
     assert untranslated(Path(i18n.__file__).parent, KIT_MESSAGES) == []
+
+
+def test_every_problem_kind_has_its_english_title():
+    from kabinet_kit.problems import KINDS, TITLES_EN
+    assert set(TITLES_EN) == set(KINDS)
