@@ -43,8 +43,15 @@ from kabinet_portfolio.bootstrap import build_deps
 from kabinet_portfolio.catalogue import CATEGORIES
 from kabinet_portfolio.config import SERVICE_DIR, Settings
 from kabinet_portfolio.jobs import recompute_if_due
-from kabinet_portfolio.points import DEFAULT_COEFFICIENTS, INDIVIDUALITY, LEVELS, PARTICIPATION, RESULTS, Scored, \
-    points_cents
+from kabinet_portfolio.points import (
+    DEFAULT_COEFFICIENTS,
+    INDIVIDUALITY,
+    LEVELS,
+    PARTICIPATION,
+    RESULTS,
+    Scored,
+    points_cents,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 os.environ.setdefault(SECRET_ENV, secrets.token_hex(16))
@@ -255,15 +262,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pupils", type=int, default=130_000)
     parser.add_argument("--schools", type=int, default=SCHOOLS)
-    parser.add_argument("--small", action="store_true", help="a smoke run: 5 schools, 4 000 pupils, 40 uploads")
-    parser.add_argument("--requests", type=int, default=200, help="rating requests of each kind")
-    parser.add_argument("--uploads", type=int, default=200)
+    parser.add_argument("--small", action="store_true", help="a smoke run: 5 schools, 4 000 pupils")
+    parser.add_argument("--requests", type=int, help="rating requests of each kind (default 200; small 40)")
+    parser.add_argument("--uploads", type=int, help="uploads (default 200; small 40)")
     parser.add_argument("--clients", type=int, default=10, help="concurrent uploads")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=5)
     args = parser.parse_args()
     if args.small:
-        args.pupils, args.schools, args.uploads, args.requests = 4000, 5, 40, 40
+        args.pupils, args.schools = 4000, 5
+    args.uploads = args.uploads or (40 if args.small else 200)
+    args.requests = args.requests or (40 if args.small else 200)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     name = f"kt_portfolio_perf_{uuid.uuid4().hex[:8]}"
     admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
