@@ -2,10 +2,12 @@
 (hashed and counted as written, refused when too big, nothing left behind)."""
 import hashlib
 import io
+from datetime import date, timedelta
 
 import pytest
 
 from kabinet_kit.errors import InvalidInput
+from kabinet_portfolio.points import DEFAULT_COEFFICIENTS, anniversaries, full_years, time_bucket
 from kabinet_portfolio.ratings import places_on_page
 from kabinet_portfolio.store import DocumentStore
 
@@ -55,3 +57,12 @@ def test_a_spool_over_the_limit_is_refused_and_leaves_nothing(tmp_path):
     assert "document" in refused.value.errors
     spool.close()
     assert list(store.files()) == [] and not any((tmp_path / "docs").iterdir())
+
+
+def test_anniversaries_split_dates_by_full_years_as_the_scoring_does():
+    for today in (date(2028, 2, 29), date(2027, 3, 1), date(2026, 12, 31), date(2026, 1, 1)):
+        days = anniversaries(DEFAULT_COEFFICIENTS, today)
+        for n in range(0, 2200):
+            on = today - timedelta(days=n)
+            bucket = sum(on <= day for day in days)  # how the set-based recompute picks the coefficient
+            assert bucket == time_bucket(DEFAULT_COEFFICIENTS, full_years(on, today)), (today, on)
