@@ -37,11 +37,12 @@ def rating(session: Session, caller: Caller, scope: str, key: str | None, limit:
         where.append(extra)
     total = session.scalar(select(func.count()).select_from(Pupil).where(*where)) or 0
     rows = _page(session, where, total, limit, offset)
-    ahead = _ahead(session, where, total, offset, rows[0].points_cents) if rows else 0
+    ahead = _ahead(session, where, total, offset, rows[0].points_cents) if rows and offset else 0
     places = places_on_page([r.points_cents for r in rows], offset, ahead)
     named = [r.id for r in rows if r.id == caller.person_id or sees_names_of(caller, r.organisation_id, r.group_id)]
     names = names_of(session, named)
-    classes = {g.id: g.name for g in session.scalars(select(Group).where(Group.id.in_({r.group_id for r in rows})))}
+    classes = {} if scope == "city" else {
+        g.id: g.name for g in session.scalars(select(Group).where(Group.id.in_({r.group_id for r in rows})))}
     items = []
     for n, r in enumerate(rows):
         item: dict[str, Any] = {"place": places[n], "points": r.points_cents / 100, "me": r.id == caller.person_id,
