@@ -66,3 +66,14 @@ def test_anniversaries_split_dates_by_full_years_as_the_scoring_does():
             on = today - timedelta(days=n)
             bucket = sum(on <= day for day in days)  # how the set-based recompute picks the coefficient
             assert bucket == time_bucket(DEFAULT_COEFFICIENTS, full_years(on, today)), (today, on)
+
+
+def test_an_abandoned_spool_of_an_aborted_upload_leaves_nothing(tmp_path):
+    import gc
+    store = DocumentStore(tmp_path / "docs")
+    spool = store.spool(2048)
+    spool.write(b"%PDF-1.7 half a body")
+    path = spool.path
+    del spool  # the parser gave up on the body: nobody closes it
+    gc.collect()
+    assert not path.exists()
