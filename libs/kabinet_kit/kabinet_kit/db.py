@@ -3,11 +3,25 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, TypeDecorator, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    create_engine,
+    event,
+    insert,
+)
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -98,6 +112,22 @@ def increment(session: Session, row: Any, column: str = "sequence") -> int:
     setattr(row, column, getattr(type(row), column) + 1)
     session.flush()
     return int(getattr(row, column))
+
+
+@contextmanager
+def scratch_table(session: Session, name: str, columns: Iterable[Column[Any]],
+                  rows: list[dict[str, Any]] | None = None) -> Iterator[Table]:
+    """A temporary table on the session's connection, filled with ``rows`` in one executemany,
+    for a set-based statement to join against (values computed in Python, an intermediate
+    result) instead of a statement per row. Dropped after the block; if the block fails the
+    transaction's rollback takes it away."""
+    table = Table(name, MetaData(), *columns, prefixes=["TEMPORARY"])
+    connection = session.connection()
+    table.create(connection)
+    if rows:
+        connection.execute(insert(table), rows)
+    yield table
+    table.drop(connection)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

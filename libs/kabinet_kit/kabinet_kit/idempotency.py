@@ -30,6 +30,39 @@ def idempotency_table(metadata: MetaData) -> Table:
     )
 
 
+FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+_CHUNK = 64 * 1024
+
+
+def request_fingerprint() -> str:
+    """What a retry must repeat: the method, the path and the body. A form (an upload) is read
+    as parsed, its files in chunks, so the body is never held in memory whole."""
+    digest = hashlib.sha256(request.method.encode() + request.path.encode())
+    if request.mimetype not in FORMS:
+        digest.update(request.get_data() or b"")
+        return digest.hexdigest()
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(b"\0field\0%s\0%s" % (name.encode(), value.encode()))
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest.update(b"\0file\0%s\0%s\0" % (name.encode(), (upload.filename or "").encode()))
+        digest.update(content_sha256(upload.stream))
+    return digest.hexdigest()
+
+
+def content_sha256(stream: Any) -> bytes:
+    """The SHA-256 of an uploaded file: from a spool that hashed it while it was written (one
+    offering ``content_sha256()``), else read again in chunks and rewound."""
+    known = getattr(stream, "content_sha256", None)
+    if callable(known):
+        return bytes(known())
+    digest = hashlib.sha256()
+    stream.seek(0)
+    while chunk := stream.read(_CHUNK):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.digest()
+
+
 def idempotent(table: Table, scope: Callable[[], str], *, seal: Callable[[], Seal] | None = None,
                keep: timedelta | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Replay the stored response when a create is retried with the same Idempotency-Key.
@@ -49,8 +82,7 @@ def idempotent(table: Table, scope: Callable[[], str], *, seal: Callable[[], Sea
             if len(key) > 200:
                 raise InvalidInput("Idempotency-Key is too long",
                                    errors={"Idempotency-Key": ["At most 200 characters."]})
-            fingerprint = hashlib.sha256(
-                request.method.encode() + request.path.encode() + (request.get_data() or b"")).hexdigest()
+            fingerprint = request_fingerprint()
             session = request_session()
             who = scope()
             if keep is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, Request, current_app, g
 from sqlalchemy.orm import sessionmaker
 
 from kabinet_contracts import REGISTRY
@@ -28,6 +28,16 @@ def build_deps(settings: Settings) -> Deps:
     return Deps(**kit.base_deps(SPEC, settings), store=DocumentStore(settings.document_dir))
 
 
+class SpoolingRequest(Request):
+    """An uploaded file part goes straight into a staging file of the document store, hashed and
+    counted as the body is parsed: one copy on disk, never the whole body in memory."""
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None, content_length: int | None = None) -> Any:
+        deps: Deps = kit.app_deps(current_app)
+        return deps.store.spool(deps.settings.max_document_bytes)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .api import achievements, cabinet, catalogue, disputes, petitions, ratings
     deps = build_deps(Settings.load(test_config))
@@ -35,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         catalogue, achievements, cabinet, ratings, petitions, disputes))
     # A document of at most max_document_bytes in a multipart body: the size itself is checked
     # on the document, so that the answer names the field (POR-10).
+    app.request_class = SpoolingRequest
     app.config["MAX_CONTENT_LENGTH"] = deps.settings.max_document_bytes + 512 * 1024
 
     @app.teardown_request

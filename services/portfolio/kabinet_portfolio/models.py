@@ -65,9 +65,13 @@ class Pupil(Base):
     """A pupil of a school class (from the movement book), the state of the portfolio consent,
     the rating opt-out and the points. No personal data here."""
     __tablename__ = "pupils"
-    __table_args__ = (Index("ix_pupils_city_rating", "rated", "points_cents"),
-                      Index("ix_pupils_school_rating", "organisation_id", "rated", "points_cents"),
-                      Index("ix_pupils_class_rating", "group_id", "rated", "points_cents"))
+    # A rating's page in its order (points down, then id) from the index alone (migration 0003).
+    __table_args__ = (Index("ix_pupils_city_rating", "rated", text("points_cents DESC"), "id",
+                            postgresql_include=["organisation_id", "group_id"]),
+                      Index("ix_pupils_school_rating", "organisation_id", "rated", text("points_cents DESC"), "id",
+                            postgresql_include=["group_id"]),
+                      Index("ix_pupils_class_rating", "group_id", "rated", text("points_cents DESC"), "id",
+                            postgresql_include=["organisation_id"]))
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     organisation_id: Mapped[str | None] = mapped_column(Id)
     group_id: Mapped[str | None] = mapped_column(Id)

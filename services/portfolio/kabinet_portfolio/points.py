@@ -8,6 +8,7 @@ pupils with the same achievements tie exactly.
 """
 from __future__ import annotations
 
+from calendar import isleap
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -71,12 +72,32 @@ class Scored:
 
 
 def points_cents(table: dict[str, Any], item: Scored, today: date) -> int:
-    time = table["time"]
-    years = full_years(item.achieved_on, today)
-    value = (item.base_points * time[min(years, len(time) - 1)] * table["participation"][item.participation]
-             * table["result"][item.result] * table["individuality"][item.individuality]
-             * table["level"][item.level])
+    return cents_of(table, item.base_points, item.level, item.participation, item.individuality, item.result,
+                    time_bucket(table, full_years(item.achieved_on, today)))
+
+
+def time_bucket(table: dict[str, Any], years: int) -> int:
+    """Which time coefficient holds after ``years`` full years (the last one holds after)."""
+    return min(years, len(table["time"]) - 1)
+
+
+def cents_of(table: dict[str, Any], base_points: float, level: str, participation: str, individuality: str,
+             result: str, bucket: int) -> int:
+    value = (base_points * table["time"][bucket] * table["participation"][participation]
+             * table["result"][result] * table["individuality"][individuality] * table["level"][level])
     return int(round(value * 100))
+
+
+def anniversaries(table: dict[str, Any], today: date) -> list[date]:
+    """The days 1, 2, … full years before ``today``, one for each time coefficient after the
+    first: an achievement on or before the k-th has at least k full years (a 29 February
+    today looks back to 28 February in a common year)."""
+    out = []
+    for k in range(1, len(table["time"])):
+        year = today.year - k
+        day = today.day if not (today.month == 2 and today.day == 29 and not isleap(year)) else 28
+        out.append(date(year, today.month, day))
+    return out
 
 
 def total_cents(table: dict[str, Any], items: list[Scored], today: date) -> int:

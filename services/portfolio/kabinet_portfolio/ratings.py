@@ -35,21 +35,53 @@ def rating(session: Session, caller: Caller, scope: str, key: str | None, limit:
     extra = _scope_filter(scope, key)
     if extra is not None:
         where.append(extra)
-    ranked = select(Pupil.id, Pupil.organisation_id, Pupil.group_id, Pupil.points_cents,
-                    func.rank().over(order_by=Pupil.points_cents.desc()).label("place")).where(*where)
-    rows = session.execute(ranked.order_by(Pupil.points_cents.desc(), Pupil.id).limit(limit).offset(offset)).all()
     total = session.scalar(select(func.count()).select_from(Pupil).where(*where)) or 0
+    rows = _page(session, where, total, limit, offset)
+    ahead = _ahead(session, where, total, offset, rows[0].points_cents) if rows and offset else 0
+    places = places_on_page([r.points_cents for r in rows], offset, ahead)
     named = [r.id for r in rows if r.id == caller.person_id or sees_names_of(caller, r.organisation_id, r.group_id)]
     names = names_of(session, named)
-    classes = {g.id: g.name for g in session.scalars(select(Group).where(Group.id.in_({r.group_id for r in rows})))}
+    classes = {} if scope == "city" else {
+        g.id: g.name for g in session.scalars(select(Group).where(Group.id.in_({r.group_id for r in rows})))}
     items = []
-    for r in rows:
-        item: dict[str, Any] = {"place": r.place, "points": r.points_cents / 100, "me": r.id == caller.person_id,
+    for n, r in enumerate(rows):
+        item: dict[str, Any] = {"place": places[n], "points": r.points_cents / 100, "me": r.id == caller.person_id,
                                 "class_name": classes.get(r.group_id) if scope != "city" else None}
         if r.id in names:
             item.update(pupil_id=r.id, name=full_name(names[r.id]))
         items.append(item)
     return {"scope": scope, "key": key, "items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def places_on_page(points: list[int], offset: int, ahead: int) -> list[int]:
+    """Places of a page of a rating in descending order of points, ties ranked equally
+    (1, 1, 3): ``ahead`` is how many are strictly ahead of the page's first row."""
+    places: list[int] = []
+    for n, value in enumerate(points):
+        places.append(ahead + 1 if n == 0 else places[-1] if value == points[n - 1] else offset + n + 1)
+    return places
+
+
+def _page(session: Session, where: list[Any], total: int, limit: int, offset: int) -> list[Any]:
+    """The page in rating order (points down, then id). A page in the back half is read from
+    the other end of the index, so no page walks more than half the rating."""
+    columns = (Pupil.id, Pupil.organisation_id, Pupil.group_id, Pupil.points_cents)
+    if offset <= total // 2 or offset >= total:
+        return list(session.execute(select(*columns).where(*where).order_by(Pupil.points_cents.desc(), Pupil.id)
+                                    .limit(limit).offset(offset)))
+    upto = min(total, offset + limit)
+    backwards = session.execute(select(*columns).where(*where).order_by(Pupil.points_cents, Pupil.id.desc())
+                                .limit(upto - offset).offset(total - upto))
+    return list(reversed(list(backwards)))
+
+
+def _ahead(session: Session, where: list[Any], total: int, offset: int, points: int) -> int:
+    """How many have strictly more points, counted from the nearer end of the index."""
+    def count(*condition: Any) -> int:
+        return session.scalar(select(func.count()).select_from(Pupil).where(*where, *condition)) or 0
+    if offset <= total // 2:
+        return count(Pupil.points_cents > points)
+    return total - count(Pupil.points_cents <= points)
 
 
 def place_of(session: Session, pupil: Pupil) -> dict[str, int | None]:

@@ -3,17 +3,32 @@ for everyone when the coefficient table changes or a year passes (the jobs proce
 approved achievements score (§7.3). Every change of a total is a ``portfolio.points.changed.v1``."""
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Integer,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
+
+from kabinet_kit.db import Id, scratch_table
 
 from .catalogue import current_table
 from .deps import Deps
 from .models import Achievement, Activity, Pupil
-from .points import Scored, points_cents
+from .points import INDIVIDUALITY, LEVELS, PARTICIPATION, RESULTS, Scored, anniversaries, cents_of, points_cents
 
 _SCORED = (Achievement.pupil_id, Activity.base_points, Activity.level, Achievement.participation,
            Achievement.individuality, Achievement.result, Achievement.achieved_on)
@@ -47,47 +62,57 @@ def _set_total(deps: Deps, session: Session, pupil_id: str, organisation_id: str
 
 def recompute_all(deps: Deps, session: Session, today: date, *, only_stale: bool = False,
                   chunk: int = 5000) -> dict[str, int]:
-    """Every pupil's total from the achievements' history under the current table, streamed in
-    pupil order; totals written in batches, changes recorded as events in batches."""
+    """Every pupil's total from the achievements' history under the current table, set-based:
+    the points of each combination of activity base and level, participation, individuality,
+    result and time coefficient are computed in Python (the same :func:`cents_of` as for one
+    pupil, so the figures are exactly those), the database sums them per pupil and writes every
+    total in one statement; each changed total is an event, recorded in batches."""
     table = current_table(session)
-    reason = "table_changed"
-    pupils_query = select(Pupil.id, Pupil.organisation_id, Pupil.points_cents, Pupil.points_version)
-    if only_stale:
-        stale = session.execute(pupils_query.where(Pupil.points_version != table.version)).all()
-        if not stale:
-            return {"pupils": 0, "changed": 0, "version": table.version}
-    held = {p.id: p for p in session.execute(pupils_query)}
-    totals: dict[str, int] = defaultdict(int)
-    rows = session.execute(select(*_SCORED).join(Activity, Activity.id == Achievement.activity_id)
-                           .where(Achievement.state == "approved")
-                           .execution_options(yield_per=20000))
     coefficients = table.coefficients
-    for r in rows:
-        totals[r.pupil_id] += points_cents(coefficients, _scored(r), today)
-    changed = 0
-    updates: list[dict[str, Any]] = []
-    events: list[tuple[str, dict[str, Any]]] = []
-    for pupil_id, pupil in held.items():
-        after = totals.get(pupil_id, 0)
-        if pupil.points_cents != after:
-            changed += 1
-            updates.append({"pid": pupil_id, "cents": after})
-            _set_total(deps, session, pupil_id, pupil.organisation_id, pupil.points_cents, after, table.version,
-                       reason if pupil.points_version != table.version else "year_passed", events)
-        if len(updates) >= chunk:
-            _flush(deps, session, updates, events)
-    _flush(deps, session, updates, events)
-    session.execute(update(Pupil).values(points_version=table.version, points_on=today))
-    return {"pupils": len(held), "changed": changed, "version": table.version}
+    pupils = cast(Table, Pupil.__table__)
+    if only_stale and session.scalar(select(Pupil.id).where(Pupil.points_version != table.version).limit(1)) is None:
+        return {"pupils": 0, "changed": 0, "version": table.version}
+    bases = session.execute(select(Activity.base_points, Activity.level).distinct()).all()
+    combos = [{"base_points": b, "level": lv, "participation": p, "individuality": i, "result": r, "bucket": k,
+               "cents": cents_of(coefficients, b, lv, p, i, r, k)}
+              for b, lv in bases if lv in LEVELS for p in PARTICIPATION for i in INDIVIDUALITY for r in RESULTS
+              for k in range(len(coefficients["time"]))]
+    with scratch_table(session, "portfolio_point_combos", _combo_columns(), combos) as points, \
+            scratch_table(session, "portfolio_new_totals", (Column("pupil_id", Id, primary_key=True),
+                                                            Column("cents", BigInteger))) as totals:
+        years = anniversaries(coefficients, today)
+        bucket = case(*[(Achievement.achieved_on > day, k) for k, day in enumerate(years)],
+                      else_=len(years)) if years else literal(0)
+        summed = (select(Achievement.pupil_id, func.sum(points.c.cents))
+                  .join(Activity, Activity.id == Achievement.activity_id)
+                  .join(points, and_(points.c.base_points == Activity.base_points, points.c.level == Activity.level,
+                                     points.c.participation == Achievement.participation,
+                                     points.c.individuality == Achievement.individuality,
+                                     points.c.result == Achievement.result, points.c.bucket == bucket))
+                  .where(Achievement.state == "approved").group_by(Achievement.pupil_id))
+        session.execute(insert(totals).from_select(["pupil_id", "cents"], summed))
+        after = func.coalesce(totals.c.cents, 0)
+        changes = session.execute(
+            select(pupils.c.id, pupils.c.organisation_id, pupils.c.points_cents, pupils.c.points_version,
+                   after.label("after"))
+            .select_from(pupils.outerjoin(totals, totals.c.pupil_id == pupils.c.id))
+            .where(pupils.c.points_cents != after)).all()
+        events: list[tuple[str, dict[str, Any]]] = []
+        for row in changes:
+            _set_total(deps, session, row.id, row.organisation_id, row.points_cents, row.after, table.version,
+                       "table_changed" if row.points_version != table.version else "year_passed", events)
+            if len(events) >= chunk:
+                deps.events.record_many(session, events)
+                events.clear()
+        if events:
+            deps.events.record_many(session, events)
+        new_total = select(totals.c.cents).where(totals.c.pupil_id == pupils.c.id).scalar_subquery()
+        held = session.connection().execute(update(pupils).values(points_cents=func.coalesce(new_total, 0),
+                                                     points_version=table.version, points_on=today)).rowcount
+    return {"pupils": held or 0, "changed": len(changes), "version": table.version}
 
 
-def _flush(deps: Deps, session: Session, updates: list[dict[str, Any]],
-           events: list[tuple[str, dict[str, Any]]]) -> None:
-    if updates:
-        table = Pupil.__table__
-        session.connection().execute(update(table).where(table.c.id == bindparam("pid"))  # type: ignore[arg-type]
-                                     .values(points_cents=bindparam("cents")), updates)
-        updates.clear()
-    if events:
-        deps.events.record_many(session, events)
-        events.clear()
+def _combo_columns() -> list[Column[Any]]:
+    return [Column("base_points", Float), Column("level", String(20)), Column("participation", String(20)),
+            Column("individuality", String(20)), Column("result", String(20)), Column("bucket", Integer),
+            Column("cents", BigInteger)]

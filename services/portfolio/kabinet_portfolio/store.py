@@ -1,23 +1,25 @@
 """Evidence documents outside the database (POR-11): files named by their SHA-256 in a folder
 only the service's user may enter (0700; files 0600).
 
-An upload is copied once, in chunks, into a staging file of the store while it is hashed and
-counted; its content is then checked (seed 003 §2.7: JPG or PDF only, at most 2 MB, and a
-document that does not open is refused — by content, never by the name): a JPEG must decode,
-a PDF must parse to its end. Only then is it moved to its place. A file no achievement refers
-to is removed once the request that touched it has ended (:func:`release`), so a refused or
-failed request leaves no orphan behind.
+An upload is spooled once, in chunks, into a staging file of the store (:class:`Spool`) while it
+is hashed and counted: the request's multipart parser writes the file part straight into it, so
+the body is never held in memory whole. Its content is then checked (seed 003 §2.7: JPG or PDF
+only, at most 2 MB, and a document that does not open is refused — by content, never by the
+name): a JPEG must decode, a PDF must parse (structure and first pages, read as needed). Only
+then is it moved to its place. A file no achievement refers to is removed once the request that
+touched it has ended (:func:`release`), so a refused or failed request leaves no orphan behind.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from kabinet_kit.errors import InvalidInput
 
@@ -77,16 +79,49 @@ def check_pdf(path: Path) -> None:
         if b"%%EOF" not in f.read():
             raise refuse("PDF обрезан: нет конца файла (%%EOF).")
     try:
-        reader = PdfReader(str(path), strict=True)
-        pages = len(reader.pages)
-        if pages < 1:
-            raise refuse("В PDF нет страниц.")
-        for page in reader.pages[:3]:
-            page.get_contents()
+        with open(path, "rb") as f:  # read as parsed (only the structure and the first pages), not whole
+            reader = PdfReader(f, strict=True)
+            if len(reader.pages) < 1:
+                raise refuse("В PDF нет страниц.")
+            for page in reader.pages[:3]:
+                page.get_contents()
     except InvalidInput:
         raise
     except Exception as exc:  # pypdf raises many kinds for a broken file
         raise refuse(f"PDF не читается ({exc.__class__.__name__}).") from None
+
+
+class Spool(io.FileIO):
+    """An upload's staging file (0600), hashed and counted while it is written; the bytes past
+    ``max_bytes`` are hashed and counted, not kept. Closing it removes what was not placed."""
+
+    def __init__(self, path: Path, max_bytes: int):
+        super().__init__(path, "x+", opener=lambda name, flags: os.open(name, flags, 0o600))
+        self.path, self.max_bytes = path, max_bytes
+        self.digest, self.size, self.head = hashlib.sha256(), 0, b""
+
+    def write(self, data: Any) -> int:
+        self.size += len(data)
+        self.digest.update(data)
+        if self.size > self.max_bytes:  # refused when placed; the body is bounded by MAX_CONTENT_LENGTH
+            return len(data)
+        if len(self.head) < 16:
+            self.head += bytes(data[:16 - len(self.head)])
+        return super().write(data) or 0
+
+    def content_sha256(self) -> bytes:
+        """Read by the kit's Idempotency-Key fingerprint instead of the file again."""
+        return self.digest.digest()
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+    def close(self) -> None:
+        super().close()
+        self.discard()
 
 
 class DocumentStore:
@@ -107,38 +142,43 @@ class DocumentStore:
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 
-    def ingest(self, stream: IO[bytes], max_bytes: int) -> StoredDocument:
-        """Copy, hash, check and place the upload; refuse it (and keep nothing) if it is not a
-        whole JPG or PDF of at most ``max_bytes``."""
+    def spool(self, max_bytes: int) -> Spool:
+        """A staging file of the store for one upload, hashed and counted as it is written."""
         self._ready()
-        staging = self.root / f".upload-{os.getpid()}-{secrets.token_hex(8)}"
-        digest, size, head = hashlib.sha256(), 0, b""
-        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out:
+        return Spool(self.root / f".upload-{os.getpid()}-{secrets.token_hex(8)}", max_bytes)
+
+    def ingest(self, stream: IO[bytes], max_bytes: int) -> StoredDocument:
+        """Check and place the upload; refuse it (and keep nothing) if it is not a whole JPG or
+        PDF of at most ``max_bytes``. A :class:`Spool` of this store (the request spooled the
+        upload into it) is placed as it is; any other stream is copied into one first."""
+        if isinstance(stream, Spool) and stream.path.parent == self.root:
+            spool = stream
+        else:
+            spool = self.spool(max_bytes)
+            with spool:
                 while chunk := stream.read(CHUNK):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise refuse(f"Файл больше {max_bytes // (1024 * 1024)} МБ.")
-                    if len(head) < 16:
-                        head += chunk[:16]
-                    digest.update(chunk)
-                    out.write(chunk)
-            if size == 0:
+                    spool.write(chunk)
+                    if spool.size > max_bytes:
+                        break
+                return self._place(spool)
+        return self._place(spool)
+
+    def _place(self, spool: Spool) -> StoredDocument:
+        try:
+            if spool.size > spool.max_bytes:
+                raise refuse(f"Файл больше {spool.max_bytes // (1024 * 1024)} МБ.")
+            if spool.size == 0:
                 raise refuse("Файл пуст.")
-            kind = sniff(head)
-            (check_jpeg if kind == JPEG else check_pdf)(staging)
-            sha = digest.hexdigest()
+            kind = sniff(spool.head)
+            (check_jpeg if kind == JPEG else check_pdf)(spool.path)
+            sha = spool.digest.hexdigest()
             final = self.path(sha)
             final.parent.mkdir(mode=0o700, exist_ok=True)
-            if final.exists():
-                staging.unlink()
-            else:
-                os.replace(staging, final)
-            return StoredDocument(sha, kind, size)
+            if not final.exists():
+                os.replace(spool.path, final)
+            return StoredDocument(sha, kind, spool.size)
         finally:
-            if staging.exists():
-                staging.unlink()
+            spool.discard()
 
     def remove(self, sha256: str) -> None:
         try:
