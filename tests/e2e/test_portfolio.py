@@ -35,7 +35,7 @@ def test_an_achievement_with_a_pdf_is_returned_resubmitted_approved_and_scores(s
     ivan = stack.get("/api/identity/me", _token(stack, "pupil1")).json()["person_id"]
     before = _call(stack, "pupil1", "GET", f"/api/portfolio/pupils/{ivan}/points")
     assert before.status_code == 200, before.text
-    activities = _call(stack, "pupil1", "GET", "/api/portfolio/activities?category=technical").json()
+    activities = _call(stack, "pupil1", "GET", "/api/portfolio/activities?category=technical").json()["items"]
     robotics = next(a for a in activities if "робототехнике" in a["title"])
     first = _pdf("Robotics diploma, blurred scan")
     made = _call(stack, "pupil1", "POST", f"/api/portfolio/pupils/{ivan}/achievements",

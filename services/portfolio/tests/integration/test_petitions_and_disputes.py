@@ -88,9 +88,9 @@ def test_a_dispute_is_due_in_five_working_days_and_overdue_on_the_sixth(world):
     assert run_once(world.deps, today=date(2026, 11, 12))["overdue_disputes"] == 0  # reported once
     assert [t for t, dd in world.outbox()[events_before:] if dd.get("dispute_id") == did] == [
         "portfolio.dispute.overdue.v1"]
-    listed = world.as_("department", "GET", "/disputes?overdue=true").json
+    listed = world.as_("department", "GET", "/disputes?overdue=true").json["items"]
     assert did in [x["id"] for x in listed]
-    assert did in [x["id"] for x in world.as_("school1-admin", "GET", "/disputes?overdue=true").json]
+    assert did in [x["id"] for x in world.as_("school1-admin", "GET", "/disputes?overdue=true").json["items"]]
     assert world.as_("school2-admin", "GET", f"/disputes/{did}").status_code == 404
     # The administrator answers citing the catalogue.
     assert world.as_("tutor1", "POST", f"/disputes/{did}/answer",

@@ -53,7 +53,7 @@ def test_points_ratings_ties_opt_out_and_a_coefficient_change(fresh_world):
     assert w.as_("pupil1", "GET", f"/pupils/{ivan}/points").json["places"] == {"class": 1, "school": 1, "city": 1}
 
     # The department doubles the winner's coefficient: every pupil recomputed by the jobs, with events.
-    table = w.as_("department", "GET", "/coefficients").json[0]
+    table = w.as_("department", "GET", "/coefficients").json["items"][0]
     assert table["version"] == 1
     new = {**table["coefficients"], "result": {**table["coefficients"]["result"], "winner": 6.0}}
     assert w.as_("pupil1", "POST", "/coefficients", json={"coefficients": new}).status_code == 403
