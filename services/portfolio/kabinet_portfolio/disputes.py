@@ -92,6 +92,8 @@ def listed(session: Session, caller: Caller, query: dict[str, Any], today: date)
         found = found.where(Dispute.organisation_id.in_(caller.admin_orgs))
     elif not caller.is_department:
         raise NotFound("No disputes for you here.")
+    if query.get("state"):
+        found = found.where(Dispute.state == query["state"])
     if query.get("overdue"):
         found = found.where(Dispute.state == "open", Dispute.due_on < today)
     return paginate(session, found.order_by(Dispute.due_on, Dispute.id), query)

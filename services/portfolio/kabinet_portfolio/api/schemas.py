@@ -377,6 +377,7 @@ class DisputeOut(Schema):
 
 
 class DisputeQuery(PageQuery):
+    state = fields.String(load_default=None, validate=validate.OneOf(("open", "answered")))
     overdue = fields.Boolean(load_default=False)
     pupil_id = Uuid(load_default=None)
 

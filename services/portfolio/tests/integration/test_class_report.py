@@ -1,4 +1,4 @@
-"""Issue 13 §1: the tutor's class report as a PDF and an XLSX in Russian — the class's pupils,
+"""POR-27 (issue 13 §1): the tutor's class report as a PDF and an XLSX in Russian — the class's pupils,
 their approved achievements by category and level, points and places; names only of pupils under
 the portfolio consent; another class is answered as a missing one."""
 import io
