@@ -191,7 +191,7 @@ def build_world() -> Iterator[World]:
         try:
             seed(app_deps(identity_app))
             w = World(identity_app, app, consumer, vhost, store_dir)
-            w.sync()
+            w.sync(timeout=90)  # the whole demo city, on a machine that may be busy
             yield w
         finally:
             consumer.stop()
