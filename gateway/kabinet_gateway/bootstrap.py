@@ -16,6 +16,7 @@ from .cors import register_cors
 from .edge import client_ip
 from .gateway import Gateway
 from .health import readyz
+from .messages import MESSAGES
 from .observability import install_access_log_filter, register_metrics
 from .problems import GatewayProblem
 from .proxy import UpstreamFailure
@@ -36,7 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Flask's import name must be the package: a bare "gateway" would resolve to the repository's
     # gateway/ directory (a namespace package) when run from the repository root.
     app, api = create_base_app("gateway", title="Kabinet gateway", config={
-        "MAX_CONTENT_LENGTH": settings.max_body_bytes, **config}, trust_request_id=False, ops_allow=settings.ops_allow)
+        "MAX_CONTENT_LENGTH": settings.max_body_bytes, **config}, trust_request_id=False, ops_allow=settings.ops_allow,
+        messages=MESSAGES)
     # Behind trusted proxies the peer is a proxy: the operations allow-list judges the client.
     app.extensions[CLIENT_ADDRESS_KEY] = client_ip
     app.extensions["kabinet.gateway"] = Gateway(settings, session_factory=session_factory,

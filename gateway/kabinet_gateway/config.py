@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
@@ -85,6 +86,8 @@ class Settings(ServiceSettings, env_prefix="GATEWAY_"):
     # How many proxies in front of the gateway append to X-Forwarded-For (0: the peer is the client).
     trusted_proxy_hops: int = Field(default=0, ge=0)
     overview_deadline: float = Field(default=1.5, gt=0)
+    # The overview asks the journal's control for this zone's current month (the institutions' day).
+    overview_timezone: str = "Asia/Yekaterinburg"
     revocation_poll: float = Field(default=0.25, gt=0)
     # A worker that could not read the revocation list for this long refuses authenticated calls.
     revocation_max_staleness: float = Field(default=5.0, gt=0)
@@ -152,6 +155,15 @@ class Settings(ServiceSettings, env_prefix="GATEWAY_"):
     @classmethod
     def _rate(cls, value: str) -> str:
         parse_rate(value)
+        return value
+
+    @field_validator("overview_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
     @model_validator(mode="after")

@@ -85,11 +85,13 @@ class Gateway:
 
     def fetch_json(self, service: str, path: str, *, headers: dict[str, str] | None = None,
                    timeout: float | None = None) -> tuple[int, Any]:
-        """GET a healthy service's JSON (composite reads, docs). Raises UpstreamFailure."""
+        """GET a healthy service's JSON (composite reads, docs); ``path`` may carry a query (already
+        encoded). Raises UpstreamFailure."""
         t = urllib3.Timeout(connect=min(self.settings.connect_timeout, timeout or 1e9),
                             read=timeout if timeout is not None else self.settings.read_timeout)
-        fwd = self.forward(service, "GET", path.lstrip("/"), b"", {"Accept": "application/json", **(headers or {})},
-                           None, timeout=t)
+        path, _, query = path.partition("?")
+        fwd = self.forward(service, "GET", path.lstrip("/"), query.encode("latin-1"),
+                           {"Accept": "application/json", **(headers or {})}, None, timeout=t)
         raw = fwd.body if fwd.body is not None else b"".join(fwd.iter())
         try:
             return fwd.status, json.loads(raw) if raw else None

@@ -27,3 +27,8 @@ def broker() -> Iterator[str]:
 def stack(broker, tmp_path_factory) -> Iterator[Stack]:
     with running_stack(tmp_path_factory.mktemp("e2e-logs"), broker) as s:
         yield s
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The fuzz run writes random (valid) data into the demo city: it goes after every other test.
+    items.sort(key=lambda item: item.get_closest_marker("fuzz") is not None)

@@ -76,7 +76,13 @@ def test_a_grid_save_without_a_body_and_a_wrong_method(stack):
     token = stack.token("teacher1")
     loads = stack.get("/api/journal/loads?mine=true", token).json()
     empty = stack.post(f"/api/journal/loads/{loads[0]['id']}/grid", token)
-    assert empty.status_code == 422 and empty.json()["errors"] == {"body": ["A JSON body is required."]}
+    assert empty.status_code == 422 and empty.json()["errors"] == {"body": ["Нужно тело запроса в формате JSON."]}
+    assert empty.json()["title"] == "Неверные данные" and empty.headers["Content-Language"] == "ru"
+    # A client that asks for English gets the same problem in English, through the gateway.
+    english = requests.post(f"{stack.gateway}/api/journal/loads/{loads[0]['id']}/grid", timeout=10,
+                            headers={"Authorization": f"Bearer {token}", "Accept-Language": "en-US,en;q=0.8"})
+    assert english.json()["errors"] == {"body": ["A JSON body is required."]}
+    assert english.json()["title"] == "Invalid input" and english.headers["Content-Language"] == "en"
     wrong = requests.delete(f"{stack.gateway}/api/journal/loads", headers={"Authorization": f"Bearer {token}"},
                             timeout=10)
     assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]

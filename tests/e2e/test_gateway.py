@@ -44,10 +44,10 @@ def test_missing_and_tampered_tokens_refused_by_gateway(stack):
         response = stack.get("/api/identity/me", bad)
         assert response.status_code == 401
         assert response.headers["Content-Type"].startswith(PROBLEM)
-        assert "invalid token" in response.json()["detail"]
+        assert "недействительный токен" in response.json()["detail"]
     none_header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
     response = stack.get("/api/identity/me", f"{none_header}.{payload}.")
-    assert response.status_code == 401 and "algorithm" in response.json()["detail"]
+    assert response.status_code == 401 and "алгоритм подписи" in response.json()["detail"]
 
 
 def test_forged_identity_headers_do_not_reach_identity(stack):
@@ -89,7 +89,7 @@ def test_deactivated_account_refused_by_gateway_within_a_second(stack):
             break
         time.sleep(0.02)
     elapsed = time.monotonic() - started
-    assert refused.status_code == 401 and refused.json()["detail"] == "token revoked", refused.text
+    assert refused.status_code == 401 and refused.json()["detail"] == "токен отозван", refused.text
     print(f"deactivation honoured by the gateway after {elapsed:.3f}s")
     assert elapsed < 1.0, f"revocation took {elapsed:.2f}s"
     # Every gateway worker honours it (two workers; several calls land on both).
@@ -109,7 +109,7 @@ def test_logout_refused_by_gateway(stack):
         time.sleep(0.02)
     elapsed = time.monotonic() - started
     print(f"logout honoured by the gateway after {elapsed:.3f}s")
-    assert response.json()["detail"] == "token revoked"
+    assert response.json()["detail"] == "токен отозван"
     assert elapsed < 1.0
 
 

@@ -41,7 +41,7 @@ def test_a_logged_out_token_sent_straight_to_the_services_is_refused(stack):
         bearer, other_bearer = f"Bearer {token}", f"Bearer {other}"
         assert stack.get(f"/api/{service}{path}", token).status_code == 200, service
         assert stack.post("/api/identity/auth/logout", token).status_code == 204
-        assert _wait_refused(stack, f"/api/{service}{path}", token).json()["detail"] == "token revoked"
+        assert _wait_refused(stack, f"/api/{service}{path}", token).json()["detail"] == "токен отозван"
         for headers in ({"Authorization": bearer},
                         {"Authorization": bearer, HEADER: sign(secret, "GET", path, other_bearer)},
                         {"Authorization": other_bearer, HEADER: sign(secret, "GET", path, bearer)},
@@ -70,7 +70,7 @@ def test_a_password_change_cuts_off_exactly_even_within_its_second(stack):
         raise AssertionError("no try fell within one second")
     assert _iat(old) < _iat(fresh)
     refused = _wait_refused(stack, "/api/journal/loads?mine=true", old)
-    assert refused.status_code == 401 and refused.json()["detail"] == "token revoked"
+    assert refused.status_code == 401 and refused.json()["detail"] == "токен отозван"
     assert stack.get("/api/journal/loads?mine=true", fresh).status_code == 200
     assert stack.get("/api/identity/me", fresh).status_code == 200
     # The demo password back, for whoever logs in as tutor1 next.
@@ -94,7 +94,7 @@ def test_the_feed_going_quiet_closes_all_but_identity_until_it_resumes(stack):
             time.sleep(0.2)
         print(f"feed stale after {time.monotonic() - started:.1f}s without the relay")
         assert closed.status_code == 503 and closed.headers["Content-Type"].startswith(PROBLEM)
-        assert "revocation feed stale" in closed.json()["detail"].lower()
+        assert "сведения об отзыве токенов устарели" in closed.json()["detail"].lower()
         ready = stack.get("/readyz")
         assert ready.status_code == 503 and ready.json()["checks"]["revocation_feed"].startswith("stale since ")
         assert stack.get("/api/identity/me", token).status_code == 200
@@ -108,4 +108,4 @@ def test_the_feed_going_quiet_closes_all_but_identity_until_it_resumes(stack):
         assert time.monotonic() - started < 15, "heartbeats resumed but the journal stayed closed"
         time.sleep(0.2)
     assert stack.get("/readyz").json()["checks"]["revocation_feed"] == "ok"
-    assert _wait_refused(stack, "/api/journal/loads?mine=true", leaving).json()["detail"] == "token revoked"
+    assert _wait_refused(stack, "/api/journal/loads?mine=true", leaving).json()["detail"] == "токен отозван"

@@ -169,6 +169,24 @@ def test_ratings_name_only_pupils_the_caller_may_see(city):
     assert not problems, "\n".join(problems[:40])
 
 
+def test_self_reads_hold_nothing_foreign(city):
+    """The first-screen reads (policy.SELF_READS) answer every role from its own posts: no id in
+    them of any object the role may not reach."""
+    merged = city.clients.read("department", "/api/openapi.json")
+    assert {template for _, template in policy.SELF_READS} <= set(merged["paths"])
+    problems = []
+    for login, pool in sorted(policy.pools(city).items()):
+        for method, template in policy.SELF_READS:
+            got = city.clients.call(login, method, template)
+            if got.status_code != 200:
+                problems.append(f"{login} {method} {template}: {got.status_code} {got.text[:100]}")
+                continue
+            leaked = sorted(i for i in pool.foreign_ids if i in got.text)
+            if leaked:
+                problems.append(f"{login} {method} {template}: foreign ids {leaked[:5]}")
+    assert not problems, "\n".join(problems[:40])
+
+
 # -- tokens --------------------------------------------------------------------------------------
 def _direct_urls(stack) -> dict[str, str]:
     return {"identity": stack.identity, **{name: stack.url(name) for name in stack.ports}}

@@ -108,4 +108,4 @@ def test_service_operations_endpoints_are_not_forwarded(app, mint, endpoint):
     token, _ = mint()
     response = app.test_client().get(f"/api/journal/{endpoint}", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
-    assert "not published" in response.json["detail"]
+    assert "не опубликован" in response.json["detail"]

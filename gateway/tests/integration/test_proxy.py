@@ -129,7 +129,7 @@ def test_unreachable_is_503_problem(gateway, auth):
     response = requests.get(f"{gateway}/api/portfolio/pupils/1/points", headers=auth, timeout=5)
     assert response.status_code == 503
     body = response.json()
-    assert body["service"] == "portfolio" and "unreachable" in body["detail"]
+    assert body["service"] == "portfolio" and "недоступна" in body["detail"]
     assert "Traceback" not in response.text
 
 

@@ -51,11 +51,11 @@ def require_if_match(current: Any, *, current_view: Any | None = None) -> str:
     tag = etag_of(current)
     header = request.headers.get("If-Match")
     if header is None:
-        raise PreconditionRequired("Сначала прочитайте документ и пришлите его ETag в заголовке If-Match.",
-                                   errors={"If-Match": ["Обязательный заголовок."]})
+        raise PreconditionRequired("Read the document first and send its ETag in the If-Match header.",
+                                   errors={"If-Match": ["Required header."]})
     if "*" not in _tags(header) and tag not in _tags(header):
-        raise PreconditionFailed("Документ изменился после того, как вы его прочитали: сравните с текущей "
-                                 "версией (current) и сохраните снова с её ETag.", etag=tag,
+        raise PreconditionFailed("The document changed after you read it: compare with the current version "
+                                 "(current) and save again with its ETag.", etag=tag,
                                  current=current if current_view is None else current_view)
     return tag
 

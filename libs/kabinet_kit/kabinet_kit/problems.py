@@ -30,6 +30,17 @@ KINDS: dict[str, tuple[int, str]] = {
     "upstream-timeout": (504, "Служба не ответила вовремя"),
 }
 TITLES: dict[str, str] = {code: title for code, (_status, title) in KINDS.items()}
+#: The same titles for a client that asks for English (Accept-Language: en).
+TITLES_EN: dict[str, str] = {
+    "bad-request": "Bad request", "malformed-body": "Malformed body", "unauthenticated": "Authentication required",
+    "forbidden": "Forbidden", "consent-required": "Consent to personal data processing required",
+    "not-found": "Not found", "method-not-allowed": "Method not allowed", "not-acceptable": "Not acceptable",
+    "conflict": "Conflict with the current state", "gone": "Gone", "precondition-failed": "The data has changed",
+    "payload-too-large": "Payload too large", "unsupported-media-type": "Unsupported media type",
+    "invalid-input": "Invalid input", "precondition-required": "If-Match required",
+    "rate-limited": "Too many requests", "internal-error": "Internal error", "bad-gateway": "Bad gateway",
+    "service-unavailable": "Service unavailable", "upstream-timeout": "Upstream timeout",
+}
 
 #: The code of a status when nothing more specific is known.
 CODE_BY_STATUS: dict[int, str] = {

@@ -22,6 +22,7 @@ from .bus import events_exchange
 from .consumer import Binding, EventConsumer, Handler
 from .db import make_engine, make_session_factory
 from .gateway_proof import require_gateway_proof
+from .i18n import Messages
 from .idempotency import idempotency_table
 from .outbox import ContractRegistry, EventRecorder, add_messaging_tables
 from .periodic import PeriodicWrite
@@ -55,6 +56,8 @@ class ServiceSpec:
     registry: ContractRegistry
     #: Event type → handler, for the service's consumer of other services' events.
     handlers: Mapping[str, Handler] = field(default_factory=dict)
+    #: The Russian translations of the service's error texts (``messages.py``; kabinet_kit.i18n).
+    messages: Messages | None = None
 
 
 @dataclass
@@ -100,7 +103,7 @@ def create_service_app(spec: ServiceSpec, deps: Deps, blueprints: Iterable[Bluep
         **(readiness or {}),
     }
     app, api = create_base_app(spec.name, title=spec.title, readiness=checks, ops_allow=deps.settings.ops_allow,
-                               server_url=f"/api/{spec.name}")
+                               server_url=f"/api/{spec.name}", messages=spec.messages)
     require_gateway_proof(app, deps.settings.gateway_proof, public=public_paths)
     register_body_checks(app)
     RequestTransaction(deps.session_factory).init_app(app)

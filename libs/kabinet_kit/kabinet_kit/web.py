@@ -20,10 +20,11 @@ from werkzeug.exceptions import HTTPException
 
 from .bodies import json_body_problem
 from .errors import PreconditionFailed, RateLimited, ServiceError, Unauthenticated, status_for
+from .i18n import MESSAGES_KEY, Messages, combined, current_messages, language
 from .openapi import Int32Converter, register_problem_responses, spec_options
 from .openapi import install as install_openapi
 from .ops import DEFAULT_OPS_ALLOW, OPS_ALLOW_KEY, networks, ops_caller_allowed, visible_readiness
-from .problems import TITLES, code_for, type_uri
+from .problems import TITLES, TITLES_EN, code_for, type_uri
 from .schemas import ProblemSchema
 
 log = logging.getLogger("kabinet.web")
@@ -35,19 +36,25 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 def problem(status: int, detail: str | None = None, *, code: str | None = None, errors: Any = None,
             headers: dict[str, str] | None = None, **extra: Any) -> Response:
     """The problem+json answer: ``type`` and ``title`` from the catalogue by ``code`` (by default
-    the status's), ``detail`` for this occurrence, ``errors`` by field name."""
+    the status's), ``detail`` for this occurrence, ``errors`` by field name; the texts in the
+    language the client asked for (kabinet_kit.i18n)."""
     kind = code_for(status, code)
-    body: dict[str, Any] = {"type": type_uri(kind), "title": TITLES[kind], "status": status}
+    lang = language()
+    messages = current_messages()
+    body: dict[str, Any] = {"type": type_uri(kind), "title": (TITLES_EN if lang == "en" else TITLES)[kind],
+                            "status": status}
     if detail:
-        body["detail"] = detail
+        body["detail"] = messages.translate(detail, lang)
     if errors:
-        body["errors"] = errors
+        body["errors"] = messages.localise(errors, lang)
     body["instance"] = request.path if request else None
     rid = g.get("request_id") if g else None
     if rid:
         body["request_id"] = rid
     body.update(extra)
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM)
+    response.headers["Content-Language"] = lang
+    response.vary.add("Accept-Language")
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
@@ -309,8 +316,9 @@ def create_base_app(service: str, *, title: str, version: str = "1.0.0", config:
                     readiness: dict[str, Callable[[], bool]] | None = None,
                     import_name: str | None = None, trust_request_id: bool = True,
                     ops_allow: tuple[str, ...] = DEFAULT_OPS_ALLOW,
-                    server_url: str | None = None) -> tuple[Flask, Api]:
-    """``server_url``: where clients reach this app's paths (a service: its gateway prefix)."""
+                    server_url: str | None = None, messages: Messages | None = None) -> tuple[Flask, Api]:
+    """``server_url``: where clients reach this app's paths (a service: its gateway prefix);
+    ``messages``: the translations of its error texts (kabinet_kit.i18n)."""
     # Flask resolves its root from the import name: the package's, never a bare folder name.
     app = Flask(import_name or f"kabinet_{service}")
     app.config.update(
@@ -321,6 +329,7 @@ def create_base_app(service: str, *, title: str, version: str = "1.0.0", config:
     app.config[OPS_ALLOW_KEY] = networks(ops_allow)
     app.config.update(config or {})
     app.url_map.converters["int"] = Int32Converter
+    app.extensions[MESSAGES_KEY] = combined([messages] if messages else [])
     register_request_ids(app, trust_incoming=trust_request_id)
     register_error_handlers(app)
     register_metrics(app, service)

@@ -19,10 +19,11 @@ from .config import SERVICE, SERVICE_DIR, Settings
 from .credentials import KeyRing, Passwords
 from .deps import Deps
 from .heartbeat import Heartbeat
+from .messages import MESSAGES
 from .models import OUTBOX, PROCESSED
 
 SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet identity & consent", directory=SERVICE_DIR, outbox=OUTBOX,
-                       processed=PROCESSED, registry=REGISTRY)
+                       processed=PROCESSED, registry=REGISTRY, messages=MESSAGES)
 
 
 def build_deps(settings: Settings) -> Deps:

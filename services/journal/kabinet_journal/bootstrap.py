@@ -13,11 +13,12 @@ from kabinet_kit.relay import OutboxRelay
 
 from .config import SERVICE, SERVICE_DIR, Settings
 from .deps import Deps
+from .messages import MESSAGES
 from .models import OUTBOX, PROCESSED
 from .replicas import HANDLERS
 
 SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet journal & diary", directory=SERVICE_DIR, outbox=OUTBOX,
-                       processed=PROCESSED, registry=REGISTRY, handlers=HANDLERS)
+                       processed=PROCESSED, registry=REGISTRY, messages=MESSAGES, handlers=HANDLERS)
 
 
 def build_deps(settings: Settings) -> Deps:
@@ -25,10 +26,10 @@ def build_deps(settings: Settings) -> Deps:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from .api import control, diary, documents, fees, lessons, plans, structure, terms
+    from .api import control, diary, documents, fees, lessons, me, plans, structure, terms
     deps = build_deps(Settings.load(test_config))
     return kit.create_service_app(SPEC, deps, kit.blueprints_of(structure, lessons, terms, diary, plans, fees,
-                                                                control, documents))
+                                                                control, documents, me))
 
 
 def create_relay(settings: Settings | None = None, **options: Any) -> OutboxRelay:

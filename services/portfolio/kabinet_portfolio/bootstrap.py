@@ -15,12 +15,13 @@ from kabinet_kit.relay import OutboxRelay
 from .config import SERVICE, SERVICE_DIR, Settings
 from .deps import Deps
 from .documents import TOUCHED, release
+from .messages import MESSAGES
 from .models import OUTBOX, PROCESSED
 from .replicas import HANDLERS
 from .store import DocumentStore
 
 SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet pupils' e-portfolio", directory=SERVICE_DIR,
-                       outbox=OUTBOX, processed=PROCESSED, registry=REGISTRY, handlers=HANDLERS)
+                       outbox=OUTBOX, processed=PROCESSED, registry=REGISTRY, messages=MESSAGES, handlers=HANDLERS)
 
 
 def build_deps(settings: Settings) -> Deps:

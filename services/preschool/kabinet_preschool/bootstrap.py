@@ -14,6 +14,7 @@ from kabinet_kit.relay import OutboxRelay
 
 from .config import SERVICE, SERVICE_DIR, Settings
 from .deps import Deps
+from .messages import MESSAGES
 from .models import OUTBOX, PROCESSED
 from .replicas import HANDLERS
 
@@ -21,7 +22,7 @@ from .replicas import HANDLERS
 # children's names (registered, updated, disclosed under a consent, erased) from identity.pd —
 # the registry names the exchange of each handled type.
 SPEC = kit.ServiceSpec(name=SERVICE, title="Kabinet preschool observation cabinet", directory=SERVICE_DIR,
-                       outbox=OUTBOX, processed=PROCESSED, registry=REGISTRY, handlers=HANDLERS)
+                       outbox=OUTBOX, processed=PROCESSED, registry=REGISTRY, messages=MESSAGES, handlers=HANDLERS)
 
 
 def build_deps(settings: Settings) -> Deps:
@@ -29,9 +30,9 @@ def build_deps(settings: Settings) -> Deps:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from .api import catalogue, children, control, rounds
+    from .api import catalogue, children, control, me, rounds
     deps = build_deps(Settings.load(test_config))
-    return kit.create_service_app(SPEC, deps, kit.blueprints_of(catalogue, rounds, children, control))
+    return kit.create_service_app(SPEC, deps, kit.blueprints_of(catalogue, rounds, children, control, me))
 
 
 def create_relay(settings: Settings | None = None, **options: Any) -> OutboxRelay:

@@ -47,6 +47,15 @@ DIRECTORY_READS = {
         "issue 13 §4: everyone else sees places and points without names",
 }
 
+# The caller's own first-screen reads: they name no object, answer every signed-in caller by the
+# caller's own posts, and must hold no id of an object the role may not reach
+# (test_self_reads_hold_nothing_foreign).
+SELF_READS = {
+    ("GET", "/api/journal/me/today"): "the caller's lessons today, tutored classes, the department's city figures",
+    ("GET", "/api/preschool/me/round"): "the educator's groups, the head's kindergarten, the department's city",
+    ("GET", "/api/me/overview"): "the gateway's composite of the caller's own reads, a section per role",
+}
+
 ORG_ROLES = ("institution_admin", "deputy_director", "teacher")
 MANAGER_ROLES = ("institution_admin", "deputy_director")
 GROUP_ROLES = ("tutor", "educator")

@@ -120,7 +120,7 @@ def test_every_integer_probe_of_the_document_is_refused(app):
 def test_a_required_body_that_is_missing_is_refused_naming_the_body(app):
     client = app.test_client()
     empty = client.post("/items")
-    assert empty.status_code == 422 and empty.json["errors"] == {"body": ["A JSON body is required."]}
+    assert empty.status_code == 422 and empty.json["errors"] == {"body": ["Нужно тело запроса в формате JSON."]}
     text = client.post("/items", data="count=1", content_type="text/plain")
     assert text.status_code == 415
     assert text.json["type"] == PROBLEM_BASE + "unsupported-media-type"
@@ -136,7 +136,7 @@ def test_problems_have_a_type_per_kind_and_a_russian_title(app):
     assert malformed.status_code == 400 and malformed.json["type"] == PROBLEM_BASE + "malformed-body"
     invalid = client.post("/items", json={"count": "many"})
     assert invalid.json["type"] == PROBLEM_BASE + "invalid-input" and invalid.json["title"] == "Неверные данные"
-    assert invalid.json["errors"] == {"count": ["Not a valid integer."]}
+    assert invalid.json["errors"] == {"count": ["Ожидается целое число."]}
     assert all(KINDS[code][0] == status for status, code in CODE_BY_STATUS.items())
     assert all(any("а" <= ch.lower() <= "я" for ch in title) for title in TITLES.values())
 

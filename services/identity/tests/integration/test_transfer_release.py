@@ -37,7 +37,7 @@ def test_another_school_cannot_take_a_pupil_without_a_release(fresh_api):
     missing = _transfer_to_gymnasium(api, "school2-admin", str(uuid.uuid4()))
     assert refused.status_code == missing.status_code == 422, refused.json
     assert refused.headers["Content-Type"].startswith("application/problem+json")
-    assert refused.json["errors"] == missing.json["errors"] == {"child_id": ["No such child."]}
+    assert refused.json["errors"] == missing.json["errors"] == {"child_id": ["Такого ребёнка нет."]}
     assert api.as_("school1-admin", "GET", f"/children/{child}").json["organisation_id"] == \
         _org(api, "Школа № 1")["organisation_id"]
     assert api.as_("school2-admin", "GET", f"/children/{child}").status_code == 404
@@ -46,7 +46,7 @@ def test_another_school_cannot_take_a_pupil_without_a_release(fresh_api):
     forged = api.as_("school2-admin", "POST", "/movements", json={
         "kind": "release", "child_id": child, "organisation_id": _org(api, "Гимназия № 2")["organisation_id"],
         "order_number": "18-п", "order_date": "2026-10-05"})
-    assert forged.status_code == 422 and forged.json["errors"] == {"child_id": ["No such child."]}
+    assert forged.status_code == 422 and forged.json["errors"] == {"child_id": ["Такого ребёнка нет."]}
     assert _transfer_to_gymnasium(api, "school2-admin", child).status_code == 422
 
 

@@ -53,7 +53,7 @@ def test_out_of_range_integers_are_refused_naming_the_field(api, document):
 def test_a_grid_save_without_a_body_is_refused_naming_the_body(api, school):
     path = f"/loads/{school.maths_5a}/grid"
     empty = api.problem("teacher1", "POST", path, 422)
-    assert empty["errors"] == {"body": ["A JSON body is required."]}
+    assert empty["errors"] == {"body": ["Нужно тело запроса в формате JSON."]}
     text = api.problem("teacher1", "POST", path, 415, data="marks=5", content_type="text/plain")
     assert text["type"] == "https://kabinet.example/problems/unsupported-media-type"
 

@@ -73,7 +73,8 @@ def test_another_schools_term_in_a_query_or_body_is_missing(api, world, school):
     marks = {"period": "term", "marks": [{"child_id": world.id("ivan"), "value": 5}]}
     answers = [api.problem("teacher1", "PUT", f"/loads/{school.maths_5a}/period-marks", 422,
                            json={**marks, "term_id": term}) for term in (foreign, missing)]
-    assert answers[0]["errors"] == answers[1]["errors"] == {"term_id": ["No such term of this load's year."]}
+    no_term = {"term_id": ["В учебном году этой нагрузки такого периода нет."]}
+    assert answers[0]["errors"] == answers[1]["errors"] == no_term
 
 
 def test_another_schools_group_child_and_exemption_are_missing_to_fees(api, world, school, exemption_s2):

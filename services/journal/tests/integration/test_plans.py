@@ -81,7 +81,7 @@ def test_the_plan_suggests_topics_for_the_lessons_in_order_and_the_teacher_takes
     assert taken["topic_late"] is True  # entered after the lesson's day, like any topic
     assert api.events("journal.lesson.conducted")[-1][1]["lesson_id"] == lessons[5]["id"]
     beyond = api.problem("teacher1", "POST", f"/lessons/{lessons[6]['id']}/take-plan-topic", 409)
-    assert "beyond" in beyond["detail"]
+    assert "за пределами часов плана" in beyond["detail"]
     api.problem("teacher3", "POST", f"/lessons/{lessons[0]['id']}/take-plan-topic", 404)
     api.problem("tutor1", "POST", f"/lessons/{lessons[0]['id']}/take-plan-topic", 403)
     api.problem("teacher2", "GET", f"/loads/{school.maths_5a}/plan/lessons", 404)

@@ -88,11 +88,11 @@ def test_subjects_curriculum_and_loads(api, world, school):
         "group_id": w.id("s1-5a"), "subject_id": pe, "teacher_account_id": w.account("teacher3")})
     missing = api.problem("admin2", "POST", "/loads", 422, json={
         "group_id": str(uuid.uuid4()), "subject_id": pe, "teacher_account_id": w.account("teacher3")})
-    assert foreign["errors"] == missing["errors"] == {"group_id": ["No such group."]}
+    assert foreign["errors"] == missing["errors"] == {"group_id": ["Такой группы нет."]}
     # A parent of the school holds no post there: its groups are not his to learn of either.
     assert api.problem("guardian2", "POST", "/loads", 422, json={
         "group_id": w.id("s1-5b"), "subject_id": pe, "teacher_account_id": w.account("teacher3")})["errors"] == \
-        {"group_id": ["No such group."]}
+        {"group_id": ["Такой группы нет."]}
     # A teacher of the school sees its groups: refused the write as such.
     api.problem("teacher1", "POST", "/loads", 403, json={
         "group_id": w.id("s1-5a"), "subject_id": pe, "teacher_account_id": w.account("teacher3")})
@@ -116,11 +116,11 @@ def test_timetable_refuses_clashes_and_generates_lessons_without_holidays(api, w
     before = api.count(TimetableSlot)
     clash = api.problem("admin1", "POST", "/timetable", 409,
                         json={**slot, "load_id": school.maths_5b, "weekday": 1, "period": 1})
-    assert "period" in clash["errors"] and "teacher" in clash["detail"]
+    assert "period" in clash["errors"] and "У учителя" in clash["detail"]
     # 5А cannot have Russian in its maths hour either.
     group_clash = api.problem("deputy1", "POST", "/timetable", 409,
                               json={**slot, "load_id": school.russian_5a, "weekday": 3, "period": 2})
-    assert "group" in group_clash["detail"]
+    assert "У группы" in group_clash["detail"]
     assert api.count(TimetableSlot) == before
     api.ok("admin1", "POST", "/timetable", json={**slot, "load_id": school.maths_5b, "weekday": 1, "period": 2})
     api.problem("teacher1", "POST", "/timetable", 403,

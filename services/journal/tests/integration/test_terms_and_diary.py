@@ -37,9 +37,9 @@ def test_closing_a_term_locks_it_and_only_an_administrator_reopens_it(api, world
         "marks": [{"lesson_id": term1_lesson["id"], "child_id": world.id("artem"), "value": 4},
                   {"mark_id": mark["id"], "child_id": world.id("ivan"), "value": 2}],
         "deletions": [mark["id"]]})
-    assert "closed" in locked["errors"]["marks"]["0"]["lesson_id"][0]
-    assert "closed" in locked["errors"]["marks"]["1"]["lesson_id"][0]
-    assert "closed" in locked["errors"]["deletions"]["0"]["lesson_id"][0]
+    assert "закрыт" in locked["errors"]["marks"]["0"]["lesson_id"][0]
+    assert "закрыт" in locked["errors"]["marks"]["1"]["lesson_id"][0]
+    assert "закрыт" in locked["errors"]["deletions"]["0"]["lesson_id"][0]
     api.problem("teacher1", "PATCH", f"/marks/{mark['id']}", 422, json={"value": 2})
     api.problem("teacher1", "PATCH", f"/lessons/{term1_lesson['id']}", 409, json={"topic": "Другое"})
     in_closed = api.problem("teacher1", "POST", f"/loads/{school.maths_5a}/lessons", 409,
@@ -120,7 +120,7 @@ def test_the_diary_is_the_pupils_and_the_consenting_guardians_only(api, world, f
     assert api.ok("guardian2", "GET", f"/diary/{world.id('olga')}")["group"] == "5Б"
     # guardian3 is Maria's guardian but has given no e_diary consent.
     refused = api.problem("guardian3", "GET", f"/diary/{world.id('maria')}", 403)
-    assert "consent" in refused["detail"]
+    assert "согласие" in refused["detail"]
     # Staff read journals, not diaries.
     api.problem("teacher1", "GET", f"/diary/{ivan}", 404)
     # A diary user sees no teacher's grid.
@@ -129,7 +129,7 @@ def test_the_diary_is_the_pupils_and_the_consenting_guardians_only(api, world, f
 
     # The consent is revoked in identity: the very next request is refused; the pupil still reads.
     feed.send(world.consent("revoked", "ivan"))
-    assert "consent" in api.problem("guardian1", "GET", f"/diary/{ivan}", 403)["detail"]
+    assert "согласие" in api.problem("guardian1", "GET", f"/diary/{ivan}", 403)["detail"]
     api.problem("guardian1", "GET", f"/diary/{ivan}/summary", 403)
     assert api.ok("pupil1", "GET", f"/diary/{ivan}")["child_id"] == ivan
     # Given again (a new consent), the guardian reads again.

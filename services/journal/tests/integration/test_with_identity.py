@@ -246,7 +246,7 @@ def test_a_consent_revoked_in_identity_ends_the_guardians_diary(city):
     city.idn("guardian1", "POST", f"/children/{ivan}/consents/e_diary/revoke", json={"reason": "отзыв"})
     city.sync()
     refused = city.via_gateway("guardian1", "GET", f"/diary/{ivan}/summary")
-    assert refused.status_code == 403 and "consent" in refused.json()["detail"]
+    assert refused.status_code == 403 and "согласие" in refused.json()["detail"]
     assert city.via_gateway("guardian1", "GET", f"/diary/{ivan}").status_code == 403
     # The pupil keeps their own diary.
     assert city.via_gateway("pupil1", "GET", f"/diary/{ivan}?term_id={_q1(city).id}").status_code == 200

@@ -128,7 +128,7 @@ def test_an_observation_after_the_round_is_closed_is_refused(world):
     response = world.as_("educator1", "POST", "/observations", json={
         "child_id": child, "round_id": opened.json["id"], "indicator_id": ind["id"], "level": 3})
     assert response.status_code == 409 and response.mimetype == "application/problem+json"
-    assert "closed" in response.json["detail"]
+    assert "закрыт" in response.json["detail"]
     assert _state(world) == before
     with world.session() as s:
         assert s.scalar(select(func.max(m.Observation.level)).where(m.Observation.round_id == opened.json["id"])) == 2

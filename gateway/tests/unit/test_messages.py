@@ -1,0 +1,11 @@
+"""Every error text of the gateway reaches its users in Russian (and in English for those who ask)."""
+from pathlib import Path
+
+import kabinet_gateway
+from kabinet_gateway.messages import MESSAGES
+from kabinet_kit.i18n import KIT_MESSAGES
+from kabinet_kit.testing.messages import untranslated
+
+
+def test_every_error_text_has_its_translation():
+    assert untranslated(Path(kabinet_gateway.__file__).parent, KIT_MESSAGES + MESSAGES) == []
