@@ -62,6 +62,7 @@ run: install services-up
 	@echo
 	@echo "Kabinet is starting: gateway http://127.0.0.1:$${GATEWAY_PORT:-8080}/api/docs (API docs), identity http://127.0.0.1:8101"
 	@echo "Log in: POST http://127.0.0.1:$${GATEWAY_PORT:-8080}/api/identity/auth/token {\"login\": \"teacher1\", \"password\": \"kabinet-demo\"}"
+	@echo "Portfolio demo (/api/portfolio): pupil1 or guardian1 - Иван Петров's portfolio (achievements in every state, a dispute, a petition); tutor1 - 5А review queue, class rating with names, class report (classes/{group_id}/report.pdf|.xlsx); school1-admin - petitions and disputes of School No. 1; department - catalogue, coefficients, city ratings"
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -e deploy/local.env
 
 # The lint and type gate: ruff on everything, mypy strict on the kit and the contracts (see

@@ -35,7 +35,7 @@ def test_an_achievement_with_a_pdf_is_returned_resubmitted_approved_and_scores(s
     ivan = stack.get("/api/identity/me", _token(stack, "pupil1")).json()["person_id"]
     before = _call(stack, "pupil1", "GET", f"/api/portfolio/pupils/{ivan}/points")
     assert before.status_code == 200, before.text
-    activities = _call(stack, "pupil1", "GET", "/api/portfolio/activities?category=technical").json()
+    activities = _call(stack, "pupil1", "GET", "/api/portfolio/activities?category=technical").json()["items"]
     robotics = next(a for a in activities if "робототехнике" in a["title"])
     first = _pdf("Robotics diploma, blurred scan")
     made = _call(stack, "pupil1", "POST", f"/api/portfolio/pupils/{ivan}/achievements",
@@ -75,3 +75,21 @@ def test_an_achievement_with_a_pdf_is_returned_resubmitted_approved_and_scores(s
                       "result": "winner", "date": "2026-04"},
                 files={"document": ("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")})
     assert png.status_code == 422 and "document" in png.json()["errors"]
+
+
+def test_the_tutor_downloads_the_class_report_through_the_gateway(stack):
+    """The demo's 5А with the pupils under the consent by name, as a PDF and an XLSX attachment."""
+    groups = stack.get("/api/identity/groups", _token(stack, "school1-admin")).json()["items"]
+    c5a = next(g["group_id"] for g in groups if g["name"] == "5А")
+    pdf = _call(stack, "tutor1", "GET", f"/api/portfolio/classes/{c5a}/report.pdf")
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf", pdf.text
+    assert pdf.content.startswith(b"%PDF") and pdf.headers["Content-Disposition"].startswith("attachment;")
+    xlsx = _call(stack, "tutor1", "GET", f"/api/portfolio/classes/{c5a}/report.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    from openpyxl import load_workbook
+    names = [row[1] for row in load_workbook(io.BytesIO(xlsx.content))["Ученики"].iter_rows(values_only=True)
+             if isinstance(row[0], int)]
+    assert any(str(n).startswith("Петров Иван") for n in names) and any("Васильева Дарья" in str(n) for n in names)
+    # Another school's administrator: like a missing class.
+    refused = _call(stack, "school2-admin", "GET", f"/api/portfolio/classes/{c5a}/report.pdf")
+    assert refused.status_code == 404 and refused.headers["Content-Type"].startswith("application/problem+json")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, insert, select, update
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from .events import CloudEvent
@@ -115,3 +115,47 @@ def copy_into(model: type[Any], key: Mapping[str, str], fields: Mapping[str, str
         values.update(constants or {})
         upsert(session, model, {column: data[name] for column, name in key.items()}, values)
     return handler
+
+
+#: The entity names under which :func:`role_assignment_handlers` orders its events.
+ROLE_ENTITY = "role_assignment"  # keyed by the assignment's id
+ACCOUNT_ENTITY = "account"  # keyed by the account's id
+
+
+def role_assignment_handlers(model: type[Any], versions: Table, fields: Mapping[str, str], *,
+                             soft: bool,
+                             on_deactivated: Callable[[Session, str], None] | None = None) -> dict[str, Handler]:
+    """The handlers of ``identity.role.assigned/revoked`` and ``identity.account.deactivated``
+    for a replica of role assignments (``model``: ``id``, ``account_id`` and the columns of
+    ``fields``, column → event field).
+
+    With ``soft`` the model has an ``active`` column that a revocation or a deactivation clears
+    (the row stays for what refers to it); otherwise the rows are deleted. Each assignment and
+    each account is applied in its own order: a revocation or deactivation delayed past a newer
+    event changes nothing. ``on_deactivated(session, account_id)`` adds what the service also
+    ends with the account (it runs only for a current deactivation).
+    """
+    assigned = copy_into(model, key={"id": "assignment_id"}, fields=fields,
+                         constants={"active": True} if soft else None, ordered=(versions, ROLE_ENTITY))
+
+    def end(session: Session, *where: Any) -> None:
+        if soft:
+            session.execute(update(model).where(*where).values(active=False))
+        else:
+            session.execute(delete(model).where(*where))
+
+    def revoked(session: Session, event: CloudEvent) -> None:
+        d = event.data
+        if advance(session, versions, ROLE_ENTITY, str(d["assignment_id"]), d.get("sequence")):
+            end(session, model.id == d["assignment_id"])
+
+    def deactivated(session: Session, event: CloudEvent) -> None:
+        d = event.data
+        if not advance(session, versions, ACCOUNT_ENTITY, str(d["account_id"]), d.get("sequence")):
+            return
+        if on_deactivated is not None:
+            on_deactivated(session, str(d["account_id"]))
+        end(session, model.account_id == d["account_id"])
+
+    return {"identity.role.assigned.v1": assigned, "identity.role.revoked.v1": revoked,
+            "identity.account.deactivated.v1": deactivated}

@@ -195,6 +195,9 @@ def seed(deps: Deps) -> bool:
             guardian = s.guardian_of(school1 if child in pupils_5a else school2, [child], child.last_name.rstrip("а"),
                                      "Родитель", None)
             s.consent(school1 if child in pupils_5a else school2, child, guardian, "e_diary", f"ЭД-2026/{i:03d}")
+            if child in pupils_5a[3:5]:
+                # Two more families of 5А keep a portfolio: the class has a rating with names to show.
+                s.consent(school1, child, guardian, "portfolio", f"ПФ-2026/{i:03d}")
         for i, child in enumerate(sunshine_children[1:5] + stars_children[:2], start=1):
             guardian = s.guardian_of(kg1, [child], child.last_name.rstrip("а"), "Родитель", None)
             s.consent(kg1, child, guardian, "preschool_cabinet", f"ЛКД-2026/{i:03d}")

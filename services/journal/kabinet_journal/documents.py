@@ -7,21 +7,17 @@ import csv
 import io
 from typing import Any
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kabinet_kit.documents import PDF_FONT, register_pdf_font
+from kabinet_kit.documents import build_pdf, grid_table, styles
 from kabinet_kit.exports import spreadsheet_safe
 
 from .grid_view import grid
 from .models import Account, Group, Organisation, PersonName, Subject
 
-FONT = PDF_FONT
 TERM_NAMES = {"quarter": "четверть", "half": "полугодие", "trimester": "триместр"}
 KIND_NAMES = {"lesson": "урок", "practical_work": "практическая работа", "excursion": "экскурсия",
               "competition": "соревнование"}
@@ -97,22 +93,11 @@ def journal_csv(doc: dict) -> bytes:
 
 
 def journal_pdf(doc: dict) -> bytes:
-    register_pdf_font()
-    buffer = io.BytesIO()
-    page = landscape(A4)
-    pdf = SimpleDocTemplate(buffer, pagesize=page, leftMargin=1.2 * cm, rightMargin=1.2 * cm, topMargin=1.2 * cm,
-                            bottomMargin=1.2 * cm, title=f"Журнал {doc['group']} {doc['subject']}",
-                            author=doc["organisation"])
-    title = ParagraphStyle("title", fontName=FONT, fontSize=15, leading=19, spaceAfter=4)
-    text = ParagraphStyle("text", fontName=FONT, fontSize=9, leading=12)
-    cell = ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9)
-    story = [Paragraph(f"Электронный журнал: {doc['group']}, {doc['subject']}", title),
+    style = styles()
+    story = [Paragraph(f"Электронный журнал: {doc['group']}, {doc['subject']}", style.title),
              Paragraph(f"{doc['organisation']} · {doc['term']} ({_ru(doc['starts_on'])} — {_ru(doc['ends_on'])})"
-                       + (" · период закрыт" if doc["closed"] else ""), text),
-             Paragraph(f"Учитель: {doc['teacher']}", text), Spacer(1, 0.3 * cm)]
-    style = TableStyle([("FONT", (0, 0), (-1, -1), FONT, 7.5), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-                        ("ALIGN", (2, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+                       + (" · период закрыт" if doc["closed"] else ""), style.text),
+             Paragraph(f"Учитель: {doc['teacher']}", style.text), Spacer(1, 0.3 * cm)]
     lessons = doc["lessons"]
     chunks = [range(i, min(i + COLUMNS_PER_PAGE, len(lessons))) for i in range(0, len(lessons), COLUMNS_PER_PAGE)] \
         or [range(0)]
@@ -123,18 +108,13 @@ def journal_pdf(doc: dict) -> bytes:
         rows = [header] + [[p["number"], p["name"]] + [p["cells"][i] for i in columns]
                            + ([p["average"], p["term_mark"]] if last else []) for p in doc["pupils"]]
         widths = [0.8 * cm, 5.2 * cm] + [1.2 * cm] * len(columns) + ([1.4 * cm, 1.2 * cm] if last else [])
-        table = Table(rows, colWidths=widths, repeatRows=1)
-        table.setStyle(style)
-        story += [table, Spacer(1, 0.4 * cm)]
-    story.append(Paragraph(LEGEND, text))
-    story += [Spacer(1, 0.4 * cm), Paragraph("Темы уроков и домашние задания", title)]
+        story += [grid_table(rows, widths, centre_from=2), Spacer(1, 0.4 * cm)]
+    story.append(Paragraph(LEGEND, style.text))
+    story += [Spacer(1, 0.4 * cm), Paragraph("Темы уроков и домашние задания", style.title)]
     topic_rows = [["Дата", "Вид", "Тема урока", "Домашнее задание"]] + [
-        [_ru(lesson["date"]), KIND_NAMES.get(lesson["kind"], lesson["kind"]), Paragraph(lesson["topic"] or "—", cell),
-         Paragraph(lesson["homework"] or "", cell)] for lesson in lessons]
-    topics = Table(topic_rows, colWidths=[2.2 * cm, 3.2 * cm, 11 * cm, 9.6 * cm], repeatRows=1)
-    topics.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 7.5), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story.append(topics)
-    pdf.build(story)
-    return buffer.getvalue()
+        [_ru(lesson["date"]), KIND_NAMES.get(lesson["kind"], lesson["kind"]),
+         Paragraph(lesson["topic"] or "—", style.cell), Paragraph(lesson["homework"] or "", style.cell)]
+        for lesson in lessons]
+    story.append(grid_table(topic_rows, [2.2 * cm, 3.2 * cm, 11 * cm, 9.6 * cm], valign="TOP"))
+    return build_pdf(story, title=f"Журнал {doc['group']} {doc['subject']}", author=doc["organisation"],
+                     landscape=True)

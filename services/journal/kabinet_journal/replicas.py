@@ -22,7 +22,17 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
-from kabinet_kit.replicas import Handler, advance, as_date, copy_into, forget, forgotten, upsert
+from kabinet_kit.replicas import (
+    ACCOUNT_ENTITY,
+    Handler,
+    advance,
+    as_date,
+    copy_into,
+    forget,
+    forgotten,
+    role_assignment_handlers,
+    upsert,
+)
 
 from .models import (
     VERSIONS,
@@ -37,9 +47,8 @@ from .models import (
     RoleAssignment,
 )
 
-ROLE = "role_assignment"  # keyed by assignment id
 CONSENT = "consent"  # keyed by child × purpose: one order across the consents given for it
-ACCOUNT = "account"  # keyed by account id
+ACCOUNT = ACCOUNT_ENTITY  # keyed by account id: one order with the deactivations
 GUARDIANSHIP = "guardianship"  # keyed by the link's id
 PLACEMENT = "placement"  # keyed by child id: the order of the child's movement book
 PERSON = "person"  # keyed by person id: the version of the record; forgotten once erased
@@ -51,9 +60,6 @@ academic_year_created = copy_into(AcademicYear, key={"id": "academic_year_id"}, 
 group_created = copy_into(Group, key={"id": "group_id"}, fields={
     "organisation_id": "organisation_id", "academic_year_id": "academic_year_id", "kind": "kind", "name": "name",
     "grade_level": "grade_level", "age_band": "age_band"})
-role_assigned = copy_into(RoleAssignment, key={"id": "assignment_id"}, fields={
-    "account_id": "account_id", "role": "role", "organisation_id": "organisation_id", "group_id": "group_id"},
-    ordered=(VERSIONS, ROLE))
 guardianship_created = copy_into(Guardianship, key={"id": "guardianship_id"}, fields={
     "guardian_person_id": "guardian_person_id", "child_id": "child_id"}, ordered=(VERSIONS, GUARDIANSHIP))
 
@@ -83,18 +89,15 @@ def account_created(session: Session, event: CloudEvent) -> None:
         account.active = True
 
 
-def account_deactivated(session: Session, event: CloudEvent) -> None:
+def _account_ended(session: Session, account_id: str) -> None:
     # Employment ended (JRN-02): the account keeps no access to the journal.
-    if not advance(session, VERSIONS, ACCOUNT, str(event.data["account_id"]), event.data.get("sequence")):
-        return
-    session.execute(update(Account).where(Account.id == event.data["account_id"]).values(active=False))
-    session.execute(delete(RoleAssignment).where(RoleAssignment.account_id == event.data["account_id"]))
+    session.execute(update(Account).where(Account.id == account_id).values(active=False))
 
 
-def role_revoked(session: Session, event: CloudEvent) -> None:
-    if not advance(session, VERSIONS, ROLE, str(event.data["assignment_id"]), event.data.get("sequence")):
-        return
-    session.execute(delete(RoleAssignment).where(RoleAssignment.id == event.data["assignment_id"]))
+# Revoked roles are deleted: nothing in the journal refers to an assignment.
+ROLE_HANDLERS = role_assignment_handlers(RoleAssignment, VERSIONS, {
+    "account_id": "account_id", "role": "role", "organisation_id": "organisation_id", "group_id": "group_id"},
+    soft=False, on_deactivated=_account_ended)
 
 
 def _close_open(session: Session, child_id: str, effective_on: date) -> None:
@@ -219,9 +222,7 @@ HANDLERS: dict[str, Handler] = {
     "identity.academic_year.created.v1": academic_year_created,
     "identity.group.created.v1": group_created,
     "identity.account.created.v1": account_created,
-    "identity.account.deactivated.v1": account_deactivated,
-    "identity.role.assigned.v1": role_assigned,
-    "identity.role.revoked.v1": role_revoked,
+    **ROLE_HANDLERS,
     "identity.child.enrolled.v1": child_enrolled,
     "identity.child.transferred.v1": child_transferred,
     "identity.child.withdrawn.v1": child_withdrawn,

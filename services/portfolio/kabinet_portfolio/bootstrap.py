@@ -39,10 +39,10 @@ class SpoolingRequest(Request):
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from .api import achievements, cabinet, catalogue, disputes, petitions, ratings
+    from .api import achievements, cabinet, catalogue, disputes, petitions, ratings, reports
     deps = build_deps(Settings.load(test_config))
     app = kit.create_service_app(SPEC, deps, kit.blueprints_of(
-        catalogue, achievements, cabinet, ratings, petitions, disputes))
+        catalogue, achievements, cabinet, ratings, petitions, disputes, reports))
     # A document of at most max_document_bytes in a multipart body: the size itself is checked
     # on the document, so that the answer names the field (POR-10).
     app.request_class = SpoolingRequest

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kabinet_kit.db import new_id
 from kabinet_kit.errors import InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from .access import Caller, can_review, sees_school
 from .catalogue import settings_of
@@ -134,15 +135,16 @@ def confirm_profi(session: Session, caller: Caller, entry_id: str) -> dict[str, 
 
 
 # -- electives a school runs (§6.1) -----------------------------------------------------------
-def electives(session: Session, caller: Caller, organisation_id: str) -> list[Elective]:
+def electives(session: Session, caller: Caller, organisation_id: str, query: dict[str, Any]) -> dict[str, Any]:
     """Another school's list is answered as a missing school's (issue 11)."""
     family = {caller.person_id, *caller.children} - {""}
     schools = {org for org in session.scalars(select(Pupil.organisation_id).where(Pupil.id.in_(family)))
                if org is not None} if family else set()
     if session.get(Organisation, organisation_id) is None or not sees_school(caller, organisation_id, schools):
         raise NotFound("No such school.")
-    return list(session.scalars(select(Elective).where(Elective.organisation_id == organisation_id,
-                                                       Elective.active.is_(True)).order_by(Elective.title)))
+    return paginate(session, select(Elective).where(Elective.organisation_id == organisation_id,
+                                                    Elective.active.is_(True)).order_by(Elective.title, Elective.id),
+                    query)
 
 
 def add_elective(session: Session, caller: Caller, organisation_id: str, data: dict[str, Any]) -> Elective:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.errors import PermissionDenied
+from kabinet_kit.paging import paginate
 
 from .access import Caller
 from .catalogue import CATEGORIES, LEVEL_NAMES, current_table
@@ -43,10 +44,9 @@ def pupil_achievements(session: Session, caller: Caller, pupil_id: str, state: s
         query = query.where(Achievement.state == state)
     elif how != "self":
         query = query.where(Achievement.state != "draft")  # a draft is the pupil's own until submitted
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = list(session.scalars(query.order_by(Achievement.achieved_on.desc(), Achievement.id)
-                                 .limit(limit).offset(offset)))
-    return {"items": present(session, items, today), "total": total, "limit": limit, "offset": offset}
+    found = paginate(session, query.order_by(Achievement.achieved_on.desc(), Achievement.id),
+                     {"limit": limit, "offset": offset})
+    return {**found, "items": present(session, found["items"], today)}
 
 
 def capital(session: Session, caller: Caller, pupil_id: str, today: date) -> dict[str, Any]:
@@ -79,6 +79,6 @@ def review_queue(session: Session, caller: Caller, group_id: str | None, limit: 
         Achievement.state == "submitted", scope)
     if group_id:
         query = query.where(Pupil.group_id == group_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = list(session.scalars(query.order_by(Achievement.updated_at).limit(limit).offset(offset)))
-    return {"items": present(session, items, today), "total": total, "limit": limit, "offset": offset}
+    found = paginate(session, query.order_by(Achievement.updated_at, Achievement.id),
+                     {"limit": limit, "offset": offset})
+    return {**found, "items": present(session, found["items"], today)}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from kabinet_kit.db import new_id
 from kabinet_kit.errors import InvalidInput, NotFound
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from .access import Caller, require_department
 from .deps import Deps
@@ -126,10 +127,11 @@ def change_activity(deps: Deps, session: Session, caller: Caller, activity_id: s
     return activity
 
 
-def list_activities(session: Session, *, category: str | None = None, level: str | None = None,
-                    search: str | None = None, include_withdrawn: bool = False) -> list[Activity]:
+def list_activities(session: Session, filters: dict[str, Any]) -> dict[str, Any]:
+    """A page of the catalogue by category, level or a word of the title (``filters`` also pages)."""
+    category, level, search = filters.get("category"), filters.get("level"), filters.get("search")
     query = select(Activity)
-    if not include_withdrawn:
+    if not filters.get("include_withdrawn"):
         query = query.where(Activity.active.is_(True))
     if category:
         query = query.where(Activity.category == category)
@@ -138,7 +140,7 @@ def list_activities(session: Session, *, category: str | None = None, level: str
     if search:
         query = query.where(Activity.title.ilike(f"%{search}%", escape="\\") if "\\" not in search
                             else Activity.title.contains(search, autoescape=True))
-    return list(session.scalars(query.order_by(Activity.category, Activity.title)))
+    return paginate(session, query.order_by(Activity.category, Activity.title, Activity.id), filters)
 
 
 def get_activity(session: Session, activity_id: str) -> Activity:
@@ -148,10 +150,10 @@ def get_activity(session: Session, activity_id: str) -> Activity:
     return activity
 
 
-def revisions(session: Session, activity_id: str) -> list[ActivityRevision]:
+def revisions(session: Session, activity_id: str, query: dict[str, Any]) -> dict[str, Any]:
     get_activity(session, activity_id)
-    return list(session.scalars(select(ActivityRevision).where(ActivityRevision.activity_id == activity_id)
-                                .order_by(ActivityRevision.version)))
+    return paginate(session, select(ActivityRevision).where(ActivityRevision.activity_id == activity_id)
+                    .order_by(ActivityRevision.version), query)
 
 
 # -- the coefficient table --------------------------------------------------------------------
@@ -180,9 +182,9 @@ def publish_table(deps: Deps, session: Session, caller: Caller, coefficients: An
     return table
 
 
-def list_tables(session: Session) -> list[CoefficientTable]:
+def list_tables(session: Session, query: dict[str, Any]) -> dict[str, Any]:
     current_table(session)
-    return list(session.scalars(select(CoefficientTable).order_by(CoefficientTable.version.desc())))
+    return paginate(session, select(CoefficientTable).order_by(CoefficientTable.version.desc()), query)
 
 
 # -- department settings ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kabinet_kit.db import new_id
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from .access import Caller
 from .achievements import load
@@ -79,20 +80,23 @@ def get(session: Session, caller: Caller, dispute_id: str) -> Dispute:
     return dispute
 
 
-def listed(session: Session, caller: Caller, *, overdue: bool, pupil_id: str | None, today: date) -> list[Dispute]:
+def listed(session: Session, caller: Caller, query: dict[str, Any], today: date) -> dict[str, Any]:
     """The administration: its schools'; the department: the city's; pupil and family: with
-    ``pupil_id``, theirs."""
-    query = select(Dispute)
+    ``pupil_id``, theirs. ``overdue``: only those past their due date. The earliest due first."""
+    pupil_id = str(query["pupil_id"]) if query.get("pupil_id") else None
+    found = select(Dispute)
     if pupil_id:
         reach(session, caller, pupil_id)
-        query = query.where(Dispute.pupil_id == pupil_id)
+        found = found.where(Dispute.pupil_id == pupil_id)
     elif caller.admin_orgs:
-        query = query.where(Dispute.organisation_id.in_(caller.admin_orgs))
+        found = found.where(Dispute.organisation_id.in_(caller.admin_orgs))
     elif not caller.is_department:
         raise NotFound("No disputes for you here.")
-    if overdue:
-        query = query.where(Dispute.state == "open", Dispute.due_on < today)
-    return list(session.scalars(query.order_by(Dispute.due_on).limit(500)))
+    if query.get("state"):
+        found = found.where(Dispute.state == query["state"])
+    if query.get("overdue"):
+        found = found.where(Dispute.state == "open", Dispute.due_on < today)
+    return paginate(session, found.order_by(Dispute.due_on, Dispute.id), query)
 
 
 def is_overdue(dispute: Dispute, today: date) -> bool:

@@ -49,6 +49,7 @@ MESSAGES = Messages({
     "The tutor or the school administration confirms.": "Подтверждают классный руководитель или администрация "
                                                         "школы.",
     "No such school.": "Такой школы нет.",
+    "No such class.": "Такого класса нет.",
     "Unknown elective.": "Неизвестный элективный курс.",
     "Not an elective of the pupil's school.": "Не элективный курс школы обучающегося.",
     "Only tutors and school administrators review achievements.":

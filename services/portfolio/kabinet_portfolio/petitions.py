@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kabinet_kit.db import new_id
 from kabinet_kit.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kabinet_kit.events import utcnow
+from kabinet_kit.paging import paginate
 
 from .access import Caller
 from .catalogue import add_activity
@@ -76,16 +77,18 @@ def get(session: Session, caller: Caller, petition_id: str) -> Petition:
     return petition
 
 
-def listed(session: Session, caller: Caller, state: str | None) -> list[Petition]:
+def listed(session: Session, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
+    """The caller's own requests, his schools' petitions, the department's share; newest first."""
+    state = query.get("state")
     conditions = [Petition.requested_by_pupil == caller.person_id]
     if caller.admin_orgs:
         conditions.append(Petition.organisation_id.in_(caller.admin_orgs))
     if caller.is_department:
         conditions.append(Petition.state.in_(("petitioned", "included", "refused")))
-    query = select(Petition).where(or_(*conditions))
+    found = select(Petition).where(or_(*conditions))
     if state:
-        query = query.where(Petition.state == state)
-    return list(session.scalars(query.order_by(Petition.created_at.desc()).limit(500)))
+        found = found.where(Petition.state == state)
+    return paginate(session, found.order_by(Petition.created_at.desc(), Petition.id), query)
 
 
 def act(deps: Deps, session: Session, caller: Caller, petition_id: str, action: str, body: dict[str, Any]) -> Petition:

@@ -7,24 +7,32 @@ holds a pupil's name, birth date and e-mail (the Selfie, §5.2.1) only while the
 expiry and erasure delete them in the handler's own transaction (POR-04); the achievements and
 documents stay for the department's grace period and then go (``kabinet_portfolio.jobs``).
 
-Consent and role events are applied in their order (``kabinet_kit.replicas.advance``): an older
-one changes nothing.
+Consent, role and account events are applied in their order (``kabinet_kit.replicas.advance``):
+an older one changes nothing; an erased person is forgotten, so no late event brings the name back.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent, utcnow
-from kabinet_kit.replicas import Handler, advance, as_date, copy_into, forget, forgotten, upsert
+from kabinet_kit.replicas import (
+    Handler,
+    advance,
+    as_date,
+    copy_into,
+    forget,
+    forgotten,
+    role_assignment_handlers,
+    upsert,
+)
 
 from .models import VERSIONS, Group, Guardianship, Organisation, Pupil, PupilName, RoleAssignment
 
 PURPOSE = "portfolio"
-ROLE = "role_assignment"
-CONSENT = "consent"
+CONSENT = "consent"  # keyed by pupil × purpose
 PERSON = "person"  # keyed by person id: the version of the record; forgotten once erased
 
 on_organisation = copy_into(Organisation, key={"id": "organisation_id"},
@@ -32,22 +40,10 @@ on_organisation = copy_into(Organisation, key={"id": "organisation_id"},
 on_group = copy_into(Group, key={"id": "group_id"},
                      fields={"organisation_id": "organisation_id", "name": "name", "grade_level": "grade_level"},
                      when=lambda d: d["kind"] == "school_class")
-on_role_assigned = copy_into(RoleAssignment, key={"id": "assignment_id"},
-                             fields={"account_id": "account_id", "person_id": "person_id", "role": "role",
-                                     "organisation_id": "organisation_id", "group_id": "group_id"},
-                             constants={"active": True}, ordered=(VERSIONS, ROLE))
-
-
-def on_role_revoked(session: Session, event: CloudEvent) -> None:
-    if not advance(session, VERSIONS, ROLE, str(event.data["assignment_id"]), event.data.get("sequence")):
-        return
-    session.execute(update(RoleAssignment).where(RoleAssignment.id == event.data["assignment_id"])
-                    .values(active=False))
-
-
-def on_account_deactivated(session: Session, event: CloudEvent) -> None:
-    session.execute(update(RoleAssignment).where(RoleAssignment.account_id == event.data["account_id"])
-                    .values(active=False))
+# Revoked roles stay as inactive rows.
+ROLE_HANDLERS = role_assignment_handlers(RoleAssignment, VERSIONS, {
+    "account_id": "account_id", "person_id": "person_id", "role": "role", "organisation_id": "organisation_id",
+    "group_id": "group_id"}, soft=True)
 
 
 def pupil_row(session: Session, pupil_id: str) -> Pupil:
@@ -152,6 +148,7 @@ def on_person(session: Session, event: CloudEvent) -> None:
 
 
 def on_person_erased(session: Session, event: CloudEvent) -> None:
+    # The achievements stay by id until the grace period ends (the consent's end starts it).
     erase_name(session, str(event.data["person_id"]))
     forget(session, VERSIONS, PERSON, str(event.data["person_id"]))
 
@@ -159,9 +156,7 @@ def on_person_erased(session: Session, event: CloudEvent) -> None:
 HANDLERS: dict[str, Handler] = {
     "identity.organisation.created.v1": on_organisation,
     "identity.group.created.v1": on_group,
-    "identity.role.assigned.v1": on_role_assigned,
-    "identity.role.revoked.v1": on_role_revoked,
-    "identity.account.deactivated.v1": on_account_deactivated,
+    **ROLE_HANDLERS,
     "identity.child.enrolled.v1": on_movement,
     "identity.child.transferred.v1": on_movement,
     "identity.child.withdrawn.v1": on_movement,

@@ -6,8 +6,11 @@ consent must exist; it waits ``PORTFOLIO_SEED_WAIT`` seconds for them). Through 
 cases the API calls (every event goes to the outbox): a city catalogue of activities in every
 category of seed 003 §5.2.2, an elective of School No. 1, and Ivan's portfolio — goals,
 significant achievements, an approved, a submitted and a returned achievement with PDF
-diplomas, a confirmed elective. Idempotent: a second run finds the catalogue and changes
-nothing.
+diplomas, a confirmed elective, a dispute about the returned one and a request for a missing
+activity that the school has petitioned to the department; his classmates Дарья and Максим
+(also under the consent) with achievements approved, submitted, deleted and a draft, and a
+request of Дарья's awaiting the school — so that 5А has a rating with names, a review queue
+and a class report. Idempotent: a second run finds the catalogue and changes nothing.
 """
 from __future__ import annotations
 
@@ -20,12 +23,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from . import achievements, cabinet, catalogue
+from . import achievements, cabinet, catalogue, disputes, petitions
 from .access import Caller, Grant
 from .clock import local_today
 from .config import Settings
 from .deps import Deps
-from .models import Activity, Group, Organisation, Pupil, PupilName
+from .models import Achievement, Activity, Group, Organisation, Pupil, PupilName
 
 ACTIVITIES: list[dict[str, Any]] = [
     {"title": "Всероссийская олимпиада школьников по математике (муниципальный этап)", "level": "municipal",
@@ -64,8 +67,51 @@ def pdf(text: str) -> io.BytesIO:
     return buffer
 
 
+CLASSMATES = {  # first name → (activity index, date, result, what the tutor does)
+    "Дарья": [(2, "2026-03", "participant", "approve"), (8, "2026-04-22", "participant", "submit")],
+    "Максим": [(6, "2026-01-25", "participant", "approve"), (5, "2026-03-14", "participant", "delete"),
+               (3, "2026-05-20", "participant", "draft")],
+}
+MISSING_ACTIVITY = {"organiser": "Федерация шахмат Пермского края", "starts_on": date(2026, 10, 1),
+                    "ends_on": date(2026, 10, 3), "level": "municipal", "category": "sport",
+                    "subsection": "kind_of_sport", "register_url": None}
+
+
+def _achievement(deps: Deps, session: Any, pupil: Caller, tutor: Caller, pupil_id: str, activity_id: str,
+                 given: str, result: str, outcome: str, today: date) -> None:
+    made = achievements.create(deps, session, pupil, pupil_id, {
+        "activity_id": activity_id, "participation": "in_person", "individuality": "individual",
+        "result": result, "date": given, "register_url": None, "submit": outcome != "draft"},
+        pdf(f"Diploma {pupil_id} {activity_id} {result}"), today)
+    if outcome == "approve":
+        achievements.review(deps, session, tutor, made.id, "approve", None, False, today)
+    elif outcome == "return":
+        achievements.review(deps, session, tutor, made.id, "return", "Приложите диплом целиком", False, today)
+    elif outcome == "delete":
+        achievements.review(deps, session, tutor, made.id, "delete", "Диплом другого ученика", False, today)
+
+
+def _classmates(deps: Deps, session: Any, c5a: Group, ids: list[str], tutor: Caller, today: date) -> dict[str, int]:
+    made = {"achievements": 0, "petitions": 0}
+    for first_name, plan in CLASSMATES.items():
+        pupil_id = session.scalar(select(Pupil.id).join(PupilName, PupilName.pupil_id == Pupil.id)
+                                  .where(PupilName.first_name == first_name, Pupil.group_id == c5a.id))
+        if pupil_id is None:
+            continue  # an older demo city without their consent: Ivan's part is enough
+        pupil = Caller("seed", pupil_id, grants=(Grant("pupil", c5a.organisation_id, c5a.id),))
+        for index, given, result, outcome in plan:
+            _achievement(deps, session, pupil, tutor, pupil_id, ids[index], given, result, outcome, today)
+            made["achievements"] += 1
+        if first_name == "Дарья":
+            made["petitions"] += 1
+            petitions.raise_petition(deps, session, pupil, {
+                **MISSING_ACTIVITY, "title": "Открытое первенство школы по быстрым шахматам",
+                "note": "Нет в каталоге"})
+    return made
+
+
 def seed(deps: Deps) -> dict[str, int]:
-    created = {"activities": 0, "achievements": 0}
+    created = {"activities": 0, "achievements": 0, "petitions": 0, "disputes": 0}
     with deps.session_factory.begin() as session:
         if session.scalar(select(func.count()).select_from(Activity)):
             return created
@@ -75,6 +121,8 @@ def seed(deps: Deps) -> dict[str, int]:
         if ivan is None or school is None or ivan.group_id is None:
             raise ReplicasMissing("School No. 1 and Ivan Petrov (with the portfolio consent) are not replicated yet")
         c5a = session.get(Group, ivan.group_id)
+        if c5a is None:
+            raise ReplicasMissing("Ivan Petrov's class is not replicated yet")
         department = Caller("seed", "", grants=(Grant("department_officer"),))
         ids = []
         for values in ACTIVITIES:
@@ -86,7 +134,7 @@ def seed(deps: Deps) -> dict[str, int]:
         admin = Caller("seed", "", grants=(Grant("institution_admin", school.id),))
         elective = cabinet.add_elective(session, admin, school.id, {"title": "Основы программирования", "hours": 34})
         pupil = Caller("seed", ivan.id, grants=(Grant("pupil", school.id, ivan.group_id),))
-        tutor = Caller("seed", "", grants=(Grant("tutor", school.id, c5a.id if c5a else None),))
+        tutor = Caller("seed", "", grants=(Grant("tutor", school.id, c5a.id),))
         today = local_today(deps.settings.timezone)
         cabinet.set_goals(session, pupil, ivan.id, [{"text": "Стать призёром олимпиады по математике",
                                                      "achieved": False},
@@ -99,15 +147,19 @@ def seed(deps: Deps) -> dict[str, int]:
         plan = [(ids[0], "2026-02", "winner", "approve"), (ids[6], "2026-02-15", "prize_winner", "submit"),
                 (ids[2], "2026", "participant", "return")]
         for activity_id, given, result, outcome in plan:
-            made = achievements.create(deps, session, pupil, ivan.id, {
-                "activity_id": activity_id, "participation": "in_person", "individuality": "individual",
-                "result": result, "date": given, "register_url": None, "submit": True},
-                pdf(f"Diploma {activity_id} {result}"), today)
-            if outcome == "approve":
-                achievements.review(deps, session, tutor, made.id, "approve", None, False, today)
-            elif outcome == "return":
-                achievements.review(deps, session, tutor, made.id, "return", "Приложите диплом целиком", False, today)
+            _achievement(deps, session, pupil, tutor, ivan.id, activity_id, given, result, outcome, today)
             created["achievements"] += 1
+        returned = session.scalar(select(Achievement.id).where(Achievement.pupil_id == ivan.id,
+                                                                Achievement.state == "returned"))
+        disputes.open_dispute(deps, session, pupil, str(returned), {
+            "subject": "refusal", "text": "Диплом приложен целиком, второй лист — приложение к диплому"}, today)
+        created["disputes"] += 1
+        request = petitions.raise_petition(deps, session, pupil, {
+            **MISSING_ACTIVITY, "title": "Городской турнир по шахматам «Белая ладья»", "note": "Участвовал в октябре"})
+        petitions.act(deps, session, admin, request.id, "forward", {})
+        created["petitions"] += 1
+        for key, count in _classmates(deps, session, c5a, ids, tutor, today).items():
+            created[key] += count
     return created
 
 
@@ -127,8 +179,10 @@ def main() -> int:
             time.sleep(1)
     print("portfolio: demo data " + (", ".join(f"{k} +{v}" for k, v in created.items())
                                      if any(created.values()) else "already in place"))
-    print("portfolio: pupil1 (Иван Петров) and guardian1 see his portfolio; tutor1 (5А) reviews it; "
-          "school1-admin sees School No. 1; department edits the catalogue and coefficients")
+    print("portfolio: pupil1 and guardian1 — Иван Петров's portfolio (achievements in every state, a dispute, "
+          "a petition); tutor1 — 5А: review queue, class rating with names, class report PDF/XLSX; "
+          "school1-admin — School No. 1: petitions, disputes, electives; department — catalogue, coefficients, "
+          "city ratings")
     return 0
 
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kabinet_kit.events import CloudEvent
-from kabinet_kit.replicas import Handler, advance, copy_into, forget, forgotten, upsert
+from kabinet_kit.replicas import Handler, advance, copy_into, forget, forgotten, role_assignment_handlers, upsert
 
 from .models import (
     VERSIONS,
@@ -37,7 +37,6 @@ from .models import (
 )
 
 PURPOSE = "preschool_cabinet"
-ROLE = "role_assignment"  # keyed by assignment id
 CONSENT = "consent"  # keyed by child × purpose: one order across the consents given for it
 GUARDIANSHIP = "guardianship"  # keyed by the link's id
 PLACEMENT = "placement"  # keyed by child id: the order of the child's movement book
@@ -53,22 +52,10 @@ on_group = copy_into(Group, key={"id": "group_id"},
                      fields={"organisation_id": "organisation_id", "academic_year_id": "academic_year_id",
                              "name": "name", "age_band": "age_band"},
                      when=lambda d: d["kind"] == "kindergarten_group")
-on_role_assigned = copy_into(RoleAssignment, key={"id": "assignment_id"},
-                             fields={"account_id": "account_id", "person_id": "person_id", "role": "role",
-                                     "organisation_id": "organisation_id", "group_id": "group_id"},
-                             constants={"active": True}, ordered=(VERSIONS, ROLE))
-
-
-def on_role_revoked(session: Session, event: CloudEvent) -> None:
-    if not advance(session, VERSIONS, ROLE, str(event.data["assignment_id"]), event.data.get("sequence")):
-        return
-    session.execute(update(RoleAssignment).where(RoleAssignment.id == event.data["assignment_id"])
-                    .values(active=False))
-
-
-def on_account_deactivated(session: Session, event: CloudEvent) -> None:
-    session.execute(update(RoleAssignment).where(RoleAssignment.account_id == event.data["account_id"])
-                    .values(active=False))
+# Revoked roles stay as inactive rows.
+ROLE_HANDLERS = role_assignment_handlers(RoleAssignment, VERSIONS, {
+    "account_id": "account_id", "person_id": "person_id", "role": "role", "organisation_id": "organisation_id",
+    "group_id": "group_id"}, soft=True)
 
 
 def on_movement(session: Session, event: CloudEvent) -> None:
@@ -216,9 +203,7 @@ HANDLERS: dict[str, Handler] = {
     "identity.organisation.created.v1": on_organisation,
     "identity.academic_year.created.v1": on_academic_year,
     "identity.group.created.v1": on_group,
-    "identity.role.assigned.v1": on_role_assigned,
-    "identity.role.revoked.v1": on_role_revoked,
-    "identity.account.deactivated.v1": on_account_deactivated,
+    **ROLE_HANDLERS,
     "identity.child.enrolled.v1": on_movement,
     "identity.child.transferred.v1": on_movement,
     "identity.child.withdrawn.v1": on_movement,

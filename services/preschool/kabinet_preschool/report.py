@@ -4,7 +4,6 @@ Kindergarten-level figures, so small cells are suppressed exactly as in the stat
 from __future__ import annotations
 
 import io
-import os
 from datetime import date
 
 import matplotlib
@@ -15,11 +14,10 @@ from reportlab.lib import colors  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # noqa: E402
 from reportlab.lib.units import cm  # noqa: E402
-from reportlab.pdfbase import pdfmetrics  # noqa: E402
-from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from kabinet_kit.documents import FONT, register_fonts  # noqa: E402
 from kabinet_kit.errors import NotFound, PermissionDenied  # noqa: E402
 
 from .access import Caller, can_see_organisation  # noqa: E402
@@ -28,14 +26,7 @@ from .models import AcademicYear, Organisation  # noqa: E402
 from .rounds import get_round  # noqa: E402
 from .stats import completeness, statistics  # noqa: E402
 
-FONT = "DejaVuSans"
-_FONT_FILE = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
 LEVEL_COLOURS = ["#e07a5f", "#f2cc8f", "#81b29a", "#3d405b", "#6d597a"]
-
-
-def _register_font() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, _FONT_FILE))  # bundled with matplotlib: Cyrillic everywhere
 
 
 def _card_shares(stats: dict) -> dict[str, dict[int, float]]:
@@ -105,7 +96,7 @@ def analytical_report(session: Session, caller: Caller, round_id: str, min_cell:
         if r.organisation_id not in caller.staff_orgs:
             raise NotFound("No such round.")  # another kindergarten's round: as a missing one
         raise PermissionDenied("The report is for the kindergarten's administration and the department.")
-    _register_font()
+    register_fonts()
     org = session.get(Organisation, r.organisation_id)
     year = session.get(AcademicYear, r.academic_year_id)
 

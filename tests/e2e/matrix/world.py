@@ -219,7 +219,7 @@ def _portfolio(world: World, department: str) -> None:
     read, call = world.clients.read, world.clients.call
     for child in world.objects["child"]:
         world.add(Obj("pupil", child.id, org=child.org, group=child.group, person=child.id, label=child.label))
-    world.shared.setdefault("activity", read(department, "/api/portfolio/activities")[0]["id"])
+    world.shared.setdefault("activity", read(department, "/api/portfolio/activities")["items"][0]["id"])
     pupil = world.logins["pupil1"]
     me = next(c for c in world.objects["pupil"] if c.id == pupil.person_id)
     where = {"org": me.org, "group": me.group, "person": me.id}
@@ -229,7 +229,7 @@ def _portfolio(world: World, department: str) -> None:
     for entries in read("pupil1", f"/api/portfolio/pupils/{me.id}/profi")["sections"].values():
         for e in entries:
             world.add(Obj("profi", e["id"], **where, label="Profi entry of pupil1"))
-    disputes = read("pupil1", "/api/portfolio/disputes", pupil_id=me.id)
+    disputes = read("pupil1", "/api/portfolio/disputes", pupil_id=me.id)["items"]
     if not disputes:
         approved = next(a for a in achievements if a["state"] == "approved")
         made = call("pupil1", "POST", f"/api/portfolio/achievements/{approved['id']}/disputes",
@@ -238,7 +238,7 @@ def _portfolio(world: World, department: str) -> None:
         disputes = [made.json()]
     for d in disputes:
         world.add(Obj("dispute", d["id"], **where, label="dispute of pupil1"))
-    petitions = read("pupil1", "/api/portfolio/petitions")
+    petitions = read("pupil1", "/api/portfolio/petitions")["items"]
     if not petitions:
         made = call("pupil1", "POST", "/api/portfolio/petitions", json=_proposal("заявка ученика"))
         assert made.status_code == 201, made.text
@@ -250,7 +250,7 @@ def _portfolio(world: World, department: str) -> None:
     for org, admin in sorted(world.admins.items()):
         if org == me.org or world.org_kinds.get(org) != world.org_kinds.get(me.org):
             continue
-        listed = read(admin, "/api/portfolio/petitions")
+        listed = read(admin, "/api/portfolio/petitions")["items"]
         if not listed:
             made = call(admin, "POST", "/api/portfolio/petitions", json={**_proposal("ходатайство школы"),
                                                                           "organisation_id": org})

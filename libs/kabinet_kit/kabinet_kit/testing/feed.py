@@ -14,6 +14,7 @@ from typing import Any
 
 from amqp import Message
 from kombu.connection import Connection
+from sqlalchemy import select
 
 from ..consumer import EventConsumer, Outcome
 from ..events import CONTENT_TYPE, CloudEvent
@@ -115,3 +116,21 @@ class EventFeed:
 
     def close(self) -> None:
         self.conn.release()
+
+
+def publish_and_wait(relay: Any, source_sessions: Callable[[], Any], outbox: Any, handled: Iterable[str],
+                     applied: Callable[[], set[str]], timeout: float = 15.0) -> None:
+    """Publish a source service's outbox with its real ``relay`` (closed afterwards) and wait until
+    the consumer has applied every event of the ``handled`` types in it (``applied`` answers the
+    ids the consumer has recorded) — these very events, not a count: nothing else may be
+    mistaken for them."""
+    try:
+        relay.drain()
+    finally:
+        relay.close()
+    with source_sessions() as s:
+        expected = set(s.scalars(select(outbox.c.event_id).where(outbox.c.event_type.in_(list(handled)))))
+    deadline = time.monotonic() + timeout
+    while missing := expected - applied():
+        assert time.monotonic() < deadline, f"consumer has not applied {len(missing)} of {len(expected)} events"
+        time.sleep(0.05)

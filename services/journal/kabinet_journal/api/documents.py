@@ -1,5 +1,4 @@
-from flask import Response
-
+from kabinet_kit.documents import PDF, attachment
 from kabinet_kit.openapi import ATTACHMENT, FILE, Blueprint
 
 from .. import documents
@@ -11,13 +10,12 @@ blp = Blueprint("documents", __name__, description="The journal as a document: P
 
 @blp.get("/loads/<uuid:load_id>/journal.pdf")
 @blp.arguments(s.TermIdQuery, location="query")
-@blp.response(200, FILE, content_type="application/pdf", headers=ATTACHMENT,
+@blp.response(200, FILE, content_type=PDF, headers=ATTACHMENT,
               description="The journal page of a group × subject × term")
 def journal_pdf(query, load_id):
     """Pupils, dates, marks, attendance and topics, in Russian; who may see the grid may print it."""
     doc = documents.journal_document(db(), caller(), str(load_id), str(query["term_id"]))
-    return Response(documents.journal_pdf(doc), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="journal-{load_id}.pdf"'})
+    return attachment(documents.journal_pdf(doc), f"journal-{load_id}.pdf", PDF)
 
 
 @blp.get("/loads/<uuid:load_id>/journal.csv")
@@ -26,5 +24,4 @@ def journal_pdf(query, load_id):
               description="The same as CSV (UTF-8 with BOM, ';')")
 def journal_csv(query, load_id):
     doc = documents.journal_document(db(), caller(), str(load_id), str(query["term_id"]))
-    return Response(documents.journal_csv(doc), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="journal-{load_id}.csv"'})
+    return attachment(documents.journal_csv(doc), f"journal-{load_id}.csv", "text/csv")

@@ -75,10 +75,11 @@ def confirm_profi(entry_id: Any) -> Any:
 
 
 @blp.get("/schools/<uuid:organisation_id>/electives")
-@blp.response(200, s.ElectiveOut(many=True))
-def electives(organisation_id: Any) -> Any:
-    caller()
-    return cabinet.electives(db(), caller(), str(organisation_id))
+@blp.arguments(s.PageQuery, location="query")
+@blp.response(200, s.ElectivePage)
+def electives(query: dict[str, Any], organisation_id: Any) -> Any:
+    """The electives the school runs, by title."""
+    return cabinet.electives(db(), caller(), str(organisation_id), query)
 
 
 @blp.post("/schools/<uuid:organisation_id>/electives")

@@ -18,11 +18,12 @@ once = idempotent(IDEMPOTENCY, idempotency_scope)
 
 @blp.get("/activities")
 @blp.arguments(s.ActivityQuery, location="query")
-@blp.response(200, s.ActivityOut(many=True))
+@blp.response(200, s.ActivityPage)
 def list_activities(query: dict[str, Any]) -> Any:
-    """The city catalogue (every signed-in user): by category, level or a word of the title."""
+    """The city catalogue (every signed-in user): by category, level or a word of the title;
+    by category and title."""
     caller()
-    return catalogue.list_activities(db(), **query)
+    return catalogue.list_activities(db(), query)
 
 
 @blp.get("/activities/categories")
@@ -62,18 +63,21 @@ def change_activity(body: dict[str, Any], activity_id: Any) -> Any:
 
 
 @blp.get("/activities/<uuid:activity_id>/revisions")
-@blp.response(200, s.RevisionOut(many=True))
-def activity_revisions(activity_id: Any) -> Any:
+@blp.arguments(s.PageQuery, location="query")
+@blp.response(200, s.RevisionPage)
+def activity_revisions(query: dict[str, Any], activity_id: Any) -> Any:
+    """The activity's catalogue versions, the oldest first."""
     caller()
-    return catalogue.revisions(db(), str(activity_id))
+    return catalogue.revisions(db(), str(activity_id), query)
 
 
 @blp.get("/coefficients")
-@blp.response(200, s.CoefficientsOut(many=True))
-def list_coefficients() -> Any:
+@blp.arguments(s.PageQuery, location="query")
+@blp.response(200, s.CoefficientsPage)
+def list_coefficients(query: dict[str, Any]) -> Any:
     """Every version of the coefficient table, the current first."""
     caller()
-    return catalogue.list_tables(db())
+    return catalogue.list_tables(db(), query)
 
 
 @blp.post("/coefficients")

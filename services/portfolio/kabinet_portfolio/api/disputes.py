@@ -37,12 +37,12 @@ def open_dispute(body: dict[str, Any], achievement_id: Any) -> Any:
 
 @blp.get("/disputes")
 @blp.arguments(s.DisputeQuery, location="query")
-@blp.response(200, s.DisputeOut(many=True))
+@blp.response(200, s.DisputePage)
 def list_disputes(query: dict[str, Any]) -> Any:
-    """The administration's (its schools), the department's (the city), or one pupil's; ``overdue``."""
-    pupil = str(query["pupil_id"]) if query["pupil_id"] else None
-    return [_out(d) for d in disputes.listed(db(), caller(), overdue=query["overdue"], pupil_id=pupil,
-                                             today=_today())]
+    """The administration's (its schools), the department's (the city), or one pupil's; ``overdue``;
+    the earliest due first."""
+    found = disputes.listed(db(), caller(), query, _today())
+    return {**found, "items": [_out(d) for d in found["items"]]}
 
 
 @blp.get("/disputes/<uuid:dispute_id>")

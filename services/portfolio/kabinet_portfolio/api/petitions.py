@@ -27,9 +27,10 @@ def raise_petition(body: dict[str, Any]) -> Any:
 
 @blp.get("/petitions")
 @blp.arguments(s.PetitionQuery, location="query")
-@blp.response(200, s.PetitionOut(many=True))
+@blp.response(200, s.PetitionPage)
 def list_petitions(query: dict[str, Any]) -> Any:
-    return petitions.listed(db(), caller(), query["state"])
+    """Own requests, the school's petitions, the department's share; newest first."""
+    return petitions.listed(db(), caller(), query)
 
 
 @blp.get("/petitions/<uuid:petition_id>")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from kabinet_kit.paging import PageQuery, page_schema
 from kabinet_kit.schemas import Schema
 
 from ..catalogue import CATEGORIES
@@ -10,11 +11,6 @@ from ..points import INDIVIDUALITY, LEVELS, PARTICIPATION, RESULTS
 
 STATES = ("draft", "submitted", "approved", "returned", "deleted")
 Uuid = fields.UUID
-
-
-class PageQuery(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 # -- catalogue ------------------------------------------------------------------------------
@@ -59,7 +55,7 @@ class ActivityOut(Schema):
     petition_id = fields.String(allow_none=True)
 
 
-class ActivityQuery(Schema):
+class ActivityQuery(PageQuery):
     category = fields.String(load_default=None, validate=validate.OneOf(tuple(CATEGORIES)))
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
     search = fields.String(load_default=None, validate=validate.Length(1, 100))
@@ -71,6 +67,10 @@ class RevisionOut(Schema):
     values = fields.Dict()
 
 
+ActivityPage = page_schema(ActivityOut, "ActivityPage")
+RevisionPage = page_schema(RevisionOut, "ActivityRevisionPage")
+
+
 class CoefficientsIn(Schema):
     coefficients = fields.Dict(required=True)
 
@@ -79,6 +79,9 @@ class CoefficientsOut(Schema):
     version = fields.Integer()
     coefficients = fields.Dict()
     published_at = fields.DateTime()
+
+
+CoefficientsPage = page_schema(CoefficientsOut, "CoefficientTablePage")
 
 
 class SettingsIn(Schema):
@@ -148,11 +151,7 @@ class AchievementListQuery(PageQuery):
     state = fields.String(load_default=None, validate=validate.OneOf(STATES))
 
 
-class AchievementPage(Schema):
-    items = fields.List(fields.Nested(AchievementOut))
-    total = fields.Integer()
-    limit = fields.Integer()
-    offset = fields.Integer()
+AchievementPage = page_schema(AchievementOut, "AchievementPage")
 
 
 class ReviewQueueQuery(PageQuery):
@@ -248,6 +247,9 @@ class ElectiveOut(Schema):
     hours = fields.Integer(allow_none=True)
 
 
+ElectivePage = page_schema(ElectiveOut, "ElectivePage")
+
+
 class CapitalLevel(Schema):
     level = fields.String()
     title = fields.String()
@@ -338,7 +340,10 @@ class PetitionOut(Schema):
     updated_at = fields.DateTime()
 
 
-class PetitionQuery(Schema):
+PetitionPage = page_schema(PetitionOut, "PetitionPage")
+
+
+class PetitionQuery(PageQuery):
     state = fields.String(load_default=None, validate=validate.OneOf(
         ("requested", "petitioned", "refused_by_school", "included", "refused")))
 
@@ -371,6 +376,10 @@ class DisputeOut(Schema):
     answered_at = fields.DateTime(allow_none=True)
 
 
-class DisputeQuery(Schema):
+class DisputeQuery(PageQuery):
+    state = fields.String(load_default=None, validate=validate.OneOf(("open", "answered")))
     overdue = fields.Boolean(load_default=False)
     pupil_id = Uuid(load_default=None)
+
+
+DisputePage = page_schema(DisputeOut, "DisputePage")

@@ -1,7 +1,7 @@
 """POR-08: a pupil's request becomes a petition and a catalogue activity; POR-24..26: a dispute
 is due in five working days and goes overdue on the sixth (a holiday in between); a dispute by
 someone else's guardian is refused like a missing achievement."""
-from datetime import date
+from datetime import UTC, date, datetime
 
 from kabinet_portfolio.disputes import is_overdue
 from kabinet_portfolio.jobs import run_once
@@ -59,7 +59,7 @@ def _school1(world):
         return s.scalar(select(Organisation.id).where(Organisation.short_name == "Школа № 1"))
 
 
-def test_a_dispute_is_due_in_five_working_days_and_overdue_on_the_sixth(world):
+def test_a_dispute_is_due_in_five_working_days_and_overdue_on_the_sixth(world, monkeypatch):
     ivan = world.person_of("pupil1")
     activity = world.activity("Математический бой", level="inter_school")
     a = world.upload("pupil1", ivan, activity, pdf_bytes("boi"), date="2026-02-10", submit=True).json
@@ -69,18 +69,16 @@ def test_a_dispute_is_due_in_five_working_days_and_overdue_on_the_sixth(world):
                      json={"subject": "refusal", "text": "Не согласны"}).status_code == 404
     assert world.as_("tutor1", "POST", f"/achievements/{a['id']}/disputes",
                      json={"subject": "refusal", "text": "x"}).status_code == 403
+    # Opened on Monday 2 Nov 2026 (Perm): 4 Nov is Unity Day, so the fifth working day is Tue 10 Nov.
+    monkeypatch.setattr("kabinet_portfolio.clock.utcnow", lambda: datetime(2026, 11, 2, 6, 0, tzinfo=UTC))
     opened = world.as_("guardian1", "POST", f"/achievements/{a['id']}/disputes",
                        json={"subject": "categorisation", "text": "Уровень указан в дипломе"})
+    monkeypatch.undo()
     assert opened.status_code == 201, opened.json
+    assert (opened.json["opened_on"], opened.json["due_on"]) == ("2026-11-02", "2026-11-10")
     did = opened.json["id"]
-    # Re-date it to Monday 2 Nov 2026: 4 Nov is Unity Day, so the fifth working day is Tue 10 Nov.
-    with world.deps.session_factory.begin() as s:
-        d = s.get(Dispute, did)
-        from kabinet_portfolio.workdays import add_working_days
-        d.opened_on, d.due_on = date(2026, 11, 2), add_working_days(date(2026, 11, 2), 5)
     with world.session() as s:
         d = s.get(Dispute, did)
-        assert d.due_on == date(2026, 11, 10)
         assert not is_overdue(d, date(2026, 11, 10)) and is_overdue(d, date(2026, 11, 11))
     events_before = len(world.outbox())
     assert run_once(world.deps, today=date(2026, 11, 10))["overdue_disputes"] == 0
@@ -88,9 +86,9 @@ def test_a_dispute_is_due_in_five_working_days_and_overdue_on_the_sixth(world):
     assert run_once(world.deps, today=date(2026, 11, 12))["overdue_disputes"] == 0  # reported once
     assert [t for t, dd in world.outbox()[events_before:] if dd.get("dispute_id") == did] == [
         "portfolio.dispute.overdue.v1"]
-    listed = world.as_("department", "GET", "/disputes?overdue=true").json
+    listed = world.as_("department", "GET", "/disputes?overdue=true").json["items"]
     assert did in [x["id"] for x in listed]
-    assert did in [x["id"] for x in world.as_("school1-admin", "GET", "/disputes?overdue=true").json]
+    assert did in [x["id"] for x in world.as_("school1-admin", "GET", "/disputes?overdue=true").json["items"]]
     assert world.as_("school2-admin", "GET", f"/disputes/{did}").status_code == 404
     # The administrator answers citing the catalogue.
     assert world.as_("tutor1", "POST", f"/disputes/{did}/answer",

@@ -12,11 +12,43 @@ def test_a_pupil_enrolled_in_identity_appears_with_school_and_class(world):
         c5a = s.scalar(select(m.Group).where(m.Group.id == pupil.group_id))
         org = s.get(m.Organisation, pupil.organisation_id)
     assert (c5a.name, org.short_name) == ("5А", "Школа № 1")
-    # Ivan's family consented to the portfolio in the demo city: his name is held, and only his.
+    # Three families of 5А consented to the portfolio in the demo city: their names are held, and
+    # only theirs.
     assert pupil.consent and pupil.rated
     with world.session() as s:
         names = {n.pupil_id: n.first_name for n in s.scalars(select(m.PupilName))}
-    assert names == {ivan: "Иван"}
+        consented = set(s.scalars(select(m.Pupil.id).where(m.Pupil.consent.is_(True))))
+    assert names[ivan] == "Иван" and sorted(names.values()) == ["Дарья", "Иван", "Максим"]
+    assert set(names) == consented
+
+
+def test_a_child_enrolled_now_in_identity_appears_here_with_the_class(fresh_world):
+    w = fresh_world
+    orgs = w.idn("department", "GET", "/organisations").json["items"]
+    school = next(o["organisation_id"] for o in orgs if o["short_name"] == "Школа № 1")
+    child = w.idn("school1-admin", "POST", "/people", json={
+        "kind": "child", "organisation_id": school, "last_name": "Новикова", "first_name": "Ира",
+        "birth_date": "2015-05-05"}).json["person_id"]
+    c5b, c5a = w.group("5Б"), w.group("5А")
+    for kind, group, number in (("enrol", c5b, "120-у"), ("transfer", c5a, "121-у")):
+        moved = w.idn("school1-admin", "POST", "/movements", json={
+            "kind": kind, "child_id": child, "group_id": group, "order_number": number, "order_date": "2026-10-01"})
+        assert moved.status_code == 201, moved.json
+        w.sync()
+        with w.session() as s:
+            pupil = s.get(m.Pupil, child)
+            assert (pupil.group_id, pupil.organisation_id) == (group, school)
+            assert not pupil.consent and s.get(m.PupilName, child) is None  # no consent: no name
+    # The tutor of 5А now reaches the new pupil; the school's administration too.
+    assert w.as_("tutor1", "GET", f"/pupils/{child}/achievements").status_code == 200
+    assert w.as_("school1-admin", "GET", f"/pupils/{child}/capital").status_code == 200
+    withdrawn = w.idn("school1-admin", "POST", "/movements", json={
+        "kind": "withdraw", "child_id": child, "order_number": "130-у", "order_date": "2026-11-01"})
+    assert withdrawn.status_code == 201, withdrawn.json
+    w.sync()
+    with w.session() as s:
+        assert s.get(m.Pupil, child).group_id is None
+    assert w.as_("tutor1", "GET", f"/pupils/{child}/achievements").status_code == 404
 
 
 def test_the_pupil_is_refused_until_he_accepts_and_then_let_in(fresh_world):

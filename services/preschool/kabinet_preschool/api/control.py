@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Response
 
+from kabinet_kit.documents import PDF, attachment
 from kabinet_kit.openapi import ATTACHMENT, FILE, Blueprint
 
 from .. import stats
@@ -60,11 +61,10 @@ def consents(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.get("/reports/analytical")
 @blp.arguments(s.ReportQuery, location="query")
-@blp.response(200, FILE, content_type="application/pdf", headers=ATTACHMENT,
+@blp.response(200, FILE, content_type=PDF, headers=ATTACHMENT,
               description="The analytical report (PDF, in Russian)")
 def analytical(query: dict[str, Any]) -> Response:
     """The analytical report (аналитическая справка, PRE-09) for a kindergarten's round, as PDF."""
     settings = deps().settings
     pdf = analytical_report(db(), caller(), str(query["round_id"]), settings.min_cell, settings.activity_days)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": 'attachment; filename="analytical-report.pdf"'})
+    return attachment(pdf, "analytical-report.pdf", PDF)

@@ -5,7 +5,6 @@ very tokens identity issues. Databases are SQLite or PostgreSQL by KABINET_TEST_
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -24,7 +23,7 @@ from kabinet_identity.seed import DEMO_PASSWORD, seed
 from kabinet_kit.service import app_deps
 from kabinet_kit.testing import broker_settings, migrated_database, private_vhost, service_amqp_url
 from kabinet_kit.testing.client import ApiClient, signed_client
-from kabinet_kit.testing.feed import RunningConsumer
+from kabinet_kit.testing.feed import RunningConsumer, publish_and_wait
 from kabinet_kit.tokens import LocalKeySource
 from kabinet_preschool import models as m
 from kabinet_preschool.bootstrap import create_app, create_consumer
@@ -65,21 +64,11 @@ class World:
 
     def sync(self, timeout: float = 15.0) -> None:
         """Publish identity's outbox and wait until the consumer has applied every event it handles."""
-        identity_db = app_deps(self.identity_app).settings.database_url
+        identity = app_deps(self.identity_app)
         relay = create_identity_relay(IdentitySettings(
-            database_url=identity_db, relay_amqp_url=service_amqp_url("identity", "relay", self.vhost)))
-        try:
-            relay.drain()
-        finally:
-            relay.close()
-        with app_deps(self.identity_app).session_factory() as s:
-            expected = set(s.scalars(select(IDENTITY_OUTBOX.c.event_id)
-                                     .where(IDENTITY_OUTBOX.c.event_type.in_(list(HANDLERS)))))
-        # Wait for these very events, not a count: nothing else may be mistaken for them.
-        deadline = time.monotonic() + timeout
-        while missing := expected - self.applied_ids():
-            assert time.monotonic() < deadline, f"consumer has not applied {len(missing)} of {len(expected)} events"
-            time.sleep(0.05)
+            database_url=identity.settings.database_url,
+            relay_amqp_url=service_amqp_url("identity", "relay", self.vhost)))
+        publish_and_wait(relay, identity.session_factory, IDENTITY_OUTBOX, HANDLERS, self.applied_ids, timeout)
 
     def applied_ids(self) -> set[str]:
         with self.session() as s:
