@@ -10,9 +10,9 @@ overwrite each other.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select

@@ -8,7 +8,6 @@ from kabinet_kit.paging import page_schema
 
 from .. import corrections, register, year_transition
 from . import record_schemas as rs
-from . import schemas as s
 from .common import caller, db, deps, once, request_id
 
 blp = Blueprint("records", __name__, description="Corrections, the movement register, the year transition")
