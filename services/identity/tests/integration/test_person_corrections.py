@@ -89,6 +89,7 @@ def test_an_erased_person_cannot_be_corrected_back(fresh_api):
         "kind": "staff", "organisation_id": school1, "last_name": "Ушедший", "first_name": "Пётр"}).json["person_id"]
     assert api.as_("school1-admin", "POST", f"/people/{staff}/erasure", json={"basis": "заявление"}).status_code == 200
     refused = _patch(api, "school1-admin", staff, {"last_name": "Ушедший"})
+    assert api.as_("school1-admin", "GET", f"/people/{staff}").status_code == 409  # nothing left to read either
     assert refused.status_code == 409 and refused.headers["Content-Type"].startswith("application/problem+json")
 
 
