@@ -4,9 +4,13 @@ Load → decide → apply: :func:`decide_correction` holds the rules over plain 
 what actually changes), so they are tested without a database. The correction travels as
 ``identity.person.updated.v1`` with the record's next sequence, on identity.pd like every
 person.* event (its outbox row is flagged personal, so the relay scrubs it once published).
+The record is a document edited as a whole: read with its version (:func:`read_person`), saved
+over the version read (``check``, the API's If-Match), so that two corrections never silently
+overwrite each other.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,6 +33,9 @@ CORRECTABLE = ("last_name", "first_name", "middle_name", "birth_date", "email", 
 #: Names a person cannot be without.
 REQUIRED = ("last_name", "first_name")
 EARLIEST_BIRTH = date(1900, 1, 1)
+ERASED = "This person's personal data were erased: there is nothing to correct."
+#: Called with the record as it is now, before a correction changes it (the API's If-Match check).
+Check = Callable[[dict[str, Any]], object]
 
 
 @dataclass(frozen=True)
@@ -43,10 +50,9 @@ def decide_correction(caller: Caller, *, institutions: set[str], erased: bool, c
                       wanted: dict[str, Any], today: date) -> Correction:
     """``institutions``: where the person's record is kept (:func:`managing_institution`); its
     administrators and the department correct him. Raises InvalidInput naming the field."""
-    if not (caller.is_department or any(caller.administers(o) for o in institutions)):
-        return Correction("hidden", {})
-    if erased:
-        return Correction("erased", {})
+    access = access_to_record(caller, institutions=institutions, erased=erased)
+    if access != "apply":
+        return Correction(access, {})
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     for name in CORRECTABLE:
@@ -68,6 +74,19 @@ def decide_correction(caller: Caller, *, institutions: set[str], erased: bool, c
     return Correction("apply", {k: v for k, v in cleaned.items() if current.get(k) != v})
 
 
+def access_to_record(caller: Caller, *, institutions: set[str], erased: bool) -> str:
+    """"apply" when the caller keeps the record (reads and corrects it), else "hidden" or "erased"."""
+    if not (caller.is_department or any(caller.administers(o) for o in institutions)):
+        return "hidden"
+    return "erased" if erased else "apply"
+
+
+def record_document(person: Person) -> dict[str, Any]:
+    """The record as those who correct it read it (its ETag is this document's)."""
+    return {"person_id": person.id, "kind": person.kind, "organisation_id": person.organisation_id,
+            **{name: getattr(person, name) for name in CORRECTABLE}}
+
+
 def managing_institution(session: Session, person: Person) -> str | None:
     """The institution whose administrator keeps the person's record: a child's, where he is
     placed now, or the one he last left; anyone else's, the one that registered him."""
@@ -79,23 +98,46 @@ def managing_institution(session: Session, person: Person) -> str | None:
     return person.organisation_id
 
 
-def correct_person(deps: Deps, session: Session, caller: Caller, person_id: str, wanted: dict[str, Any],
-                   request_id: str | None, today: date) -> Person:
+def _kept_record(deps: Deps, session: Session, caller: Caller, person_id: str, action: str,
+                 request_id: str | None) -> tuple[Person, str | None]:
+    """The person and the institution keeping his record, if the caller keeps it; 404 (audited) if
+    not, exactly alike for a missing id; 409 if erased (nothing left to read or correct)."""
     resource = f"people/{person_id}"
     person = session.get(Person, person_id)
     if person is None:
-        deny(deps, caller, "correct_person", resource, request_id=request_id)
+        deny(deps, caller, action, resource, request_id=request_id)
     institution = managing_institution(session, person)
+    access = access_to_record(caller, institutions={institution} if institution else set(),
+                              erased=person.erased_at is not None)
+    if access == "hidden":
+        deny(deps, caller, action, resource, person_id=person.id, request_id=request_id)
+    if access == "erased":
+        raise Conflict(ERASED)
+    return person, institution
+
+
+def read_person(deps: Deps, session: Session, caller: Caller, person_id: str, request_id: str | None) -> dict:
+    person, institution = _kept_record(deps, session, caller, person_id, "read_person", request_id)
+    audit(session, caller, "read_person", f"people/{person_id}", person_id=person.id, organisation_id=institution,
+          request_id=request_id)
+    return record_document(person)
+
+
+def correct_person(deps: Deps, session: Session, caller: Caller, person_id: str, wanted: dict[str, Any],
+                   request_id: str | None, today: date, check: Check | None = None) -> dict[str, Any]:
+    """Answers the record as corrected. ``check`` sees the record as stored now, under the lock."""
+    resource = f"people/{person_id}"
+    person, institution = _kept_record(deps, session, caller, person_id, "correct_person", request_id)
+    # One correction of a person at a time: each compares with, and takes the next number of, his record.
+    session.refresh(person, with_for_update=True)
+    if check is not None:
+        check(record_document(person))
     decision = decide_correction(caller, institutions={institution} if institution else set(),
                                  erased=person.erased_at is not None,
                                  current={k: getattr(person, k) for k in CORRECTABLE}, wanted=wanted, today=today)
-    if decision.action == "hidden":
-        deny(deps, caller, "correct_person", resource, person_id=person.id, request_id=request_id)
-    if decision.action == "erased":
-        raise Conflict("This person's personal data were erased: there is nothing to correct.")
+    if decision.action == "erased":  # erased while we waited for the lock
+        raise Conflict(ERASED)
     if decision.changes:
-        # One correction of a person at a time: each takes the next number of his record.
-        session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
         for name, value in decision.changes.items():
             setattr(person, name, value)
         increment(session, person)
@@ -103,4 +145,4 @@ def correct_person(deps: Deps, session: Session, caller: Caller, person_id: str,
         audit(session, caller, "correct_person", f"{resource}#{','.join(decision.changes)}", person_id=person.id,
               organisation_id=institution, request_id=request_id)
         deps.events.record(session, "identity.person.updated.v1", person_record(person))
-    return person
+    return record_document(person)

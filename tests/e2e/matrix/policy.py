@@ -44,6 +44,8 @@ DEPARTMENT_ANY_CHILD = {
         "IDN-08: the department erases a person whose records are in any institution",
     ("PATCH", "/api/identity/people/{person_id}"):
         "IDN-09: the department corrects the record of a person of any institution",
+    ("GET", "/api/identity/people/{person_id}"):
+        "IDN-09: the department reads (to correct) the record of a person of any institution",
 }
 # Reads that answer any signed-in caller by design, with the reason.
 DIRECTORY_READS = {
@@ -72,6 +74,10 @@ SELF_READS = {
 ADMINISTRATORS_ONLY = {
     ("GET", "/api/identity/accounts"): "issue 12: accounts are listed by the institution's administrator",
     ("GET", "/api/identity/people"): "issue 12: people are searched by the institution's administrator",
+    ("GET", "/api/identity/people/{person_id}"):
+        "IDN-09: a record is read (to correct it) by the administrator of the institution keeping it",
+    ("PATCH", "/api/identity/people/{person_id}"):
+        "IDN-09: a record is corrected by the administrator of the institution keeping it",
     ("GET", "/api/identity/access-codes"): "issue 12: access codes are listed by the institution's administrator",
     ("GET", "/api/identity/organisations/{organisation_id}/activation"):
         "issue 12: the activation funnel is the administrator's and the department's",

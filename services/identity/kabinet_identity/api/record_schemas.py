@@ -18,6 +18,19 @@ class PersonCorrectionIn(Schema):
     phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+?[0-9 ()-]{5,20}$"))
 
 
+class PersonRecordOut(Schema):
+    """The record a correction edits (read with its ETag, answered by the correction)."""
+    person_id = fields.String()
+    kind = fields.String()
+    organisation_id = fields.String(allow_none=True, metadata={"description": "The institution that registered him."})
+    last_name = fields.String()
+    first_name = fields.String()
+    middle_name = fields.String(allow_none=True)
+    birth_date = fields.Date(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+
+
 class RegisterQuery(PageQuery):
     organisation_id = Uuid(required=True)
     date_from = fields.Date(data_key="from", load_default=None, metadata={"description": "First day (effective)."})

@@ -1,27 +1,39 @@
 """Corrections of a person's record, the movement register and the year transition."""
 from flask import Response
 
+from kabinet_kit.etags import ETAG_HEADER_DOC, etag_of, guarded_by_if_match, require_if_match
 from kabinet_kit.events import utcnow
 from kabinet_kit.openapi import ATTACHMENT, FILE, Blueprint
 from kabinet_kit.paging import page_schema
 
 from .. import corrections, register, year_transition
 from . import record_schemas as rs
-from . import schemas as s
 from .common import caller, db, deps, once, request_id
 
 blp = Blueprint("records", __name__, description="Corrections, the movement register, the year transition")
 RegisterPage = page_schema(rs.RegisterEntryOut, "MovementRegisterPage")
 
 
+@blp.get("/people/<uuid:person_id>")
+@blp.response(200, rs.PersonRecordOut, headers=ETAG_HEADER_DOC)
+def read_person(person_id):
+    """A person's record as those who correct it read it, with its ETag (send it back as If-Match
+    to correct it): the administrator of the institution keeping the record, or the department.
+    Every read is audited."""
+    return _versioned(corrections.read_person(deps(), db(), caller(), str(person_id), request_id()))
+
+
 @blp.patch("/people/<uuid:person_id>")
+@guarded_by_if_match
 @blp.arguments(rs.PersonCorrectionIn, example={"last_name": "Иванова"})
-@blp.response(200, s.PersonOut)
+@blp.response(200, rs.PersonRecordOut, headers=ETAG_HEADER_DOC)
 def correct_person(body, person_id):
     """Correct a person's record (surname, name, patronymic, birth date, contacts): the
     administrator of the person's institution, or the department. Audited (the fields, not the
-    values); every service holding the person's name receives the correction."""
-    return corrections.correct_person(deps(), db(), caller(), str(person_id), body, request_id(), utcnow().date())
+    values); every service holding the person's name receives the correction. If-Match: the ETag
+    of ``GET /people/{person_id}``; answers the record as corrected with its new ETag."""
+    return _versioned(corrections.correct_person(deps(), db(), caller(), str(person_id), body, request_id(),
+                                                 utcnow().date(), check=require_if_match))
 
 
 @blp.get("/movements")
@@ -56,3 +68,7 @@ def year_transition_of(body, organisation_id):
     grade's (age band's) group of the new year, created if missing; the last grade leaves.
     ``preview`` only answers what would happen; ``apply`` records all of it or nothing."""
     return year_transition.year_transition(deps(), db(), caller(), str(organisation_id), body)
+
+
+def _versioned(document):
+    return document, 200, {"ETag": etag_of(document)}
