@@ -30,19 +30,21 @@ class PageQuery(Schema):
                             metadata={"description": "Rows to skip from the start of the list."})
 
 
-_pages: dict[str, type[Schema]] = {}
+# Keyed by the item schema too: two services in one process (tests) may both name a "ConsentPage".
+_pages: dict[tuple[object, str], type[Schema]] = {}
 
 
 def page_schema(item_schema: type[Schema] | Schema, name: str) -> type[Schema]:
-    """The documented page of ``item_schema`` under ``name`` (one class per name)."""
-    if name not in _pages:
-        _pages[name] = cast(type[Schema], Schema.from_dict({
+    """The documented page of ``item_schema`` under ``name`` (one class per item schema and name)."""
+    key = (item_schema, name)
+    if key not in _pages:
+        _pages[key] = cast(type[Schema], Schema.from_dict({
             "items": fields.List(fields.Nested(item_schema), required=True),
             "total": fields.Integer(required=True, metadata={"description": "Rows in the whole list."}),
             "limit": fields.Integer(required=True),
             "offset": fields.Integer(required=True),
         }, name=name))
-    return _pages[name]
+    return _pages[key]
 
 
 def page(items: Sequence[Any], total: int, query: dict[str, Any]) -> dict[str, Any]:

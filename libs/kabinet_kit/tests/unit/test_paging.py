@@ -51,3 +51,10 @@ def test_page_schema_is_one_class_per_name():
     item = type("ItemOut", (PageQuery,), {})
     assert page_schema(item, "ItemPage") is page_schema(item, "ItemPage")
     assert set(page_schema(item, "ItemPage")().fields) == {"items", "total", "limit", "offset"}
+
+
+def test_two_services_may_name_their_pages_alike():
+    one = type("OneOut", (PageQuery,), {})
+    other = type("OtherOut", (PageQuery,), {})
+    assert page_schema(one, "ConsentPage") is not page_schema(other, "ConsentPage")
+    assert page_schema(other, "ConsentPage")().fields["items"].inner.schema.__class__ is other
