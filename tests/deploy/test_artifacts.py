@@ -57,6 +57,12 @@ def installed(wheels: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     yield python
 
 
+def test_the_installed_wheels_requirements_are_met(installed: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "pip", "--python", str(installed), "check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_every_wheel_carries_its_migrations_and_data(wheels: Path) -> None:
     import zipfile
     for service in SERVICES:
@@ -150,6 +156,17 @@ def test_the_compose_file_is_a_valid_compose_document() -> None:
     broken["services"]["journal-web"]["healthcheck"]["interval"] = "often"
     with pytest.raises(ValueError):
         _validate(broken)  # the validator does reject what Compose would
+
+
+def test_compose_refers_only_to_what_exists() -> None:
+    doc = _compose()
+    for name, service in doc["services"].items():
+        assert set(service.get("depends_on", {})) <= set(doc["services"]), name
+    for kind in ("configs", "secrets"):
+        for name, item in doc[kind].items():
+            path = (COMPOSE.parent / item["file"]).resolve()
+            # The secrets are the operator's, made once (README "Operating Kabinet").
+            assert path.is_file() or path.parent.name == "secrets", f"{kind} {name}: {path}"
 
 
 def test_compose_runs_every_procfile_process_after_its_migration() -> None:
