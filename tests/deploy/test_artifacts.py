@@ -10,6 +10,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -36,9 +37,13 @@ def _name(requirement: str) -> str:
 
 @pytest.fixture(scope="module")
 def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheels")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out),
-                    *(str(p.parent) for p in COMPONENTS)], check=True, cwd=ROOT)
+    """Built from clean copies: setuptools leaves build/ in the source folder, whose stale files
+    (a deleted module) would otherwise travel in the next wheel."""
+    out, sources = tmp_path_factory.mktemp("wheels"), tmp_path_factory.mktemp("sources")
+    ignore = shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests")
+    copies = [shutil.copytree(p.parent, sources / p.parent.name, ignore=ignore) for p in COMPONENTS]
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), *map(str, copies)],
+                   check=True, cwd=sources)
     return out
 
 
