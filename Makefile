@@ -15,7 +15,7 @@ E2E_TESTS := $(wildcard tests/e2e)
 CHAOS_TESTS := $(wildcard tests/chaos)
 CHAOS_RESULTS := var/chaos-results.jsonl
 
-.PHONY: run test lint unit integration e2e chaos-short chaos install services-up migrate seed reset perf clean help
+.PHONY: run test lint deploy-check unit integration e2e chaos-short chaos install services-up migrate seed reset perf clean help
 
 help:
 	@echo "make run    - set up and start every process of every service (prints the demo logins)"
@@ -75,10 +75,16 @@ lint: install
 test: install lint services-up
 	@$(PY) -m kabinet_kit.broker_definitions check
 	@$(PY) -m kabinet_kit.broker_definitions load --vhost kabinet-test
+	$(MAKE) --no-print-directory deploy-check
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory chaos-short
+
+# The deployable artifacts without a container engine: the wheels (migrations inside, imports
+# declared), an installed service migrating SQLite from its wheel, hadolint, the compose file.
+deploy-check: install
+	$(VENV)/bin/pytest -q tests/deploy
 
 unit: install
 	$(VENV)/bin/pytest -q $(UNIT_TESTS)

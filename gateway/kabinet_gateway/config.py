@@ -14,17 +14,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
+from kabinet_kit.migrations import service_dir
 from kabinet_kit.settings import ServiceSettings
 
 SERVICE = "gateway"
-SERVICE_DIR = Path(__file__).resolve().parent.parent
+SERVICE_DIR = service_dir(__file__)
 
 # The deployed services and their default local ports.
 DEFAULT_PORTS = {"identity": 8101, "journal": 8102, "preschool": 8103, "portfolio": 8104, "reports": 8105}

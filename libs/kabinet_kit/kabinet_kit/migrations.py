@@ -56,10 +56,18 @@ def drop_replica_versions_table(op: Any) -> None:
     op.drop_table("replica_versions")
 
 
+def service_dir(config_file: str) -> Path:
+    """The folder holding a service's ``migrations/`` (with its ``alembic.ini``), given a module
+    of the service's package: the package itself when installed from a wheel (the migrations
+    travel inside it), else the checkout's service folder, where they sit beside the package."""
+    package = Path(config_file).resolve().parent
+    return package if (package / "migrations" / "alembic.ini").is_file() else package.parent
+
+
 def alembic_config(service_dir: Path, database_url: str) -> Config:
-    service_dir = Path(service_dir)  # a str is accepted too
-    config = Config(str(service_dir / "alembic.ini"))
-    config.set_main_option("script_location", str(service_dir / "migrations"))
+    migrations = Path(service_dir) / "migrations"  # a str is accepted too
+    config = Config(str(migrations / "alembic.ini"))
+    config.set_main_option("script_location", str(migrations))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 

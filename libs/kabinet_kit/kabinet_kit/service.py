@@ -49,7 +49,7 @@ class ServiceSpec:
     """A service as the kit needs to know it."""
     name: str
     title: str
-    #: The folder holding ``alembic.ini`` and ``migrations/``.
+    #: The folder holding ``migrations/`` (with its ``alembic.ini``), see ``migrations.service_dir``.
     directory: Path
     outbox: Table
     processed: Table

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from kabinet_kit.migrations import service_dir
 from kabinet_kit.settings import ServiceSettings, local_secret
 
 SERVICE = "identity"
-#: The folder holding alembic.ini and migrations/.
-SERVICE_DIR = Path(__file__).resolve().parent.parent
+#: The folder holding migrations/ (with alembic.ini): the checkout's or the installed package's.
+SERVICE_DIR = service_dir(__file__)
 #: How long a create can be replayed by its Idempotency-Key: a retry comes within minutes.
 IDEMPOTENCY_KEEP = timedelta(hours=24)
 

@@ -1,16 +1,16 @@
 """Journal settings: the kit's base (database, broker, tokens, web) and the journal's own."""
 from __future__ import annotations
 
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import field_validator
 
+from kabinet_kit.migrations import service_dir
 from kabinet_kit.settings import ServiceSettings
 
 SERVICE = "journal"
-#: The folder holding alembic.ini and migrations/.
-SERVICE_DIR = Path(__file__).resolve().parent.parent
+#: The folder holding migrations/ (with alembic.ini): the checkout's or the installed package's.
+SERVICE_DIR = service_dir(__file__)
 
 
 class Settings(ServiceSettings, env_prefix="JOURNAL_"):

@@ -2,14 +2,13 @@
 read from ``PORTFOLIO_*`` (or secrets files) and checked when a process starts."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field, model_validator
 
+from kabinet_kit.migrations import service_dir
 from kabinet_kit.settings import LOCAL_DATA_DIR, ServiceSettings
 
 SERVICE = "portfolio"
-SERVICE_DIR = Path(__file__).resolve().parent.parent
+SERVICE_DIR = service_dir(__file__)
 MB = 1024 * 1024
 
 

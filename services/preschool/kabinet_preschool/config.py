@@ -2,14 +2,13 @@
 read from ``PRESCHOOL_*`` (or secrets files) and checked when a process starts."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field
 
+from kabinet_kit.migrations import service_dir
 from kabinet_kit.settings import ServiceSettings
 
 SERVICE = "preschool"
-SERVICE_DIR = Path(__file__).resolve().parent.parent
+SERVICE_DIR = service_dir(__file__)
 
 
 class Settings(ServiceSettings, env_prefix="PRESCHOOL_"):
